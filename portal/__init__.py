@@ -1,0 +1,134 @@
+"""«Наставник»: the school mentorship portal. create_app builds one configured application."""
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from portal import db as database
+from portal import formatting
+from portal.config import ROOT, Config, _secret_key
+from portal.extensions import csrf, htmx, limiter, login_manager
+
+# Endpoints a logged-in person may reach before acknowledging the regulation.
+BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "static"}
+
+CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'; img-src 'self' data:")
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
+
+    from portal.services import passwords
+    passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
+
+    database.init_app(app)
+    formatting.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_hooks(app)
+
+    from portal import cli
+    cli.init_app(app)
+    return app
+
+
+def _init_login(app):
+    from portal.services.accounts import load_for_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Войдите, чтобы продолжить."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            account_id, version = (int(part) for part in user_id.split(":"))
+        except ValueError:
+            return None
+        return load_for_session(account_id, version)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.path if request.method == "GET" else None)
+        if request.htmx:
+            return "", 204, {"HX-Redirect": target}
+        flash(login_manager.login_message, "info")
+        return redirect(target)
+
+
+def _register_blueprints(app):
+    from portal.auth import bp as auth_bp
+    from portal.coordinator import bp as coordinator_bp
+    from portal.curator import bp as curator_bp
+    from portal.mentee import bp as mentee_bp
+    from portal.mentor import bp as mentor_bp
+    from portal.parent import bp as parent_bp
+    from portal.public import bp as public_bp
+
+    for bp in (public_bp, auth_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app):
+    def page(code, message):
+        return render_template("errors/error.html", code=code, message=message), code
+
+    app.register_error_handler(400, lambda e: page(400, "Запрос не удалось обработать."))
+    app.register_error_handler(CSRFError, lambda e: page(
+        400, "Форма устарела или открыта в другом окне. Обновите страницу и повторите."))
+    app.register_error_handler(403, lambda e: page(403, "Этот раздел вам недоступен."))
+    app.register_error_handler(404, lambda e: page(404, "Такой страницы нет."))
+    app.register_error_handler(405, lambda e: page(405, "Так обратиться к этой странице нельзя."))
+    app.register_error_handler(413, lambda e: page(413, "Файл слишком большой."))
+    app.register_error_handler(429, lambda e: page(
+        429, "Слишком много попыток. Подождите минуту и попробуйте снова."))
+    app.register_error_handler(500, lambda e: page(500, "Что-то пошло не так. Мы уже знаем об ошибке."))
+
+
+def _register_hooks(app):
+    from portal.auth.access import current_role, enforce_session_limits
+    from portal.models.accounts import ROLE_TITLES
+
+    @app.before_request
+    def session_limits():
+        if current_user.is_authenticated:
+            return enforce_session_limits(app)
+        return None
+
+    @app.before_request
+    def regulation_first():
+        if (current_user.is_authenticated and current_user.regulation_acknowledged_at is None
+                and request.endpoint not in BEFORE_ACKNOWLEDGEMENT):
+            target = url_for("auth.acknowledge")
+            if request.htmx:
+                return "", 204, {"HX-Redirect": target}
+            return redirect(target)
+        return None
+
+    @app.context_processor
+    def navigation():
+        return {"current_role": current_role(), "role_titles": ROLE_TITLES}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response

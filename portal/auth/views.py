@@ -1,0 +1,115 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from portal.auth import bp
+from portal.auth.access import current_role, home_url, safe_next, start_session
+from portal.auth.forms import EmptyForm, InvitationForm, LoginForm, PasswordChangeForm, RoleSwitchForm
+from portal.extensions import limiter
+from portal.regulation import regulation_sections
+from portal.services import ServiceError, accounts
+from portal.web import client_ip, form_error, render
+
+
+def _login_key() -> str:
+    return f"{client_ip()}|{(request.form.get('login') or '').strip().lower()[:64]}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key,
+               methods=["POST"], deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = LoginForm()
+    if session.pop("expired", False):
+        flash("Сеанс завершён. Войдите снова.", "info")
+    if form.validate_on_submit():
+        account = accounts.authenticate(form.login.data, form.password.data, ip=client_ip())
+        if account is not None:
+            start_session(account)
+            return redirect(safe_next(request.args.get("next")) or home_url(), code=303)
+        form.form_errors.append(accounts.GENERIC_LOGIN_ERROR)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("auth/login.html", form=form, status=status)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        accounts.end_all_sessions(current_user._get_current_object(), ip=client_ip())
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account = accounts.change_password(current_user._get_current_object(), form.old_password.data,
+                                               form.new_password.data, ip=client_ip())
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            role = session.get("role")
+            start_session(account)  # this browser stays in; every other session has ended
+            session["role"] = role
+            flash("Пароль изменён. Остальные сеансы завершены.", "success")
+            return redirect(url_for("auth.password"), code=303)
+    if form.errors or form.form_errors:
+        status = 422
+    return render("auth/password.html", "auth/_password_form.html", status=status, form=form)
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def invitation():
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            account = accounts.redeem_invitation(form.code.data, form.password.data, ip=client_ip())
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            start_session(account)
+            flash(f"Пароль сохранён. Ваш логин: {account.login}", "success")
+            return redirect(home_url(), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("auth/invitation.html", form=form, status=status)
+
+
+@bp.route("/role", methods=["POST"])
+@login_required
+def switch_role():
+    form = RoleSwitchForm()
+    if form.validate_on_submit() and current_user.has_role(form.role.data):
+        session["role"] = form.role.data
+    return redirect(home_url(), code=303)
+
+
+@bp.route("/regulation")
+def regulation():
+    return render_template("auth/regulation.html", sections=regulation_sections())
+
+
+@bp.route("/regulation/acknowledge", methods=["GET", "POST"])
+@login_required
+def acknowledge():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        accounts.acknowledge_regulation(current_user._get_current_object(), ip=client_ip())
+        return redirect(home_url(), code=303)
+    return render_template("auth/acknowledge.html", form=form, sections=regulation_sections())
+
+
+@bp.route("/no-roles")
+@login_required
+def no_roles():
+    return render_template("auth/no_roles.html", role=current_role())

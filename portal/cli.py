@@ -1,0 +1,76 @@
+"""flask commands: upgrade the schema, load the demo, create a real school, back up."""
+import shutil
+import sqlite3
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from portal.db import db, is_sqlite
+
+
+def init_app(app):
+    @app.cli.command("db-upgrade")
+    def db_upgrade():
+        """Apply every pending migration (an existing school's database upgrades in place)."""
+        from portal import schema
+        app.config["INSTANCE_PATH"].mkdir(parents=True, exist_ok=True)
+        with db.connection_context():
+            done = schema.upgrade()
+        click.echo(f"Применено миграций: {len(done)}" + (f" ({', '.join(done)})" if done else ""))
+
+    @app.cli.command("demo")
+    @click.option("--if-new", is_flag=True, help="Only when the database holds no school yet.")
+    def demo(if_new):
+        """Load the demo school «МОУ СОШ № 62» with its demo logins."""
+        from portal import demo as demo_data
+        from portal.models import School
+        with db.connection_context():
+            if School.select().exists():
+                if if_new:
+                    click.echo("База уже содержит школу: демонстрационные данные не загружаются.")
+                    return
+                raise click.ClickException("База уже содержит школу.")
+            demo_data.load()
+        click.echo("Демонстрационная школа загружена. Логины: " + ", ".join(demo_data.LOGINS)
+                   + f"; пароль {demo_data.PASSWORD}")
+
+    @app.cli.command("create-school")
+    @click.option("--name", prompt="Полное название школы")
+    @click.option("--short-name", prompt="Краткое название", default="")
+    @click.option("--surname", prompt="Фамилия координатора")
+    @click.option("--first-name", prompt="Имя координатора")
+    @click.option("--patronymic", prompt="Отчество координатора", default="")
+    @click.option("--sex", prompt="Пол координатора (m/f)", type=click.Choice(["m", "f"]))
+    @click.option("--login", prompt="Логин координатора")
+    def create_school(name, short_name, surname, first_name, patronymic, sex, login):
+        """Create a real, empty school and print its coordinator's invitation code."""
+        from portal.services import ServiceError
+        from portal.services.school import create_school as create
+        with db.connection_context():
+            try:
+                school, code = create(name, short_name, {"surname": surname, "first_name": first_name,
+                                                         "patronymic": patronymic, "sex": sex}, login,
+                                      invitation_ttl=app.config["INVITATION_TTL"])
+            except ServiceError as exc:
+                raise click.ClickException(exc.message)
+        click.echo(f"Школа «{school.name}» создана.\nЛогин координатора: {login.strip().lower()}\n"
+                   f"Код приглашения: {code}\nОткройте /invitation и задайте пароль с этим кодом.")
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    def backup(target):
+        """A consistent copy while the portal serves (SQLite online backup; pg_dump for PostgreSQL)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if is_sqlite():
+            source = sqlite3.connect(db.obj.database)
+            with sqlite3.connect(target) as copy:
+                source.backup(copy)
+            source.close()
+        else:
+            if not shutil.which("pg_dump"):
+                raise click.ClickException("pg_dump не найден: установите postgresql-client.")
+            subprocess.run(["pg_dump", "--format=custom", "--file", str(target), app.config["DATABASE_URL"]],
+                           check=True)
+        click.echo(f"Резервная копия: {target} ({datetime.now():%d.%m.%Y %H:%M})")

@@ -1,0 +1,51 @@
+"""Configuration from the environment, with defaults that are safe for one school on SQLite."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """A key kept in instance/ so sessions survive a restart without anyone configuring one."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
+    SECRET_KEY = None  # filled by create_app from _secret_key
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Staff who see children's data are logged out sooner (DECISIONS.md, sessions).
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
+    # The CSRF token lives as long as the session: a page left open for a lesson still posts.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = "5 per minute"
+    INVITATION_TTL = timedelta(days=14)
+    PASSWORD_HASHER = "argon2"
+    PDF_ENGINE = os.environ.get("PDF_ENGINE")
+    TESTING = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    # A cheap hash keeps the suite fast; production always uses argon2id.
+    PASSWORD_HASHER = "fast"
+    RATELIMIT_STORAGE_URI = "memory://"

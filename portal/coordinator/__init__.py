@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from portal.auth.access import require_role
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+bp.before_request(require_role("coordinator"))
+
+from portal.coordinator import views  # noqa: E402,F401

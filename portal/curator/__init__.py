@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from portal.auth.access import require_role
+
+bp = Blueprint("curator", __name__, url_prefix="/curator")
+bp.before_request(require_role("curator"))
+
+from portal.curator import views  # noqa: E402,F401

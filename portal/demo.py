@@ -1,0 +1,166 @@
+"""The demo school «МОУ СОШ № 62»: enough people and pairs that every demo login's screens have content."""
+import random
+from datetime import date, timedelta
+
+from portal.db import db
+from portal.models import (
+    Account, BaseMembership, Guardianship, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
+    Order, OrderItem, Person, Programme, School, SchoolClass,
+)
+from portal.models.base import utcnow
+from portal.services import accounts, passwords
+from portal.services.school import create_school
+
+PASSWORD = accounts.DEMO_PASSWORD
+LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent")
+
+MALE = ["Александр", "Дмитрий", "Максим", "Иван", "Артём", "Никита", "Михаил", "Егор", "Кирилл", "Илья"]
+FEMALE = ["Анна", "Мария", "Дарья", "Софья", "Полина", "Екатерина", "Виктория", "Алиса", "Ксения", "Вера"]
+PATRONYMIC_ROOTS = ["Александров", "Сергеев", "Андреев", "Николаев", "Викторов", "Павлов", "Олегов", "Игорев"]
+SURNAMES = ["Соколов", "Попов", "Лебедев", "Козлов", "Новиков", "Морозов", "Волков", "Соловьёв", "Васильев",
+            "Зайцев", "Павлов", "Семёнов", "Голубев", "Виноградов", "Богданов", "Воробьёв", "Фёдоров",
+            "Михайлов", "Беляев", "Тарасов", "Белов", "Комаров", "Орлов", "Киселёв", "Макаров", "Андреев",
+            "Ковалёв", "Ильин", "Гусев", "Титов", "Кузьмин", "Кудрявцев", "Баранов", "Куликов", "Алексеев"]
+CLASSES = ["5А", "6Б", "7А", "8Б", "9А", "10А", "11А"]
+
+
+def _person(school, rng, sex, **extra) -> Person:
+    surname = rng.choice(SURNAMES) + ("а" if sex == "f" else "")
+    first = rng.choice(FEMALE if sex == "f" else MALE)
+    patronymic = rng.choice(PATRONYMIC_ROOTS) + ("на" if sex == "f" else "ич")
+    fields = {"surname": surname, "first_name": first, "patronymic": patronymic, "sex": sex}
+    fields.update(extra)
+    return Person.create(school=school, **fields)
+
+
+def _account(person, login, *roles) -> Account:
+    account = accounts.create_account(None, person, login, roles=roles)
+    Account.update(password_hash=DEMO_HASH).where(Account.id == account.id).execute()
+    return account
+
+
+def _student_birth(class_name: str, rng) -> date:
+    grade = int(class_name[:-1])
+    today = date.today()
+    # A first-grader is 7 on 1 September; an 11th-grader 17, some already 18.
+    return date(today.year - (grade + 6) - (1 if today.month >= 9 else 0), rng.randint(1, 12), rng.randint(1, 28))
+
+
+DEMO_HASH = ""
+
+
+def load() -> School:
+    global DEMO_HASH
+    DEMO_HASH = passwords.hash_password(PASSWORD)
+    rng = random.Random(62)
+    with db.atomic():
+        school, _ = create_school(
+            "Муниципальное общеобразовательное учреждение средняя общеобразовательная школа № 62",
+            "МОУ СОШ № 62",
+            {"surname": "Смирнова", "first_name": "Елена", "patronymic": "Викторовна", "sex": "f"},
+            "coordinator", is_demo=True)
+        School.update(address="г. Ярославль, ул. Школьная, д. 62", director_name="Орлов Виктор Николаевич").where(
+            School.id == school.id).execute()
+        Account.update(password_hash=DEMO_HASH).where(Account.login == "coordinator").execute()
+        formats = {f.name: f for f in MentoringFormat.of_school(school)}
+        student_student, teacher_teacher, teacher_student = (
+            formats["Ученик – ученик"], formats["Учитель – учитель"], formats["Учитель – ученик"])
+        classes = {name: SchoolClass.create(school=school, name=name) for name in CLASSES}
+
+        teachers = [_person(school, rng, sex, kind="staff", position=position, birth_date=date(born, 3, 14))
+                    for sex, position, born in [
+                        ("f", "учитель русского языка и литературы", 1975), ("m", "учитель математики", 1980),
+                        ("f", "учитель истории", 1968), ("m", "учитель физики", 1972),
+                        ("f", "учитель английского языка", 2001), ("m", "учитель информатики", 2000),
+                        ("f", "учитель биологии", 1985), ("f", "учитель начальных классов", 2002),
+                        ("m", "учитель физической культуры", 1990), ("f", "педагог-психолог", 1983)]]
+        curator_uu = _person(school, rng, "f", kind="staff", position="социальный педагог", birth_date=date(1979, 5, 2))
+        students = []
+        for class_name in CLASSES:
+            for i in range(4 if class_name != "8Б" else 6):
+                sex = "m" if i % 2 == 0 else "f"
+                students.append(_person(school, rng, sex, kind="student", school_class=classes[class_name],
+                                        birth_date=_student_birth(class_name, rng)))
+        externals = [
+            _person(school, rng, "m", kind="external", organisation="АО «Ярославский моторный завод»",
+                    position="инженер-конструктор", birth_date=date(1988, 7, 9)),
+            _person(school, rng, "f", kind="external", organisation="ИП «Мастерская идей»",
+                    position="предприниматель", birth_date=date(1984, 11, 23)),
+        ]
+
+        # The demo logins: a curator, a teacher mentor, a minor mentee and that mentee's parent.
+        _account(curator_uu, "curator", "curator")
+        accounts.grant_role(None, Account.get(Account.login == "curator"), "curator", student_student,
+                            order_number="45-од", order_date=date(2026, 8, 30))
+        for login, teacher, fmt in (("curator2", teachers[9], teacher_teacher), ("curator3", teachers[2],
+                                                                                 teacher_student)):
+            account = _account(teacher, login, "curator")
+            accounts.grant_role(None, account, "curator", fmt, order_number="45-од", order_date=date(2026, 8, 30))
+        mentor = teachers[1]
+        _account(mentor, "mentor", "mentor")
+        mentee = next(s for s in students if s.school_class_id == classes["8Б"].id and s.sex == "m")
+        Person.update(surname="Иванов", first_name="Пётр", patronymic="Сергеевич").where(
+            Person.id == mentee.id).execute()
+        _account(Person.get_by_id(mentee.id), "mentee", "mentee")
+
+        minors = [s for s in Person.select().where(Person.kind == "student") if s.is_minor()]
+        for child in minors:
+            if child.id == mentee.id:
+                parent = Person.create(school=school, kind="parent", surname="Иванова", first_name="Ольга",
+                                       patronymic="Николаевна", sex="f", birth_date=date(1985, 4, 12))
+                _account(parent, "parent", "parent")
+            else:
+                parent = _person(school, rng, "f", kind="parent", surname=child.surname.rstrip("а")
+                                 + ("а" if not child.surname.endswith("а") else ""), birth_date=date(1984, 1, 1))
+            Guardianship.create(parent=parent, child=child, confirmed_by=curator_uu, confirmed_at=utcnow())
+
+        start = date(date.today().year - (0 if date.today().month >= 9 else 1), 9, 1)
+        for fmt, goals in ((student_student, "Адаптация пятиклассников, помощь в учёбе и школьной жизни"),
+                           (teacher_teacher, "Поддержка молодых специалистов в первые годы работы"),
+                           (teacher_student, "Раскрытие способностей и помощь в трудных ситуациях")):
+            Programme.create(mentoring_format=fmt, title=f"Программа наставничества «{fmt.name}»", goals=goals,
+                             expected_results="Рост мотивации и образовательных результатов наставляемых",
+                             starts_on=start, ends_on=start + timedelta(days=364),
+                             presented_teachers_council_on=start - timedelta(days=3))
+        _bases(rng, student_student, teacher_teacher, teacher_student, teachers, students, externals, mentor)
+        _pairs(school, teacher_student, mentor, [Person.get_by_id(mentee.id)]
+               + [s for s in students if s.school_class_id == classes["7А"].id][:1])
+    return school
+
+
+def _member(fmt, person, base, categories=(), **fields) -> BaseMembership:
+    membership = BaseMembership.create(mentoring_format=fmt, person=person, base=base, status="active", **fields)
+    for code in categories:
+        MembershipCategory.create(membership=membership, code=code)
+    return membership
+
+
+def _bases(rng, student_student, teacher_teacher, teacher_student, teachers, students, externals, mentor):
+    seniors = [s for s in students if s.school_class.name in ("10А", "11А")]
+    juniors = [s for s in students if s.school_class.name in ("5А", "6Б")]
+    for s in seniors:
+        _member(student_student, s, "mentor", ["student"], capacity=2, can_help_with="математика, адаптация в школе")
+    for s in juniors:
+        _member(student_student, s, "mentee", [rng.choice(["low_results", "detached", "gifted"])],
+                needs="помощь с домашними заданиями")
+    for t in teachers[:4]:
+        _member(teacher_teacher, t, "mentor", ["teacher"], capacity=2, can_help_with="методика урока")
+    for t in teachers[4:8]:
+        _member(teacher_teacher, t, "mentee", ["young_specialist"], needs="дисциплина на уроке")
+    _member(teacher_student, mentor, "mentor", ["teacher"], capacity=3, can_help_with="олимпиадная математика",
+            self_description="Готовлю к олимпиадам 15 лет, люблю задачи с подвохом.")
+    for e, code in zip(externals, ("employee", "entrepreneur")):
+        _member(teacher_student, e, "mentor", [code], capacity=2, can_help_with="профориентация, проекты")
+    for s in [s for s in students if s.school_class.name in ("7А", "8Б", "9А")]:
+        _member(teacher_student, s, "mentee", [rng.choice(["gifted", "low_results", "hardship", "behaviour"])],
+                needs="подготовка к олимпиаде" if s.sex == "m" else "выбор профиля")
+
+
+def _pairs(school, fmt, mentor, mentees):
+    order = Order.create(school=school, kind="pairs", title="Об утверждении наставников и наставнических пар/групп",
+                         status="registered", number="52-од", dated_on=date(2026, 9, 15), registered_at=utcnow())
+    programme = Programme.get(Programme.mentoring_format == fmt)
+    for mentee in mentees:
+        pair = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor, status="active")
+        MentorshipMember.create(mentorship=pair, mentee=mentee)
+        OrderItem.create(order=order, mentorship=pair)

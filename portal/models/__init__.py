@@ -1,0 +1,24 @@
+"""All tables, in dependency order, so migrations and tests see one list."""
+from portal.models.people import School, SchoolClass, Person, Guardianship
+from portal.models.programme import MentoringFormat, Programme, Acknowledgement
+from portal.models.accounts import Account, RoleGrant, Invitation
+from portal.models.bases import BaseMembership, MembershipCategory
+from portal.models.consent import ConsentDocument, Consent, ConsentWithdrawal
+from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Proposal
+from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport
+from portal.models.monitoring import Questionnaire, Question, MonitoringRound, Response, Answer
+from portal.models.audit import AuditEvent
+
+MODELS = [
+    School, SchoolClass, Person, Guardianship,
+    MentoringFormat, Programme, Acknowledgement,
+    Account, RoleGrant, Invitation,
+    BaseMembership, MembershipCategory,
+    ConsentDocument, Consent, ConsentWithdrawal,
+    Order, Mentorship, MentorshipMember, OrderItem, Proposal,
+    Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport,
+    Questionnaire, Question, MonitoringRound, Response, Answer,
+    AuditEvent,
+]
+
+__all__ = [m.__name__ for m in MODELS] + ["MODELS"]

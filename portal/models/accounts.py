@@ -1,0 +1,84 @@
+"""Accounts, role grants and invitations: who may log in and as whom."""
+from peewee import (
+    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+)
+
+from portal.models.base import BaseModel, utcnow
+from portal.models.people import Person, School
+from portal.models.programme import MentoringFormat
+
+ROLES = (
+    ("coordinator", "координатор"),
+    ("curator", "куратор"),
+    ("mentor", "наставник"),
+    ("mentee", "наставляемый"),
+    ("parent", "родитель"),
+)
+ROLE_TITLES = dict(ROLES)
+STAFF_ROLES = frozenset({"coordinator", "curator"})
+
+
+class Account(BaseModel):
+    school = ForeignKeyField(School, backref="accounts", on_delete="CASCADE")
+    person = ForeignKeyField(Person, unique=True, backref="accounts", on_delete="CASCADE")
+    login = CharField(max_length=64, unique=True)
+    # Empty until the owner sets a password through an invitation.
+    password_hash = CharField(max_length=255, default="")
+    # Bumped on logout and password change: every older session cookie stops working.
+    session_version = IntegerField(default=0)
+    is_active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+    regulation_acknowledged_at = DateTimeField(null=True)
+
+    # flask-login protocol
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    def role_names(self) -> list[str]:
+        """Held roles in the menu's order, loaded once per request."""
+        held = getattr(self, "_roles", None)
+        if held is None:
+            held = {g.role for g in self.grants}
+            self._roles = held
+        return [r for r, _ in ROLES if r in held]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names()
+
+
+class RoleGrant(BaseModel):
+    account = ForeignKeyField(Account, backref="grants", on_delete="CASCADE")
+    role = CharField(max_length=20, choices=ROLES)
+    # Curators are granted per mentoring format; other roles leave it empty.
+    mentoring_format = ForeignKeyField(
+        MentoringFormat, null=True, backref="grants", on_delete="CASCADE"
+    )
+    granted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    granted_at = DateTimeField(default=utcnow)
+    # The appointing order (4.3): its number and date, as the coordinator typed them.
+    order_number = CharField(max_length=50, default="")
+    order_date = DateField(null=True)
+
+    class Meta:
+        indexes = ((("account", "role", "mentoring_format"), True),)
+
+
+class Invitation(BaseModel):
+    """A single-use, expiring code; only its hash is kept, the slip is printed once."""
+
+    account = ForeignKeyField(Account, backref="invitations", on_delete="CASCADE")
+    code_hash = CharField(max_length=64, unique=True)
+    created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)

@@ -1,0 +1,104 @@
+"""Proposals, mentorships (pairs and groups), their members and the director's orders (4.13, s8, s10)."""
+from peewee import (
+    CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
+)
+
+from portal.models.base import BaseModel, utcnow
+from portal.models.people import Person, School
+from portal.models.programme import MentoringFormat, Programme
+
+MENTORSHIP_STATES = (
+    ("proposed", "предложена"),
+    ("chosen", "выбран наставник"),
+    ("confirmed", "подтверждена наставником"),
+    ("in_order", "в проекте приказа"),
+    ("active", "действует"),
+    ("completed", "завершена"),
+    ("cancelled", "отменена"),
+    ("suspended", "приостановлена"),
+)
+STATE_TITLES = dict(MENTORSHIP_STATES)
+PROPOSAL_STATUSES = (
+    ("open", "предложен"),
+    ("chosen", "выбран"),
+    ("declined", "отклонён"),
+    ("withdrawn", "отозван"),
+)
+ORDER_KINDS = (
+    ("pairs", "Об утверждении наставников и наставнических пар/групп"),
+    ("appointment", "О назначении координатора и кураторов"),
+    ("introduction", "О внедрении целевой модели наставничества"),
+    ("school_of_mentors", "Об организации «Школы наставников»"),
+    ("final_event", "О проведении итогового мероприятия"),
+)
+ORDER_STATUSES = (("draft", "проект"), ("registered", "зарегистрирован"))
+
+
+class Order(BaseModel):
+    """A director's order: drafted here, signed on paper, registered by number and date, then frozen."""
+
+    school = ForeignKeyField(School, backref="orders", on_delete="CASCADE")
+    kind = CharField(max_length=20, choices=ORDER_KINDS)
+    title = CharField(max_length=300)
+    status = CharField(max_length=10, choices=ORDER_STATUSES, default="draft")
+    number = CharField(max_length=50, null=True)
+    dated_on = DateField(null=True)
+    corrects = ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+    registered_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    registered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("school", "number", "dated_on"), True),)
+
+
+class Mentorship(BaseModel):
+    """A pair or a group: one mentor, one or more mentees, one format."""
+
+    mentoring_format = ForeignKeyField(MentoringFormat, backref="mentorships", on_delete="RESTRICT")
+    programme = ForeignKeyField(Programme, null=True, backref="mentorships", on_delete="RESTRICT")
+    mentor = ForeignKeyField(Person, backref="mentorships_as_mentor", on_delete="RESTRICT")
+    status = CharField(max_length=10, choices=MENTORSHIP_STATES, default="proposed", index=True)
+    created_at = DateTimeField(default=utcnow)
+    status_changed_at = DateTimeField(default=utcnow)
+    ended_reason = TextField(default="")
+
+    @property
+    def status_title(self) -> str:
+        return STATE_TITLES[self.status]
+
+
+class MentorshipMember(BaseModel):
+    mentorship = ForeignKeyField(Mentorship, backref="members", on_delete="CASCADE")
+    mentee = ForeignKeyField(Person, backref="mentorships_as_mentee", on_delete="RESTRICT")
+    joined_at = DateTimeField(default=utcnow)
+    left_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("mentorship", "mentee"), True),)
+
+
+class OrderItem(BaseModel):
+    order = ForeignKeyField(Order, backref="items", on_delete="CASCADE")
+    mentorship = ForeignKeyField(Mentorship, backref="order_items", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("order", "mentorship"), True),)
+
+
+class Proposal(BaseModel):
+    """A mentor candidate the curator offered a mentee (s8: the mentee chooses among them)."""
+
+    mentoring_format = ForeignKeyField(MentoringFormat, backref="proposals", on_delete="CASCADE")
+    mentee = ForeignKeyField(Person, backref="proposals_received", on_delete="CASCADE")
+    mentor = ForeignKeyField(Person, backref="proposals_as_mentor", on_delete="CASCADE")
+    proposed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    proposed_at = DateTimeField(default=utcnow)
+    rank = IntegerField(default=0)
+    reason = TextField(default="")
+    status = CharField(max_length=10, choices=PROPOSAL_STATUSES, default="open")
+    mentorship = ForeignKeyField(Mentorship, null=True, backref="proposals", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("mentoring_format", "mentee", "mentor"), True),)

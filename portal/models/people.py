@@ -1,0 +1,95 @@
+"""The school and its roster: everyone the school already knows under the education law."""
+from datetime import date
+
+from peewee import (
+    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField,
+)
+
+from portal.models.base import BaseModel, utcnow
+
+SEX_CHOICES = (("m", "мужской"), ("f", "женский"))
+PERSON_KINDS = (
+    ("student", "обучающийся"),
+    ("staff", "сотрудник школы"),
+    ("parent", "родитель (законный представитель)"),
+    ("external", "внешний участник"),
+)
+ADULT_AGE = 18
+
+
+class School(BaseModel):
+    name = CharField(max_length=200)
+    short_name = CharField(max_length=100)
+    address = CharField(max_length=300, default="")
+    director_name = CharField(max_length=200, default="")
+    # A demo database carries the shared demo password; a real school never does.
+    is_demo = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+
+class SchoolClass(BaseModel):
+    school = ForeignKeyField(School, backref="classes", on_delete="CASCADE")
+    name = CharField(max_length=10)
+
+    class Meta:
+        indexes = ((("school", "name"), True),)
+
+
+class Person(BaseModel):
+    school = ForeignKeyField(School, backref="people", on_delete="CASCADE")
+    kind = CharField(max_length=10, choices=PERSON_KINDS, index=True)
+    surname = CharField(max_length=100)
+    first_name = CharField(max_length=100)
+    patronymic = CharField(max_length=100, default="")
+    sex = CharField(max_length=1, choices=SEX_CHOICES)
+    birth_date = DateField(null=True)
+    school_class = ForeignKeyField(SchoolClass, null=True, backref="students", on_delete="SET NULL")
+    position = CharField(max_length=200, default="")
+    organisation = CharField(max_length=200, default="")
+    phone = CharField(max_length=50, default="")
+    email = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    # Set when the data are destroyed after a withdrawal; the row stays as a pseudonymous id.
+    destroyed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("school", "surname", "first_name"), False),)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.first_name, self.patronymic) if p)
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова А. С.» — how Russian school documents name people in tables."""
+        initials = "".join(f"{p[0]}. " for p in (self.first_name, self.patronymic) if p)
+        return f"{self.surname} {initials}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def is_minor(self, day: date | None = None) -> bool:
+        """Minority is computed on the day: at 18 a student signs for themself."""
+        age = self.age_on(day or date.today())
+        return age is not None and age < ADULT_AGE
+
+    @classmethod
+    def of_school(cls, school):
+        return cls.select().where(cls.school == school)
+
+
+class Guardianship(BaseModel):
+    """A parent's authority over a child, created or confirmed by staff, never self-declared."""
+
+    parent = ForeignKeyField(Person, backref="children_links", on_delete="CASCADE")
+    child = ForeignKeyField(Person, backref="guardian_links", on_delete="CASCADE")
+    basis = CharField(max_length=200, default="родитель")
+    confirmed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    confirmed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("parent", "child"), True),)

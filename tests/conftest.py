@@ -1,0 +1,143 @@
+"""Fixtures in the manner of Flask's tutorial: a migrated schema built once, copied for every test."""
+import os
+import re
+import shutil
+from datetime import date
+
+import pytest
+from peewee import SqliteDatabase
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.db import database_from_url, db
+from portal.models import MODELS
+
+pytest_plugins = ["tests.factories"]
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def _migrate(url: str) -> None:
+    from portal import schema
+    db.initialize(database_from_url(url))
+    with db.connection_context():
+        schema.upgrade()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> str:
+    """Every migration applied once to an empty SQLite file; tests get a copy."""
+    path = tmp_path_factory.mktemp("schema") / "portal.db"
+    _migrate(f"sqlite:///{path}")
+    database = db.obj
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)") if not database.is_closed() else None
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres():
+    if not PG_URL:
+        return None
+    database = database_from_url(PG_URL)
+    with database.connection_context():
+        database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    database.close_all()
+    _migrate(PG_URL)
+    return PG_URL
+
+
+def _truncate_postgres():
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS)
+    with db.connection_context():
+        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_sqlite, migrated_postgres):
+    """A clean migrated database per test: a copied SQLite file, or PostgreSQL emptied after the test."""
+    if migrated_postgres:
+        yield migrated_postgres
+        _truncate_postgres()
+        db.obj.close_all()
+    else:
+        target = tmp_path / "portal.db"
+        shutil.copy(migrated_sqlite, target)
+        yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    class Config(TestConfig):
+        DATABASE_URL = database_url
+        INSTANCE_PATH = tmp_path
+
+    application = create_app(Config)
+    yield application
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def conn(app):
+    """A connection for tests that touch models directly; requests close it, peewee reopens on demand."""
+    db.connect(reuse_if_open=True)
+    yield db
+    if not db.is_closed():
+        db.close()
+
+
+class PortalClient:
+    """A test client that carries the CSRF token the way a browser does: read from the last page."""
+
+    def __init__(self, client):
+        self.raw = client
+        self.token = None
+
+    def _remember(self, response):
+        match = CSRF_RE.search(response.get_data(as_text=True)) if response.mimetype == "text/html" else None
+        if match:
+            self.token = match.group(1) or match.group(2)
+        return response
+
+    def get(self, url, **kw):
+        return self._remember(self.raw.get(url, **kw))
+
+    def post(self, url, data=None, csrf=True, htmx=False, **kw):
+        data = dict(data or {})
+        headers = dict(kw.pop("headers", {}))
+        if csrf and self.token is None:
+            self.get("/login")
+        if csrf:
+            data.setdefault("csrf_token", self.token)
+        if htmx:
+            headers.update({"HX-Request": "true"})
+        return self._remember(self.raw.post(url, data=data, headers=headers, **kw))
+
+
+@pytest.fixture
+def client(app):
+    return PortalClient(app.test_client())
+
+
+@pytest.fixture
+def login(client):
+    """Log in through the form, as a person would, and land past the regulation acknowledgement."""
+
+    def do(login_name, password="correct horse battery", acknowledge=True):
+        response = client.post("/login", {"login": login_name, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        if acknowledge:
+            client.get("/regulation/acknowledge")
+            client.post("/regulation/acknowledge")
+        return response
+    return do
+
+
+@pytest.fixture
+def today():
+    return date.today()
+
+
+def is_sqlite_db() -> bool:
+    return isinstance(db.obj, SqliteDatabase)

@@ -1,0 +1,64 @@
+"""Factories that build real rows through the same services the portal uses."""
+import itertools
+from datetime import date
+
+import pytest
+
+from portal.db import db
+from portal.models import Account, MentoringFormat, Person, School
+from portal.services import accounts, passwords
+from portal.services.school import create_school
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def school(conn) -> School:
+    created, _ = create_school("Муниципальное общеобразовательное учреждение СОШ № 62", "МОУ СОШ № 62",
+                               {"surname": "Смирнова", "first_name": "Елена", "patronymic": "Викторовна",
+                                "sex": "f"}, "coordinator0")
+    return created
+
+
+@pytest.fixture
+def make_person(conn, school):
+    def make(kind="student", sex="m", birth_date=date(2011, 5, 20), **fields) -> Person:
+        n = next(_seq)
+        defaults = {"surname": f"Петров{'а' if sex == 'f' else ''}", "first_name": "Анна" if sex == "f" else "Иван",
+                    "patronymic": "Сергеевна" if sex == "f" else "Сергеевич"}
+        defaults.update(fields)
+        defaults["surname"] = defaults["surname"] + ("" if "surname" in fields else f"-{n}")
+        return Person.create(school=school, kind=kind, sex=sex, birth_date=birth_date, **defaults)
+    return make
+
+
+@pytest.fixture
+def make_account(conn, make_person, school):
+    """An account holding exactly the given roles (a curator of the school's first format)."""
+
+    def make(*roles, login=None, person=None, password=PASSWORD, acknowledged=False) -> Account:
+        person = person or make_person(kind="staff" if set(roles) & {"coordinator", "curator"} else "student",
+                                       birth_date=date(1985, 1, 1) if set(roles) - {"mentee"} else date(2011, 5, 20))
+        login = login or f"user{next(_seq)}"
+        with db.atomic():
+            account = accounts.create_account(None, person, login)
+            for role in roles:
+                fmt = MentoringFormat.of_school(school).first() if role == "curator" else None
+                accounts.grant_role(None, account, role, fmt)
+            Account.update(password_hash=passwords.hash_password(password)).where(Account.id == account.id).execute()
+            if acknowledged:
+                accounts.acknowledge_regulation(account)
+        return Account.get_by_id(account.id)
+    return make
+
+
+@pytest.fixture
+def login_as(make_account, login):
+    """Create an account holding only `role` and log in with it; returns the account."""
+
+    def do(*roles, **kw):
+        account = make_account(*roles, **kw)
+        login(account.login)
+        return account
+    return do

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 
 from portal import db as database
 from portal import formatting
+from portal.documents import pdf
 from portal.config import ROOT, Config, _secret_key
 from portal.extensions import csrf, htmx, limiter, login_manager
 
@@ -30,6 +31,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     database.init_app(app)
     formatting.init_app(app)
+    pdf.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)

@@ -40,6 +40,7 @@ class Config:
     INVITATION_TTL = timedelta(days=14)
     PASSWORD_HASHER = "argon2"
     PDF_ENGINE = os.environ.get("PDF_ENGINE")
+    PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
     TESTING = False
 
 

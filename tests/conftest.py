@@ -12,7 +12,7 @@ from portal.config import TestConfig
 from portal.db import database_from_url, db
 from portal.models import MODELS
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.clause_plugin"]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')

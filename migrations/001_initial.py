@@ -49,6 +49,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "school"
+            legacy_table_names = False
 
     @migrator.create_model
     class SchoolClass(pw.Model):
@@ -58,6 +59,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "school_class"
+            legacy_table_names = False
             indexes = [(('school', 'name'), True)]
 
     @migrator.create_model
@@ -80,6 +82,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "person"
+            legacy_table_names = False
             indexes = [(('school', 'surname', 'first_name'), False)]
 
     @migrator.create_model
@@ -97,6 +100,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "account"
+            legacy_table_names = False
 
     @migrator.create_model
     class MentoringFormat(pw.Model):
@@ -111,6 +115,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "mentoring_format"
+            legacy_table_names = False
             indexes = [(('school', 'name'), True)]
 
     @migrator.create_model
@@ -129,6 +134,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "programme"
+            legacy_table_names = False
 
     @migrator.create_model
     class Acknowledgement(pw.Model):
@@ -140,6 +146,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "acknowledgement"
+            legacy_table_names = False
             indexes = [(('person', 'programme'), True)]
 
     @migrator.create_model
@@ -153,6 +160,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "questionnaire"
+            legacy_table_names = False
             indexes = [(('school', 'kind', 'version'), True)]
 
     @migrator.create_model
@@ -168,6 +176,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "mentorship"
+            legacy_table_names = False
 
     @migrator.create_model
     class MonitoringRound(pw.Model):
@@ -180,6 +189,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "monitoring_round"
+            legacy_table_names = False
 
     @migrator.create_model
     class Response(pw.Model):
@@ -193,6 +203,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "response"
+            legacy_table_names = False
             indexes = [(('questionnaire', 'respondent', 'mentorship', 'monitoring_round'), True)]
 
     @migrator.create_model
@@ -206,6 +217,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "question"
+            legacy_table_names = False
             indexes = [(('questionnaire', 'position'), True)]
 
     @migrator.create_model
@@ -218,6 +230,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "answer"
+            legacy_table_names = False
             indexes = [(('response', 'question'), True)]
 
     @migrator.create_model
@@ -234,6 +247,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "audit_event"
+            legacy_table_names = False
             indexes = [(('object_type', 'object_id'), False)]
 
     @migrator.create_model
@@ -253,6 +267,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "base_membership"
+            legacy_table_names = False
             indexes = [(('mentoring_format', 'person', 'base'), True)]
 
     @migrator.create_model
@@ -269,6 +284,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "consent_document"
+            legacy_table_names = False
             indexes = [(('school', 'kind', 'version'), True)]
 
     @migrator.create_model
@@ -286,6 +302,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "consent"
+            legacy_table_names = False
             indexes = [(('document', 'subject', 'signer', 'signed_at'), True)]
 
     @migrator.create_model
@@ -301,6 +318,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "consent_withdrawal"
+            legacy_table_names = False
 
     @migrator.create_model
     class FinalReport(pw.Model):
@@ -315,6 +333,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "final_report"
+            legacy_table_names = False
 
     @migrator.create_model
     class Guardianship(pw.Model):
@@ -328,6 +347,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "guardianship"
+            legacy_table_names = False
             indexes = [(('parent', 'child'), True)]
 
     @migrator.create_model
@@ -343,6 +363,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "invitation"
+            legacy_table_names = False
 
     @migrator.create_model
     class Meeting(pw.Model):
@@ -362,6 +383,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "meeting"
+            legacy_table_names = False
             indexes = [(('mentorship', 'held_on'), False)]
 
     @migrator.create_model
@@ -375,6 +397,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "meeting_confirmation"
+            legacy_table_names = False
             indexes = [(('meeting', 'person'), True)]
 
     @migrator.create_model
@@ -386,6 +409,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "membership_category"
+            legacy_table_names = False
             indexes = [(('membership', 'code'), True)]
 
     @migrator.create_model
@@ -398,6 +422,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "mentorship_member"
+            legacy_table_names = False
             indexes = [(('mentorship', 'mentee'), True)]
 
     @migrator.create_model
@@ -417,6 +442,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "order"
+            legacy_table_names = False
             indexes = [(('school', 'number', 'dated_on'), True)]
 
     @migrator.create_model
@@ -427,6 +453,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "order_item"
+            legacy_table_names = False
             indexes = [(('order', 'mentorship'), True)]
 
     @migrator.create_model
@@ -443,6 +470,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "plan"
+            legacy_table_names = False
             indexes = [(('mentorship', 'version'), True)]
 
     @migrator.create_model
@@ -455,6 +483,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "plan_task"
+            legacy_table_names = False
 
     @migrator.create_model
     class Proposal(pw.Model):
@@ -471,6 +500,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "proposal"
+            legacy_table_names = False
             indexes = [(('mentoring_format', 'mentee', 'mentor'), True)]
 
     @migrator.create_model
@@ -486,6 +516,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "role_grant"
+            legacy_table_names = False
             indexes = [(('account', 'role', 'mentoring_format'), True)]
 
 

@@ -74,18 +74,22 @@ def _init_login(app):
 
 def _register_blueprints(app):
     from portal.auth import bp as auth_bp
+    from portal.consent import bp as consent_bp
     from portal.coordinator import bp as coordinator_bp
     from portal.curator import bp as curator_bp
     from portal.mentee import bp as mentee_bp
     from portal.mentor import bp as mentor_bp
     from portal.parent import bp as parent_bp
     from portal.public import bp as public_bp
+    from portal.staff import bp as staff_bp
 
-    for bp in (public_bp, auth_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
+    for bp in (public_bp, auth_bp, consent_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
         app.register_blueprint(bp)
 
 
 def _register_errors(app):
+    from portal.services import NotAllowed
+
     def page(code, message):
         return render_template("errors/error.html", code=code, message=message), code
 
@@ -94,6 +98,8 @@ def _register_errors(app):
         400, "Форма устарела или открыта в другом окне. Обновите страницу и повторите."))
     app.register_error_handler(403, lambda e: page(403, "Этот раздел вам недоступен."))
     app.register_error_handler(404, lambda e: page(404, "Такой страницы нет."))
+    # A service refusing an object outside the actor's reach: «not found», never «forbidden».
+    app.register_error_handler(NotAllowed, lambda e: page(404, "Такой страницы нет."))
     app.register_error_handler(405, lambda e: page(405, "Так обратиться к этой странице нельзя."))
     app.register_error_handler(413, lambda e: page(413, "Файл слишком большой."))
     app.register_error_handler(429, lambda e: page(

@@ -58,6 +58,19 @@ def init_app(app):
         click.echo(f"Школа «{school.name}» создана.\nЛогин координатора: {login.strip().lower()}\n"
                    f"Код приглашения: {code}\nОткройте /invitation и задайте пароль с этим кодом.")
 
+    @app.cli.command("destroy-due")
+    def destroy_due():
+        """Destroy the personal data whose 30 days after a withdrawal have run out (run it daily, e.g. from cron)."""
+        from portal.formatting import plural
+        from portal.services import consent
+        with db.connection_context():
+            count = consent.destroy_due()
+        if count:
+            closed = plural(count, "отозванному согласию", "отозванным согласиям", "отозванным согласиям")
+            click.echo(f"Уничтожены персональные данные по {closed}.")
+        else:
+            click.echo("Уничтожать нечего: срок ни по одному отозванному согласию ещё не наступил.")
+
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
     def backup(target):

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 from portal.db import db
 from portal.models import (
-    Account, BaseMembership, Guardianship, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
-    Order, OrderItem, Person, Programme, School, SchoolClass,
+    Account, BaseMembership, Consent, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
+    Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, School, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, passwords
+from portal.services import accounts, consent, passwords
 from portal.services.school import create_school
 
 PASSWORD = accounts.DEMO_PASSWORD
@@ -58,9 +58,8 @@ def load() -> School:
             "Муниципальное общеобразовательное учреждение средняя общеобразовательная школа № 62",
             "МОУ СОШ № 62",
             {"surname": "Смирнова", "first_name": "Елена", "patronymic": "Викторовна", "sex": "f"},
-            "coordinator", is_demo=True)
-        School.update(address="г. Ярославль, ул. Школьная, д. 62", director_name="Орлов Виктор Николаевич").where(
-            School.id == school.id).execute()
+            "coordinator", address="150000, г. Ярославль, ул. Школьная, д. 62", is_demo=True)
+        School.update(director_name="Орлов Виктор Николаевич").where(School.id == school.id).execute()
         Account.update(password_hash=DEMO_HASH).where(Account.login == "coordinator").execute()
         formats = {f.name: f for f in MentoringFormat.of_school(school)}
         student_student, teacher_teacher, teacher_student = (
@@ -103,15 +102,19 @@ def load() -> School:
             Person.id == mentee.id).execute()
         _account(Person.get_by_id(mentee.id), "mentee", "mentee")
 
+        sister = Person.create(school=school, kind="student", surname="Иванова", first_name="Мария",
+                               patronymic="Сергеевна", sex="f", school_class=classes["5А"],
+                               birth_date=_student_birth("5А", rng))
+        demo_parent = Person.create(school=school, kind="parent", surname="Иванова", first_name="Ольга",
+                                    patronymic="Николаевна", sex="f", birth_date=date(1985, 4, 12))
+        _account(demo_parent, "parent", "parent")
         minors = [s for s in Person.select().where(Person.kind == "student") if s.is_minor()]
         for child in minors:
-            if child.id == mentee.id:
-                parent = Person.create(school=school, kind="parent", surname="Иванова", first_name="Ольга",
-                                       patronymic="Николаевна", sex="f", birth_date=date(1985, 4, 12))
-                _account(parent, "parent", "parent")
+            if child.id in (mentee.id, sister.id):
+                parent = demo_parent
             else:
-                parent = _person(school, rng, "f", kind="parent", surname=child.surname.rstrip("а")
-                                 + ("а" if not child.surname.endswith("а") else ""), birth_date=date(1984, 1, 1))
+                family = child.surname[:-1] if child.surname.endswith("а") else child.surname
+                parent = _person(school, rng, "f", kind="parent", surname=family + "а", birth_date=date(1984, 1, 1))
             Guardianship.create(parent=parent, child=child, confirmed_by=curator_uu, confirmed_at=utcnow())
 
         start = date(date.today().year - (0 if date.today().month >= 9 else 1), 9, 1)
@@ -123,9 +126,57 @@ def load() -> School:
                              starts_on=start, ends_on=start + timedelta(days=364),
                              presented_teachers_council_on=start - timedelta(days=3))
         _bases(rng, student_student, teacher_teacher, teacher_student, teachers, students, externals, mentor)
-        _pairs(school, teacher_student, mentor, [Person.get_by_id(mentee.id)]
-               + [s for s in students if s.school_class_id == classes["7А"].id][:1])
+        # The second mentee is not the mentor's namesake: a demo pair should not look like relatives.
+        second = next(s for s in students if s.school_class_id == classes["7А"].id
+                      and s.surname[:4] != mentor.surname[:4])
+        _pairs(school, teacher_student, mentor, [Person.get_by_id(mentee.id), second])
+        _member(student_student, sister, "mentee", ["gifted"], needs="адаптация в новом классе")
+        juniors = [s for s in students if s.school_class_id in (classes["5А"].id, classes["6Б"].id)]
+        _consents(school, waiting={sister.id, juniors[0].id, juniors[1].id}, withdrawn=juniors[2].id,
+                  demo_parent=demo_parent)
     return school
+
+
+def _consents(school, waiting, withdrawn, demo_parent):
+    """Most participants have signed; a few wait for a parent, one parent has withdrawn (demo lists)."""
+    documents = consent.current_documents(school.id)
+    guardians = {g.child_id: g.parent_id for g in Guardianship.select()}
+    signed = {}
+    now = utcnow()
+
+    agreed = set()
+
+    def sign(subject, kind, days_ago=14):
+        signer_id = subject.id if kind == "adult_self" else guardians[subject.id]
+        if signer_id not in agreed:  # only a signer who accepted the e-signature agreement signs online
+            agreed.add(signer_id)
+            agreement = documents["esign_agreement"]
+            Consent.create(document=agreement, subject=signer_id, signer=signer_id, text_sha256=agreement.sha256,
+                           signed_at=now - timedelta(days=20), ip="192.0.2.10", user_agent="демонстрационные данные")
+        key = (subject.id, kind)
+        if key not in signed:
+            document = documents[kind]
+            signed[key] = Consent.create(
+                document=document, subject=subject, signer=signer_id, text_sha256=document.sha256,
+                identity_document="паспорт 78 10 123456, выдан ОУФМС России по Ярославской обл. 12.05.2010",
+                address="г. Ярославль, ул. Свободы, д. 10, кв. 5",
+                subject_document="" if kind == "adult_self" else "свидетельство о рождении I-ГР 123456",
+                subject_address="" if kind == "adult_self" else "г. Ярославль, ул. Свободы, д. 10, кв. 5",
+                signed_at=now - timedelta(days=days_ago), ip="192.0.2.10", user_agent="демонстрационные данные")
+        return signed[key]
+
+    memberships = BaseMembership.select(BaseMembership, Person).join(Person)
+    for membership in memberships:
+        person = membership.person
+        if person.id in waiting:
+            BaseMembership.update(status="awaiting_consent").where(BaseMembership.id == membership.id).execute()
+            continue
+        given = sign(person, consent.required_kind(person, membership.base))
+        if person.id == withdrawn:
+            ConsentWithdrawal.create(consent=given, withdrawn_by=given.signer_id, withdrawn_at=now - timedelta(days=5),
+                                     destruction_due_on=date.today() + timedelta(days=25))
+            BaseMembership.update(status="left", left_at=now - timedelta(days=5)).where(
+                BaseMembership.id == membership.id).execute()
 
 
 def _member(fmt, person, base, categories=(), **fields) -> BaseMembership:

@@ -1,6 +1,8 @@
 """What every blueprint's views share: page-or-fragment rendering, the client's address, form errors."""
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_login import current_user
+
+from portal.services import NotAllowed, ServiceError
 
 
 def wants_fragment() -> bool:
@@ -30,6 +32,25 @@ def actor():
     return current_user.person if current_user.is_authenticated else None
 
 
+def attempt(form, action):
+    """Run a service call for a submitted form: a refusal goes beside its field and the result is None.
+
+    NotAllowed passes through: the app answers it with the 404 page, so another person's object
+    looks the same as one that does not exist."""
+    try:
+        return action()
+    except NotAllowed:
+        raise
+    except ServiceError as exc:
+        form_error(form, exc)
+        return None
+
+
+def form_status(form) -> int:
+    """422 when the form carries any error, so htmx swaps the form with its Russian messages."""
+    return 422 if form.errors or form.form_errors else 200
+
+
 def form_error(form, exc) -> None:
     """Put a service's refusal beside the field it concerns (or on top of the form)."""
     field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
@@ -37,3 +58,9 @@ def form_error(form, exc) -> None:
         field.errors = list(field.errors) + [exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF download; the file name is ASCII so no header carries Cyrillic."""
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

@@ -62,3 +62,12 @@ def login_as(make_account, login):
         login(account.login)
         return account
     return do
+
+
+@pytest.fixture
+def other_school(conn, school) -> School:
+    """A second school on the same installation, with its own coordinator account (login `other-coordinator`)."""
+    created, _ = create_school("Муниципальное общеобразовательное учреждение Гимназия № 5", "Гимназия № 5",
+                               {"surname": "Кузнецов", "first_name": "Олег", "patronymic": "Иванович", "sex": "m"},
+                               "other-coordinator")
+    return created

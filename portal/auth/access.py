@@ -1,10 +1,12 @@
 """Deny by default: a role's blueprint admits only accounts holding that role."""
-from flask import abort, redirect, session, url_for
+import time
+from urllib.parse import urlsplit
+
+from flask import abort, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
 from portal.models.accounts import STAFF_ROLES
-from portal.models.base import utcnow
 
 HOME_ENDPOINTS = {
     "coordinator": "coordinator.home",
@@ -15,13 +17,13 @@ HOME_ENDPOINTS = {
 }
 
 
-def require_role(role: str):
-    """A before_request hook for a role's blueprint."""
+def require_role(*roles: str):
+    """A before_request hook for a blueprint that admits accounts holding any of these roles."""
 
     def check():
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        if not current_user.has_role(role):
+        if not any(current_user.has_role(role) for role in roles):
             abort(403)
     return check
 
@@ -45,14 +47,14 @@ def start_session(account) -> None:
     session.clear()
     login_user(account)
     session.permanent = True
-    now = utcnow().timestamp()
+    now = time.time()
     session["since"] = now
     session["seen"] = now
 
 
 def enforce_session_limits(app):
     """Coordinator and curator sessions end after 30 minutes idle; everyone's after 12 hours."""
-    now = utcnow().timestamp()
+    now = time.time()
     since, seen = session.get("since"), session.get("seen")
     if since is None or seen is None:
         return None
@@ -63,6 +65,8 @@ def enforce_session_limits(app):
         logout_user()
         session.clear()
         session["expired"] = True
+        if request.htmx:  # a fragment request would otherwise swap the login page into the form
+            return "", 204, {"HX-Redirect": url_for("auth.login")}
         return redirect(url_for("auth.login"))
     session["seen"] = now
     return None
@@ -70,7 +74,12 @@ def enforce_session_limits(app):
 
 def safe_next(target: str | None) -> str | None:
     """Only a local path may follow a login; anything else is an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    # Browsers drop tabs and newlines from URLs ("/\t/evil.example" is "//evil.example"), and a
+    # newline cannot go into a Location header at all.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 

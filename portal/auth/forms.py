@@ -1,32 +1,56 @@
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 REQUIRED = "Заполните это поле."
+
+
+def too_long(limit: int) -> str:
+    return f"Не длиннее {limit} символов."
+
+
+def printable(form, field):
+    """Control characters never belong in a login (PostgreSQL refuses NUL in a query outright)."""
+    if field.data and any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data):
+        raise ValidationError("Поле содержит недопустимые символы.")
+
+
+class TextForm(FlaskForm):
+    """A form of text fields, filled from the posted text parts only.
+
+    Flask-WTF would also hand a field an uploaded file or a JSON value (a number, a list), which the
+    validators cannot measure (a 500); these forms never take either, so both are ignored.
+    """
+
+    def __init__(self, **kwargs):
+        submitted = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        super().__init__(formdata=request.form if submitted and request.form else None, **kwargs)
 
 
 class EmptyForm(FlaskForm):
     """Button-only POSTs still carry the CSRF token."""
 
 
-class LoginForm(FlaskForm):
-    login = StringField("Логин", validators=[DataRequired(REQUIRED), Length(max=64)])
-    password = PasswordField("Пароль", validators=[DataRequired(REQUIRED), Length(max=128)])
+class LoginForm(TextForm):
+    login = StringField("Логин", validators=[DataRequired(REQUIRED), Length(max=64, message=too_long(64)),
+                                             printable])
+    password = PasswordField("Пароль", validators=[DataRequired(REQUIRED), Length(max=128, message=too_long(128))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(TextForm):
     old_password = PasswordField("Текущий пароль", validators=[DataRequired(REQUIRED)])
     new_password = PasswordField("Новый пароль", validators=[DataRequired(REQUIRED)])
     confirm = PasswordField("Новый пароль ещё раз", validators=[
         DataRequired(REQUIRED), EqualTo("new_password", "Пароли не совпадают.")])
 
 
-class InvitationForm(FlaskForm):
-    code = StringField("Код приглашения", validators=[DataRequired(REQUIRED), Length(max=40)])
+class InvitationForm(TextForm):
+    code = StringField("Код приглашения", validators=[DataRequired(REQUIRED), Length(max=40, message=too_long(40))])
     password = PasswordField("Придумайте пароль", validators=[DataRequired(REQUIRED)])
     confirm = PasswordField("Пароль ещё раз", validators=[
         DataRequired(REQUIRED), EqualTo("password", "Пароли не совпадают.")])
 
 
-class RoleSwitchForm(FlaskForm):
+class RoleSwitchForm(TextForm):
     role = HiddenField(validators=[DataRequired()])

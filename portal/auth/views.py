@@ -6,8 +6,8 @@ from portal.auth.access import current_role, home_url, safe_next, start_session
 from portal.auth.forms import EmptyForm, InvitationForm, LoginForm, PasswordChangeForm, RoleSwitchForm
 from portal.extensions import limiter
 from portal.regulation import regulation_sections
-from portal.services import ServiceError, accounts
-from portal.web import client_ip, form_error, render
+from portal.services import accounts, audit
+from portal.web import attempt, client_ip, form_status, render
 
 
 def _login_key() -> str:
@@ -18,9 +18,14 @@ def _failed(response) -> bool:
     return response.status_code == 422
 
 
+def _throttled(limit) -> None:
+    """A refused attempt is an attempt too: the audit trail shows a password being guessed."""
+    audit.record("login.throttled", ip=client_ip(), login=(request.form.get("login") or "").strip().lower()[:64])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed)
+               methods=["POST"], deduct_when=_failed, on_breach=_throttled)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -33,7 +38,7 @@ def login():
             start_session(account)
             return redirect(safe_next(request.args.get("next")) or home_url(), code=303)
         form.form_errors.append(accounts.GENERIC_LOGIN_ERROR)
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render("auth/login.html", form=form, status=status)
 
 
@@ -51,38 +56,32 @@ def logout():
 @login_required
 def password():
     form = PasswordChangeForm()
-    status = 200
     if form.validate_on_submit():
-        try:
-            account = accounts.change_password(current_user._get_current_object(), form.old_password.data,
-                                               form.new_password.data, ip=client_ip())
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
+        account = attempt(form, lambda: accounts.change_password(
+            current_user._get_current_object(), form.old_password.data, form.new_password.data, ip=client_ip()))
+        if account is not None:
             role = session.get("role")
             start_session(account)  # this browser stays in; every other session has ended
             session["role"] = role
             flash("Пароль изменён. Остальные сеансы завершены.", "success")
+            if request.htmx:
+                # The new session has a new CSRF token: reload the whole page so every form on it
+                # (the logout button, the role switch) carries that token, and the message shows.
+                return "", 204, {"HX-Redirect": url_for("auth.password")}
             return redirect(url_for("auth.password"), code=303)
-    if form.errors or form.form_errors:
-        status = 422
-    return render("auth/password.html", "auth/_password_form.html", status=status, form=form)
+    return render("auth/password.html", "auth/_password_form.html", status=form_status(form), form=form)
 
 
 @bp.route("/invitation", methods=["GET", "POST"])
 def invitation():
     form = InvitationForm()
     if form.validate_on_submit():
-        try:
-            account = accounts.redeem_invitation(form.code.data, form.password.data, ip=client_ip())
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
+        account = attempt(form, lambda: accounts.redeem_invitation(form.code.data, form.password.data, ip=client_ip()))
+        if account is not None:
             start_session(account)
             flash(f"Пароль сохранён. Ваш логин: {account.login}", "success")
             return redirect(home_url(), code=303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render("auth/invitation.html", form=form, status=status)
+    return render("auth/invitation.html", form=form, status=form_status(form))
 
 
 @bp.route("/role", methods=["POST"])
@@ -112,4 +111,6 @@ def acknowledge():
 @bp.route("/no-roles")
 @login_required
 def no_roles():
+    if current_role():  # the page tells an account it has no role: never show it to one that has
+        return redirect(home_url())
     return render_template("auth/no_roles.html", role=current_role())

@@ -38,8 +38,11 @@ class Consent(BaseModel):
     subject = ForeignKeyField(Person, backref="consents", on_delete="RESTRICT")
     signer = ForeignKeyField(Person, backref="signed_consents", on_delete="RESTRICT")
     text_sha256 = CharField(max_length=64)
+    # Identity details typed by the signer (DECISIONS.md): only the coordinator and the PDF show them.
     identity_document = TextField(default="")
     address = TextField(default="")
+    subject_document = TextField(default="")
+    subject_address = TextField(default="")
     signed_at = DateTimeField(default=utcnow)
     ip = CharField(max_length=45, default="")
     user_agent = CharField(max_length=300, default="")

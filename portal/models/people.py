@@ -8,6 +8,9 @@ from peewee import (
 from portal.models.base import BaseModel, utcnow
 
 SEX_CHOICES = (("m", "мужской"), ("f", "женский"))
+# How the coordinator's counts name each kind («Обучающихся: 30»).
+PERSON_KIND_COUNTS = {"student": "обучающихся", "staff": "сотрудников школы", "parent": "родителей",
+                      "external": "внешних участников"}
 PERSON_KINDS = (
     ("student", "обучающийся"),
     ("staff", "сотрудник школы"),

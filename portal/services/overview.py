@@ -8,7 +8,7 @@ from portal.models import (
     RoleGrant, SchoolClass,
 )
 from portal.models.mentorship import MENTORSHIP_STATES
-from portal.models.people import PERSON_KINDS
+from portal.models.people import PERSON_KIND_COUNTS
 
 
 def _count_by(query, key_field) -> dict:
@@ -41,7 +41,7 @@ def school_at_a_glance(school) -> dict:
             totals[status] += count
     accounts = Account.select().where(Account.school == school).count()
     return {
-        "people": [(title, people.get(kind, 0)) for kind, title in PERSON_KINDS],
+        "people": [(title, people.get(kind, 0)) for kind, title in PERSON_KIND_COUNTS.items()],
         "accounts": accounts,
         "formats": [{"format": f, "curators": curators[f.id], "members": members[f.id], "pairs": pairs[f.id]}
                     for f in formats],

@@ -15,8 +15,9 @@ _hasher = _strong
 
 
 def use_fast_hasher(fast: bool) -> None:
-    global _hasher
+    global _hasher, DUMMY_HASH
     _hasher = _fast if fast else _strong
+    DUMMY_HASH = _dummy_hash(fast)  # an unknown login costs what a real one costs, under either hasher
 
 
 @lru_cache(maxsize=1)
@@ -49,5 +50,10 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=2)
+def _dummy_hash(fast: bool) -> str:
+    return (_fast if fast else _strong).hash("no-such-account-placeholder")
+
+
 # Checked against when the login is unknown, so both paths take the same time.
-DUMMY_HASH = _strong.hash("no-such-account-placeholder")
+DUMMY_HASH = _dummy_hash(False)

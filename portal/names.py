@@ -1,0 +1,34 @@
+"""Russian names in the case a document needs («в отношении Иванова Петра Сергеевича»), by pytrovich."""
+from functools import lru_cache
+
+from pytrovich.enums import Case, Gender, NamePart
+from pytrovich.maker import PetrovichDeclinationMaker
+
+CASES = {
+    "nominative": None,
+    "genitive": Case.GENITIVE,
+    "dative": Case.DATIVE,
+    "accusative": Case.ACCUSATIVE,
+    "instrumental": Case.INSTRUMENTAL,
+    "prepositional": Case.PREPOSITIONAL,
+}
+
+
+@lru_cache(maxsize=1)
+def _maker() -> PetrovichDeclinationMaker:
+    return PetrovichDeclinationMaker()
+
+
+@lru_cache(maxsize=4096)
+def _decline(part: NamePart, sex: str, case: str, word: str) -> str:
+    if not word or CASES[case] is None:
+        return word
+    gender = Gender.FEMALE if sex == "f" else Gender.MALE
+    # Double-barrelled surnames decline part by part.
+    return "-".join(_maker().make(part, gender, CASES[case], piece) for piece in word.split("-"))
+
+
+def full_name(person, case: str = "nominative") -> str:
+    parts = ((NamePart.LASTNAME, person.surname), (NamePart.FIRSTNAME, person.first_name),
+             (NamePart.MIDDLENAME, person.patronymic))
+    return " ".join(_decline(part, person.sex, case, word) for part, word in parts if word)

@@ -1,0 +1,67 @@
+"""Steps every browser flow shares: open the site, log in through the form, acknowledge the regulation."""
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from portal import demo
+
+PASSWORD = demo.PASSWORD
+HOME_PATHS = {"coordinator": "/coordinator/", "curator": "/curator/", "mentor": "/mentor/",
+              "mentee": "/mentee/", "parent": "/parent/"}
+ACKNOWLEDGE = "С Положением о наставничестве ознакомлен(а)"
+
+
+def path_is(path: str) -> re.Pattern:
+    """A URL pattern for expect(page).to_have_url: this path, any query string."""
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+
+
+def open_login(page: Page) -> None:
+    """From the front page, as a visitor would: the «Войти» button."""
+    page.goto("/")
+    page.get_by_role("link", name="Войти", exact=True).click()
+    expect(page).to_have_url(path_is("/login"))
+
+
+def submit_login(page: Page, login: str, password: str = PASSWORD) -> None:
+    page.get_by_label("Логин", exact=True).fill(login)
+    page.get_by_label("Пароль", exact=True).fill(password)
+    page.get_by_role("button", name="Войти", exact=True).click()
+
+
+def acknowledge_regulation(page: Page) -> None:
+    expect(page).to_have_url(path_is("/regulation/acknowledge"))
+    expect(page.get_by_role("heading", name="Прежде чем начать")).to_be_visible()
+    page.get_by_role("button", name=ACKNOWLEDGE, exact=True).click()
+
+
+def log_in(page: Page, login: str, password: str = PASSWORD, first_time: bool = True) -> None:
+    """Log a demo account in from the front page and land on its home page."""
+    open_login(page)
+    submit_login(page, login, password)
+    if first_time:
+        acknowledge_regulation(page)
+    expect(page).to_have_url(path_is(HOME_PATHS[login]))
+    page.wait_for_load_state("load")
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Clicking before the deferred htmx has run would post the form the old way: wait for it."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """With E2E_SCREENSHOTS=<dir> set, keep a full-page picture to look at (never kept in the repo)."""
+    target = os.environ.get("E2E_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
+
+
+def log_out(page: Page) -> None:
+    """The «Выйти» button in the header: back on the login page."""
+    page.get_by_role("button", name="Выйти", exact=True).click()
+    expect(page).to_have_url(path_is("/login"))

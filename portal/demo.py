@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from portal.db import db
 from portal.models import (
-    Account, BaseMembership, Consent, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
-    Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, School, SchoolClass,
+    Account, Acknowledgement, BaseMembership, Consent, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
+    Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
 )
 from portal.models.base import utcnow
 from portal.services import accounts, consent, passwords
@@ -132,9 +132,40 @@ def load() -> School:
         _pairs(school, teacher_student, mentor, [Person.get_by_id(mentee.id), second])
         _member(student_student, sister, "mentee", ["gifted"], needs="адаптация в новом классе")
         juniors = [s for s in students if s.school_class_id in (classes["5А"].id, classes["6Б"].id)]
+        _member(student_student, Person.get_by_id(mentee.id), "mentee", ["low_results"],
+                needs="подготовка к ОГЭ по математике")
         _consents(school, waiting={sister.id, juniors[0].id, juniors[1].id}, withdrawn=juniors[2].id,
                   demo_parent=demo_parent)
+        _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
+                  mentor, [s for s in students if s.school_class_id == classes["9А"].id])
     return school
+
+
+def _matching(student_student, teacher_teacher, teacher_student, teachers, mentee, mentor, ninth_graders):
+    """Every screen of issue 4 has something on it: proposals to choose from, a mentee waiting for the
+    demo mentor's answer, confirmed pairs waiting for the director's order."""
+    programmes = {p.mentoring_format_id: p for p in Programme.select()}
+    for membership in BaseMembership.select().where(BaseMembership.status == "active"):
+        if membership.person_id == mentee.id and membership.mentoring_format_id == student_student.id:
+            continue  # the demo mentee still has to read this programme before choosing (4.12)
+        Acknowledgement.get_or_create(person=membership.person_id,
+                                      programme=programmes[membership.mentoring_format_id])
+    seniors = (BaseMembership.select(BaseMembership, Person).join(Person)
+               .where((BaseMembership.mentoring_format == student_student) & (BaseMembership.base == "mentor")
+                      & (BaseMembership.status == "active")).order_by(Person.surname).limit(3))
+    for rank, senior in enumerate(seniors):
+        Proposal.create(mentoring_format=student_student, mentee=mentee, mentor=senior.person_id, rank=3 - rank,
+                        reason="старше наставляемого; может помочь с математикой; есть свободные места")
+    chooser = ninth_graders[0]
+    pair = Mentorship.create(mentoring_format=teacher_student, programme=programmes[teacher_student.id],
+                             mentor=mentor, status="chosen")
+    MentorshipMember.create(mentorship=pair, mentee=chooser)
+    Proposal.create(mentoring_format=teacher_student, mentee=chooser, mentor=mentor, rank=2, status="chosen",
+                    mentorship=pair, reason="олимпиадная математика совпадает с запросом")
+    for mentor_person, mentee_person in ((teachers[0], teachers[4]), (teachers[2], teachers[5])):
+        confirmed = Mentorship.create(mentoring_format=teacher_teacher, programme=programmes[teacher_teacher.id],
+                                      mentor=mentor_person, status="confirmed")
+        MentorshipMember.create(mentorship=confirmed, mentee=mentee_person)
 
 
 def _consents(school, waiting, withdrawn, demo_parent):

@@ -2,6 +2,7 @@
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from portal import db as database
 from portal import formatting
@@ -16,8 +17,17 @@ CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 
        "form-action 'self'; img-src 'self' data:")
 
 
+class RowId(IntegerConverter):
+    """Ids in URLs fit a database integer: a longer number is «not found», not an overflow (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.url_map.converters["int"] = RowId
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)

@@ -9,6 +9,7 @@ from peewee import AutoField, IntegrityError, SqliteDatabase
 
 from portal import create_app
 from portal.config import TestConfig
+from portal.documents import pdf
 from portal.db import database_from_url, db
 from portal.models import MODELS
 
@@ -180,3 +181,13 @@ def hx_csrf_token(response) -> str | None:
 
 def is_sqlite_db() -> bool:
     return isinstance(db.obj, SqliteDatabase)
+
+
+@pytest.fixture(params=pdf.available_engines())
+def engine(request, app):
+    """Each PDF test runs once per engine this machine has (DECISIONS.md, «PDF engine»)."""
+    app.config["PDF_ENGINE"] = request.param
+    pdf.init_app(app)
+    yield request.param
+    app.config["PDF_ENGINE"] = None
+    pdf.init_app(app)

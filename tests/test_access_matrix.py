@@ -7,6 +7,7 @@ regulation, so the only thing deciding the answer is the role, and for rows the 
 row is made for the actor (`Samples.role`, `Samples.actor`), and a route's `not_found_for` names the
 allowed actors who must still get 404 for it (a minor and the consent a parent signed about them).
 """
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -15,10 +16,11 @@ import pytest
 from flask import url_for
 
 from portal.models import (
-    Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Person,
+    Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
+    BaseMembership, OrderItem, Programme, Proposal, RoleGrant, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import bases, consent as consents
+from portal.services import accounts, bases, consent as consents, cycle, matching, orders, pairing
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
 from tests.factories import PASSWORD
@@ -186,6 +188,269 @@ def student_member(samples, elsewhere=False) -> int:
     return bases.nominate(scope_for(coordinator), first_format(samples, elsewhere), student.id, "mentee").id
 
 
+# --- samples of pairing, orders and the cycle: real rows through the services, in the first format ---
+# «Ученик – ученик» (the format a curator from `make_account("curator")` curates). Where the actor holds the
+# role the row is about (a mentor's pair, a mentee's proposal, a parent's child), the row is theirs.
+
+_seq = itertools.count(1)
+YEAR = date.today().year
+
+
+class World:
+    """A school's first format ready for pairing: its programme, consenting people in its bases who have read
+    it, proposals, pairs chosen and confirmed through `pairing`, orders drafted and registered through
+    `orders`, meetings and plans through `cycle`."""
+
+    def __init__(self, school):
+        self.school = school
+        self.fmt = MentoringFormat.of_school(school).first()
+        coordinator = (Account.select().join(RoleGrant)
+                       .where((Account.school == school) & (RoleGrant.role == "coordinator"))
+                       .order_by(Account.id).get())
+        self.scope = scope_for(coordinator)
+        self.programme = pairing.programme_of(self.fmt.id) or Programme.create(
+            mentoring_format=self.fmt, title="Программа «Ученик – ученик»", starts_on=date.today() - timedelta(days=60),
+            ends_on=date.today() + timedelta(days=300))
+        self.documents = consents.current_documents(school.id)
+
+    def person(self, kind="student", birth_date=None, class_name=None, surname="Учеников") -> Person:
+        school_class = SchoolClass.get_or_create(school=self.school, name=class_name)[0] if class_name else None
+        return Person.create(school=self.school, kind=kind, sex="m", surname=f"{surname}-{next(_seq)}",
+                             first_name="Иван", patronymic="Сергеевич", birth_date=birth_date or ADULT,
+                             school_class=school_class)
+
+    def student(self, base: str) -> Person:
+        """A mentor from 10А, a mentee from 6А: the ranking offers such a mentor to such a mentee."""
+        return self.person(birth_date=date(YEAR - (16 if base == "mentor" else 12), 3, 1),
+                           class_name="10А" if base == "mentor" else "6А",
+                           surname="Наставников" if base == "mentor" else "Учеников")
+
+    def consent(self, person: Person, base: str) -> None:
+        """Stored the way `consent.sign` stores it: the adult's own, for a minor their linked parent's."""
+        kind = consents.required_kind(person, base)
+        if (person.id, kind) in consents.valid_consents([person.id]):
+            return
+        signer = person
+        if kind != "adult_self":
+            link = Guardianship.get_or_none((Guardianship.child == person) & Guardianship.confirmed_at.is_null(False))
+            signer = link.parent if link else self.person("parent", surname="Родителева")
+            if link is None:
+                Guardianship.create(parent=signer, child=person, confirmed_at=utcnow())
+        document = self.documents[kind]
+        Consent.create(document=document, subject=person, signer=signer, text_sha256=document.sha256)
+
+    def member(self, base: str, person: Person | None = None, capacity=1, acknowledge=True) -> Person:
+        person = person or self.student(base)
+        self.consent(person, base)
+        bases.nominate(self.scope, self.fmt.id, person.id, base, capacity=capacity)
+        if acknowledge:
+            pairing.acknowledge(person, self.programme.id)
+        return person
+
+    def proposal(self, mentor: Person | None = None, mentee: Person | None = None, capacity=1) -> Proposal:
+        mentor = mentor if mentor and mentor.id in self._members("mentor") else self.member("mentor", mentor, capacity)
+        mentee = mentee if mentee and mentee.id in self._members("mentee") else self.member("mentee", mentee)
+        return Proposal.create(mentoring_format=self.fmt, mentee=mentee, mentor=mentor, proposed_by=self.scope.person)
+
+    def _members(self, base: str) -> set[int]:
+        return {p for (p,) in BaseMembership.select(BaseMembership.person).where(
+            (BaseMembership.mentoring_format == self.fmt) & (BaseMembership.base == base)).tuples()}
+
+    def pair(self, mentor=None, mentee=None, confirm=True, capacity=1) -> Mentorship:
+        """The mentee chooses the proposed mentor; the mentor confirms (or not yet)."""
+        proposal = self.proposal(mentor, mentee, capacity)
+        mentorship = pairing.choose(proposal.mentee, proposal.id)
+        if confirm:
+            mentorship = pairing.confirm(proposal.mentor, mentorship.id)
+        return Mentorship.get_by_id(mentorship.id)
+
+    def draft(self, *pairs) -> Order:
+        return orders.create_draft(self.scope, [str(p.id) for p in pairs])
+
+    def active_pair(self, mentor=None, mentee=None) -> Mentorship:
+        """A pair approved by a registered order: it runs its cycle."""
+        pair = self.pair(mentor, mentee)
+        orders.register(self.scope, self.draft(pair).id, f"{next(_seq)}-о", date.today() - timedelta(days=30))
+        return Mentorship.get_by_id(pair.id)
+
+    def meeting(self, pair: Mentorship, stage="first", days_ago=20):
+        return cycle.log_meeting(Person.get_by_id(pair.mentor_id), pair.id, cycle.MeetingData(
+            stage=stage, held_on=date.today() - timedelta(days=days_ago), topic="Знакомство"))
+
+    def plan(self, pair: Mentorship, by="mentor"):
+        author = pair.mentor if by == "mentor" else pair.members.get().mentee
+        return cycle.propose_plan(author, pair.id, cycle.PlanData("Цели", 10, [("Урок", None)]))
+
+    def completed(self, pair: Mentorship) -> Mentorship:
+        """Every stage in the order of 5.3, the final one completing the cycle."""
+        for stage, days_ago in (("first", 20), ("trial", 15), ("planning", 10), ("final", 5)):
+            self.meeting(pair, stage, days_ago)
+        return pair
+
+
+def _world(samples, elsewhere=False) -> World:
+    return samples.once(("world", elsewhere), lambda: World(samples.other_school() if elsewhere else samples.school))
+
+
+def _own(samples, role, elsewhere=False) -> Person | None:
+    """The actor's own person when they hold the role the row is about; a stranger's row otherwise."""
+    return samples.actor.person if samples.role == role and not elsewhere else None
+
+
+def based_mentee(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).member("mentee").id
+
+
+def open_proposal(samples, elsewhere=False) -> int:
+    """Made the curator's way: through the ranked list."""
+    w = _world(samples, elsewhere)
+    return matching.propose(w.scope, w.fmt.id, w.member("mentee").id, [w.member("mentor").id])[0].id
+
+
+def proposal_to_actor(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).proposal(mentee=_own(samples, "mentee", elsewhere)).id
+
+
+def programme_to_read(role):
+    def sample(samples, elsewhere=False) -> int:
+        w = _world(samples, elsewhere)
+        w.member(role, _own(samples, role, elsewhere), acknowledge=False)
+        return w.programme.id
+    return sample
+
+
+def chosen_pair(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).pair(mentor=_own(samples, "mentor", elsewhere), confirm=False).id
+
+
+def any_pair(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).pair().id
+
+
+def confirmed_pair_form(samples) -> dict:
+    return {"mentorships": [str(_world(samples).pair().id)]}
+
+
+def empty_draft(samples, elsewhere=False) -> int:
+    school = samples.other_school() if elsewhere else samples.school
+    return Order.create(school=school, kind="pairs", title=orders.PAIRS_TITLE).id
+
+
+def _draft_with_pair(samples, elsewhere):
+    def build():
+        w = _world(samples, elsewhere)
+        pair = w.pair()
+        return w.draft(pair), pair
+    return samples.once(("draft", elsewhere), build)
+
+
+def _draft_with_group(samples, elsewhere):
+    """Two pairs of one mentor in one format: what merging makes a group of."""
+    def build():
+        w = _world(samples, elsewhere)
+        first = w.pair(capacity=2)
+        second = w.pair(mentor=Person.get_by_id(first.mentor_id))
+        return w.draft(first, second), second
+    return samples.once(("group", elsewhere), build)
+
+
+def draft_order(samples, elsewhere=False) -> int:
+    return _draft_with_pair(samples, elsewhere)[0].id
+
+
+def draft_pair(samples, elsewhere=False) -> int:
+    return _draft_with_pair(samples, elsewhere)[1].id
+
+
+def group_order(samples, elsewhere=False) -> int:
+    return _draft_with_group(samples, elsewhere)[0].id
+
+
+def group_pair(samples, elsewhere=False) -> int:
+    return _draft_with_group(samples, elsewhere)[1].id
+
+
+def registered_order(samples, elsewhere=False) -> int:
+    w = _world(samples, elsewhere)
+    return OrderItem.get(OrderItem.mentorship == w.active_pair()).order_id
+
+
+def _actors_pair(samples, elsewhere) -> Mentorship:
+    """An active pair of the actor's, if they are its mentor or mentee."""
+    return samples.once(("pair", elsewhere), lambda: _world(samples, elsewhere).active_pair(
+        mentor=_own(samples, "mentor", elsewhere), mentee=_own(samples, "mentee", elsewhere)))
+
+
+def actors_pair(samples, elsewhere=False) -> int:
+    return _actors_pair(samples, elsewhere).id
+
+
+def held_meeting(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).meeting(_actors_pair(samples, elsewhere)).id
+
+
+def plan_by(author):
+    def sample(samples, elsewhere=False) -> int:
+        return _world(samples, elsewhere).plan(_actors_pair(samples, elsewhere), by=author).id
+    return sample
+
+
+def plan_task(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).plan(_actors_pair(samples, elsewhere)).tasks.get().id
+
+
+def completed_pair(samples, elsewhere=False) -> int:
+    return _world(samples, elsewhere).completed(_actors_pair(samples, elsewhere)).id
+
+
+def reported_pair(samples, elsewhere=False) -> int:
+    pair = _world(samples, elsewhere).completed(_actors_pair(samples, elsewhere))
+    cycle.write_report(pair.mentor, pair.id, work_done="Встречи по плану.", results="", conclusions="Цели достигнуты.",
+                       proposals="")
+    return pair.id
+
+
+def _childs_pair(samples, elsewhere):
+    """A minor child in an active pair, linked to the actor when the actor is a parent (who signed for them)."""
+    def build():
+        w = _world(samples, elsewhere)
+        parent = _own(samples, "parent", elsewhere) or w.person("parent", surname="Родителева")
+        child = w.student("mentee")
+        Guardianship.create(parent=parent, child=child, confirmed_at=utcnow())
+        pair = w.active_pair(mentee=child)
+        return child, pair, w.meeting(pair)
+    return samples.once(("child", elsewhere), build)
+
+
+def child(samples, elsewhere=False) -> int:
+    return _childs_pair(samples, elsewhere)[0].id
+
+
+def childs_pair(samples, elsewhere=False) -> int:
+    return _childs_pair(samples, elsewhere)[1].id
+
+
+def childs_meeting(samples, elsewhere=False) -> int:
+    return _childs_pair(samples, elsewhere)[2].id
+
+
+def curator_grant(samples, elsewhere=False) -> int:
+    """A curator appointment of the first format (by an order of the director, 4.3)."""
+    w = _world(samples, elsewhere)
+    account = accounts.create_account(None, w.person("staff"), f"curator-sample-{next(_seq)}")
+    return accounts.grant_role(None, account, "curator", w.fmt, order_number="7", order_date=date(2026, 1, 1)).id
+
+
+def _days_ago(days: int) -> str:
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+MEETING_FORM = {"stage": "first", "held_on": _days_ago(2), "duration_minutes": "45", "format": "in_person",
+                "topic": "Знакомство"}
+REPORT_FORM = {"work_done": "Провели встречи по плану.", "results": "Задачи решены.",
+               "conclusions": "Цели достигнуты.", "proposals": "Продолжить в следующем году."}
+
+
 EXPECTED: dict[str, Route] = {
     "public.index": _route({"GET"}, EVERYONE, home_when_signed_in=True),
     "auth.login": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True,
@@ -250,6 +515,97 @@ EXPECTED: dict[str, Route] = {
                                 post=lambda s: {"categories": ["gifted"]}),
     "staff.remove_member": _route({"GET", "POST"}, STAFF, args={"membership_id": student_member},
                                   post=lambda s: {}),
+    # Formats and their curators (5.1, 4.3): the coordinator's; programmes (5.2): the format's curator too.
+    "coordinator.formats": _route({"GET"}, {"coordinator"}),
+    "coordinator.new_format": _route({"GET", "POST"}, {"coordinator"}, post=lambda s: {
+        "name": "Работодатель – ученик", "description": "", "mentor_kind": "external", "mentee_kind": "student"}),
+    "coordinator.edit_format": _route({"GET", "POST"}, {"coordinator"}, args={"format_id": first_format},
+                                      post=lambda s: {"name": "Новое имя", "description": "x"}),
+    "coordinator.deactivate_format": _route({"GET", "POST"}, {"coordinator"}, args={"format_id": first_format},
+                                            post=lambda s: {}),
+    "coordinator.activate_format": _route({"POST"}, {"coordinator"}, args={"format_id": first_format},
+                                          post=lambda s: {}),
+    "coordinator.appoint_curator": _route({"GET", "POST"}, {"coordinator"}, args={"format_id": first_format},
+                                          post=lambda s: {"person": s.make_person(kind="staff", birth_date=ADULT).id,
+                                                          "order_number": "1-к", "order_date": "2026-01-12"},
+                                          clause="4.3"),
+    "coordinator.remove_curator": _route({"GET", "POST"}, {"coordinator"}, args={"grant_id": curator_grant},
+                                         post=lambda s: {}, clause="4.3"),
+    "staff.programmes": _route({"GET"}, STAFF),
+    "staff.programme": _route({"GET", "POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
+        "title": "П", "starts_on": "2026-09-01", "ends_on": "2027-05-31"}),
+    # Proposals (s8): the coordinator and the format's curator offer mentors to a mentee.
+    "staff.proposals_index": _route({"GET"}, STAFF, clause="s8"),
+    "staff.proposals_queue": _route({"GET"}, STAFF, args={"format_id": first_format}, clause="s8"),
+    "staff.proposals_mentee": _route({"GET", "POST"}, STAFF,
+                                     args={"format_id": first_format, "mentee_id": based_mentee},
+                                     post=lambda s: {"mentors": [str(_world(s).member("mentor").id)]}, clause="s8"),
+    "staff.proposals_withdraw": _route({"GET", "POST"}, STAFF, args={"proposal_id": open_proposal},
+                                       post=lambda s: {}, clause="s8"),
+    # The mentee chooses among the proposed (s8), having read the programme (4.12); the mentor agrees (4.13).
+    "mentee.choice": _route({"GET"}, {"mentee"}, clause="s8"),
+    "mentee.choose": _route({"POST"}, {"mentee"}, args={"proposal_id": proposal_to_actor}, post=lambda s: {},
+                            clause="s8"),
+    "mentee.acknowledge": _route({"POST"}, {"mentee"}, args={"programme_id": programme_to_read("mentee")},
+                                 post=lambda s: {}, clause="4.12"),
+    "mentor.acknowledge": _route({"POST"}, {"mentor"}, args={"programme_id": programme_to_read("mentor")},
+                                 post=lambda s: {}, clause="4.12"),
+    "mentor.confirm": _route({"POST"}, {"mentor"}, args={"mentorship_id": chosen_pair}, post=lambda s: {},
+                             clause="4.13"),
+    "mentor.decline": _route({"GET", "POST"}, {"mentor"}, args={"mentorship_id": chosen_pair},
+                             post=lambda s: {"reason": ""}, clause="4.13"),
+    # The director's order on pairs (4.13): the coordinator drafts and registers it; staff follow the pairs.
+    "coordinator.orders": _route({"GET"}, {"coordinator"}, clause="4.13"),
+    "coordinator.order_new": _route({"POST"}, {"coordinator"}, post=confirmed_pair_form, clause="4.13"),
+    "coordinator.order": _route({"GET"}, {"coordinator"}, args={"order_id": empty_draft}, clause="4.13"),
+    "coordinator.order_add": _route({"POST"}, {"coordinator"}, args={"order_id": empty_draft},
+                                    post=confirmed_pair_form, clause="4.13"),
+    "coordinator.order_item_remove": _route({"POST"}, {"coordinator"},
+                                            args={"order_id": draft_order, "mentorship_id": draft_pair},
+                                            post=lambda s: {}, clause="4.13"),
+    "coordinator.order_merge": _route({"GET", "POST"}, {"coordinator"},
+                                      args={"order_id": group_order, "mentorship_id": group_pair},
+                                      post=lambda s: {}, clause="4.13"),
+    "coordinator.order_delete": _route({"GET", "POST"}, {"coordinator"}, args={"order_id": empty_draft},
+                                       post=lambda s: {}, clause="4.13"),
+    "coordinator.order_register": _route({"POST"}, {"coordinator"}, args={"order_id": draft_order},
+                                         post=lambda s: {"number": "45-о", "dated_on": _days_ago(1)}, clause="4.13"),
+    "coordinator.order_correct": _route({"POST"}, {"coordinator"}, args={"order_id": registered_order},
+                                        post=lambda s: {}, clause="4.13"),
+    "coordinator.order_pdf": _route({"GET"}, {"coordinator"}, args={"order_id": empty_draft},
+                                    mimetype="application/pdf", clause="4.13"),
+    "staff.pairs": _route({"GET"}, STAFF, clause="4.13"),
+    "staff.pair": _route({"GET"}, STAFF, args={"mentorship_id": any_pair}, clause="4.13"),
+    # The cycle (5.3, 5.5, s5, s7): the mentor keeps the journal, the mentee (or a parent) confirms it.
+    "mentee.pair": _route({"GET"}, {"mentee"}, args={"mentorship_id": actors_pair}, clause="s7"),
+    "mentee.confirm_meeting": _route({"POST"}, {"mentee"}, args={"meeting_id": held_meeting},
+                                     post=lambda s: {"verdict": "confirmed"}, clause="s7"),
+    "mentee.confirm_plan": _route({"POST"}, {"mentee"}, args={"plan_id": plan_by("mentor")}, post=lambda s: {},
+                                  clause="5.5"),
+    "mentee.propose_plan": _route({"POST"}, {"mentee"}, args={"mentorship_id": actors_pair}, post=lambda s: {
+        "goals": "Цели", "planned_meetings": "5", "tasks": ""}, clause="5.5"),
+    "parent.child_pair": _route({"GET"}, {"parent"}, args={"child_id": child, "mentorship_id": childs_pair},
+                                clause="s7"),
+    "parent.confirm_meeting": _route({"POST"}, {"parent"}, args={"child_id": child, "meeting_id": childs_meeting},
+                                     post=lambda s: {"verdict": "confirmed"}, clause="s7"),
+    "staff.cycle_index": _route({"GET"}, STAFF, clause="s7"),
+    "staff.format_cycle": _route({"GET"}, STAFF, args={"format_id": first_format}, clause="s7"),
+    "mentor.pair": _route({"GET"}, {"mentor"}, args={"mentorship_id": actors_pair}, clause="5.3"),
+    "mentor.log_meeting": _route({"POST"}, {"mentor"}, args={"mentorship_id": actors_pair},
+                                 post=lambda s: dict(MEETING_FORM), clause="5.3"),
+    "mentor.correct_meeting": _route({"GET", "POST"}, {"mentor"}, args={"meeting_id": held_meeting}, post=lambda s: {
+        "held_on": _days_ago(20), "duration_minutes": "60", "format": "online", "topic": "Знакомство и цели"},
+        clause="5.3"),
+    "mentor.meeting_history": _route({"GET"}, {"mentor"}, args={"meeting_id": held_meeting}, clause="5.3"),
+    "mentor.propose_plan": _route({"POST"}, {"mentor"}, args={"mentorship_id": actors_pair}, post=lambda s: {
+        "goals": "Цели", "planned_meetings": "8", "tasks-0-title": "Урок", "tasks-0-due_on": ""}, clause="5.5"),
+    "mentor.confirm_plan": _route({"POST"}, {"mentor"}, args={"plan_id": plan_by("mentee")}, post=lambda s: {},
+                                  clause="5.5"),
+    "mentor.task_done": _route({"POST"}, {"mentor"}, args={"task_id": plan_task}, post=lambda s: {}, clause="5.5"),
+    "mentor.report": _route({"GET", "POST"}, {"mentor"}, args={"mentorship_id": completed_pair},
+                            post=lambda s: dict(REPORT_FORM), clause="s5"),
+    "mentor.report_pdf": _route({"GET"}, {"mentor"}, args={"mentorship_id": reported_pair},
+                                mimetype="application/pdf", clause="s5"),
 }
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -305,6 +661,13 @@ class Samples:
         self.school = request.getfixturevalue("school")
         self.role = ANONYMOUS                # the actor
         self.actor = None                    # and their account, once signed in
+        self.made = {}
+
+    def once(self, key, build):
+        """One row behind several values of a URL (an order and its pair, a child and their pair)."""
+        if key not in self.made:
+            self.made[key] = build()
+        return self.made[key]
 
     def signer(self) -> Account:
         """The actor's account; for an anonymous visitor some adult's, as the URL only has to exist."""

@@ -6,7 +6,7 @@ database moves. A route the table does not know fails `test_every_write_route_ha
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Callable
@@ -14,15 +14,17 @@ from typing import Callable
 import pytest
 
 from portal.models import (
-    Account, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Invitation,
-    MembershipCategory, MentoringFormat, Person,
+    Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
+    Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, Order,
+    OrderItem, Person, Plan, PlanTask, Programme, Proposal, RoleGrant,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, bases
+from portal.services import accounts, bases, matching, orders
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
 from tests.factories import PASSWORD
+from tests.test_access_matrix import MEETING_FORM, REPORT_FORM, World
 
 STALE_FORM = "Форма устарела или открыта в другом окне. Обновите страницу и повторите."
 NEW_PASSWORD = "a brand new secret"
@@ -258,6 +260,274 @@ def _destroy(k) -> Case:
                          ConsentWithdrawal.get_by_id(withdrawal.id).destroyed_at))
 
 
+# --- formats, programmes, proposals, orders and the cycle (issues 4 and 5) --------------------------
+# Rows are made the way the portal makes them (tests.test_access_matrix.World: consent, the bases, the
+# programme read, proposal → choice → confirmation → order → meetings).
+
+def _world(k) -> World:
+    return World(k.school)
+
+
+def _new_format(k) -> Case:
+    k.login_as("coordinator")
+    k.client.get("/coordinator/formats/new")
+    return Case("/coordinator/formats/new", {"name": "Работодатель – ученик", "description": "",
+                                             "mentor_kind": "external", "mentee_kind": "student"},
+                lambda: MentoringFormat.select().where(MentoringFormat.school == k.school).count())
+
+
+def _edit_format(k) -> Case:
+    k.login_as("coordinator")
+    fmt = _first_format(k)
+    return Case(f"/coordinator/formats/{fmt.id}/edit", {"name": "Новое имя", "description": "x"},
+                lambda: MentoringFormat.get_by_id(fmt.id).name)
+
+
+def _deactivate_format(k) -> Case:
+    k.login_as("coordinator")
+    fmt = _first_format(k)
+    return Case(f"/coordinator/formats/{fmt.id}/deactivate", {}, lambda: MentoringFormat.get_by_id(fmt.id).is_active)
+
+
+def _activate_format(k) -> Case:
+    k.login_as("coordinator")
+    fmt = _first_format(k)
+    MentoringFormat.update(is_active=False).where(MentoringFormat.id == fmt.id).execute()
+    return Case(f"/coordinator/formats/{fmt.id}/activate", {}, lambda: MentoringFormat.get_by_id(fmt.id).is_active)
+
+
+def _curator_grants(person) -> int:
+    return RoleGrant.select().join(Account).where((Account.person == person) & (RoleGrant.role == "curator")).count()
+
+
+def _appoint_curator(k) -> Case:
+    k.login_as("coordinator")
+    fmt, teacher = _first_format(k), k.make_person(kind="staff", birth_date=ADULT)
+    return Case(f"/coordinator/formats/{fmt.id}/curators/new",
+                {"person": str(teacher.id), "order_number": "1-к", "order_date": "2026-01-12"},
+                lambda: _curator_grants(teacher))
+
+
+def _remove_curator(k) -> Case:
+    k.login_as("coordinator")
+    account = k.make_account(person=k.make_person(kind="staff", birth_date=ADULT))
+    grant = accounts.grant_role(None, account, "curator", _first_format(k), order_number="7",
+                                order_date=date(2026, 1, 1))
+    return Case(f"/coordinator/formats/curators/{grant.id}/remove", {},
+                lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _programme(k) -> Case:
+    k.login_as("curator")
+    fmt = _first_format(k)
+    return Case(f"/staff/formats/{fmt.id}/programme",
+                {"title": "П", "starts_on": "2026-09-01", "ends_on": "2027-05-31"},
+                lambda: Programme.select().where(Programme.mentoring_format == fmt).count())
+
+
+def _proposals_mentee(k) -> Case:
+    k.login_as("curator")
+    w = _world(k)
+    mentee, mentor = w.member("mentee"), w.member("mentor")
+    url = f"/staff/formats/{w.fmt.id}/proposals/{mentee.id}"
+    return Case(url, {"mentors": [str(mentor.id)]},
+                lambda: Proposal.select().where(Proposal.mentee == mentee).count())
+
+
+def _proposals_withdraw(k) -> Case:
+    k.login_as("curator")
+    w = _world(k)
+    proposal = matching.propose(w.scope, w.fmt.id, w.member("mentee").id, [w.member("mentor").id])[0]
+    return Case(f"/staff/proposals/{proposal.id}/withdraw", {}, lambda: Proposal.get_by_id(proposal.id).status)
+
+
+def _status(pair) -> str:
+    return Mentorship.get_by_id(pair.id).status
+
+
+def _order_new(k) -> Case:
+    k.login_as("coordinator")
+    pair = _world(k).pair()
+    return Case("/coordinator/orders/new", {"mentorships": [str(pair.id)]},
+                lambda: (Order.select().count(), _status(pair)))
+
+
+def _order_add(k) -> Case:
+    k.login_as("coordinator")
+    order = Order.create(school=k.school, kind="pairs", title=orders.PAIRS_TITLE)
+    pair = _world(k).pair()
+    return Case(f"/coordinator/orders/{order.id}/items", {"mentorships": [str(pair.id)]},
+                lambda: (OrderItem.select().where(OrderItem.order == order).count(), _status(pair)))
+
+
+def _order_item_remove(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    pair = w.pair()
+    order = w.draft(pair)
+    return Case(f"/coordinator/orders/{order.id}/items/{pair.id}/remove", {},
+                lambda: (OrderItem.select().where(OrderItem.order == order).count(), _status(pair)))
+
+
+def _order_merge(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    first = w.pair(capacity=2)
+    second = w.pair(mentor=Person.get_by_id(first.mentor_id))
+    order = w.draft(first, second)
+    return Case(f"/coordinator/orders/{order.id}/merge/{second.id}", {},
+                lambda: (OrderItem.select().where(OrderItem.order == order).count(), _status(first), _status(second)))
+
+
+def _order_delete(k) -> Case:
+    k.login_as("coordinator")
+    order = Order.create(school=k.school, kind="pairs", title=orders.PAIRS_TITLE)
+    return Case(f"/coordinator/orders/{order.id}/delete", {},
+                lambda: Order.select().where(Order.id == order.id).exists())
+
+
+def _order_register(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    pair = w.pair()
+    order = w.draft(pair)
+    return Case(f"/coordinator/orders/{order.id}/register",
+                {"number": "45-о", "dated_on": (date.today() - timedelta(days=1)).isoformat()},
+                lambda: (Order.get_by_id(order.id).status, Order.get_by_id(order.id).number, _status(pair)))
+
+
+def _order_correct(k) -> Case:
+    k.login_as("coordinator")
+    pair = _world(k).active_pair()
+    order = OrderItem.get(OrderItem.mentorship == pair).order
+    return Case(f"/coordinator/orders/{order.id}/correct", {},
+                lambda: Order.select().where(Order.corrects.is_null(False)).count())
+
+
+def _choose(k) -> Case:
+    mentee = k.login_as("mentee")
+    proposal = _world(k).proposal(mentee=mentee.person)
+    k.client.get("/mentee/choice")
+    return Case(f"/mentee/choice/{proposal.id}", {},
+                lambda: (Mentorship.select().count(), Proposal.get_by_id(proposal.id).status))
+
+
+def _acknowledgements(person) -> int:
+    return Acknowledgement.select().where(Acknowledgement.person == person).count()
+
+
+def _acknowledge_programme(role):
+    def case(k) -> Case:
+        account = k.login_as(role)
+        w = _world(k)
+        w.member(role, account.person, acknowledge=False)
+        return Case(f"/{role}/programmes/{w.programme.id}/acknowledge", {},
+                    lambda: _acknowledgements(account.person))
+    return case
+
+
+def _confirm_pair(k) -> Case:
+    mentor = k.login_as("mentor")
+    pair = _world(k).pair(mentor=mentor.person, confirm=False)
+    return Case(f"/mentor/pairs/{pair.id}/confirm", {}, lambda: _status(pair))
+
+
+def _decline_pair(k) -> Case:
+    mentor = k.login_as("mentor")
+    pair = _world(k).pair(mentor=mentor.person, confirm=False)
+    k.client.get(f"/mentor/pairs/{pair.id}/decline")
+    return Case(f"/mentor/pairs/{pair.id}/decline", {"reason": ""}, lambda: _status(pair))
+
+
+def _confirmations(meeting) -> int:
+    return MeetingConfirmation.select().where(MeetingConfirmation.meeting == meeting).count()
+
+
+def _plans(pair) -> int:
+    return Plan.select().where(Plan.mentorship == pair).count()
+
+
+def _mentee_confirm_meeting(k) -> Case:
+    mentee = k.login_as("mentee")
+    w = _world(k)
+    meeting = w.meeting(w.active_pair(mentee=mentee.person))
+    return Case(f"/mentee/meetings/{meeting.id}/confirm", {"verdict": "confirmed"}, lambda: _confirmations(meeting))
+
+
+def _mentee_confirm_plan(k) -> Case:
+    mentee = k.login_as("mentee")
+    w = _world(k)
+    plan = w.plan(w.active_pair(mentee=mentee.person), by="mentor")
+    return Case(f"/mentee/plans/{plan.id}/confirm", {}, lambda: Plan.get_by_id(plan.id).mentee_confirmed_at)
+
+
+def _mentee_propose_plan(k) -> Case:
+    mentee = k.login_as("mentee")
+    pair = _world(k).active_pair(mentee=mentee.person)
+    return Case(f"/mentee/pairs/{pair.id}/plan", {"goals": "Цели", "planned_meetings": "5", "tasks": ""},
+                lambda: _plans(pair))
+
+
+def _parent_confirm_meeting(k) -> Case:
+    parent = k.login_as("parent")
+    w = _world(k)
+    child = w.student("mentee")
+    Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    meeting = w.meeting(w.active_pair(mentee=child))
+    return Case(f"/parent/children/{child.id}/meetings/{meeting.id}/confirm", {"verdict": "confirmed"},
+                lambda: _confirmations(meeting))
+
+
+def _mentors_pair(k):
+    mentor = k.login_as("mentor")
+    w = _world(k)
+    return w, w.active_pair(mentor=mentor.person)
+
+
+def _log_meeting(k) -> Case:
+    _, pair = _mentors_pair(k)
+    k.client.get(f"/mentor/pairs/{pair.id}")
+    return Case(f"/mentor/pairs/{pair.id}/meetings", dict(MEETING_FORM),
+                lambda: Meeting.select().where(Meeting.mentorship == pair).count())
+
+
+def _correct_meeting(k) -> Case:
+    w, pair = _mentors_pair(k)
+    meeting = w.meeting(pair)
+    k.client.get(f"/mentor/meetings/{meeting.id}/correct")
+    return Case(f"/mentor/meetings/{meeting.id}/correct",
+                {"held_on": meeting.held_on.isoformat(), "duration_minutes": "60", "format": "online",
+                 "topic": "Знакомство и цели"},
+                lambda: Meeting.select().where(Meeting.mentorship == pair).count())
+
+
+def _mentor_propose_plan(k) -> Case:
+    _, pair = _mentors_pair(k)
+    return Case(f"/mentor/pairs/{pair.id}/plan",
+                {"goals": "Цели", "planned_meetings": "8", "tasks-0-title": "Урок", "tasks-0-due_on": ""},
+                lambda: _plans(pair))
+
+
+def _mentor_confirm_plan(k) -> Case:
+    w, pair = _mentors_pair(k)
+    plan = w.plan(pair, by="mentee")
+    return Case(f"/mentor/plans/{plan.id}/confirm", {}, lambda: Plan.get_by_id(plan.id).mentor_confirmed_at)
+
+
+def _task_done(k) -> Case:
+    w, pair = _mentors_pair(k)
+    task = w.plan(pair).tasks.get()
+    return Case(f"/mentor/tasks/{task.id}/done", {}, lambda: PlanTask.get_by_id(task.id).done_at)
+
+
+def _report(k) -> Case:
+    w, pair = _mentors_pair(k)
+    w.completed(pair)
+    k.client.get(f"/mentor/pairs/{pair.id}/report")
+    return Case(f"/mentor/pairs/{pair.id}/report", dict(REPORT_FORM),
+                lambda: FinalReport.select().where(FinalReport.mentorship == pair).count())
+
+
 CASES: dict[str, Callable] = {
     "auth.login": _login,
     "auth.logout": _logout,
@@ -280,6 +550,37 @@ CASES: dict[str, Callable] = {
     "staff.nominate": _nominate,
     "staff.edit_member": _edit_member,
     "staff.remove_member": _remove_member,
+    "coordinator.new_format": _new_format,
+    "coordinator.edit_format": _edit_format,
+    "coordinator.deactivate_format": _deactivate_format,
+    "coordinator.activate_format": _activate_format,
+    "coordinator.appoint_curator": _appoint_curator,
+    "coordinator.remove_curator": _remove_curator,
+    "staff.programme": _programme,
+    "staff.proposals_mentee": _proposals_mentee,
+    "staff.proposals_withdraw": _proposals_withdraw,
+    "coordinator.order_new": _order_new,
+    "coordinator.order_add": _order_add,
+    "coordinator.order_item_remove": _order_item_remove,
+    "coordinator.order_merge": _order_merge,
+    "coordinator.order_delete": _order_delete,
+    "coordinator.order_register": _order_register,
+    "coordinator.order_correct": _order_correct,
+    "mentee.choose": _choose,
+    "mentee.acknowledge": _acknowledge_programme("mentee"),
+    "mentor.acknowledge": _acknowledge_programme("mentor"),
+    "mentor.confirm": _confirm_pair,
+    "mentor.decline": _decline_pair,
+    "mentee.confirm_meeting": _mentee_confirm_meeting,
+    "mentee.confirm_plan": _mentee_confirm_plan,
+    "mentee.propose_plan": _mentee_propose_plan,
+    "parent.confirm_meeting": _parent_confirm_meeting,
+    "mentor.log_meeting": _log_meeting,
+    "mentor.correct_meeting": _correct_meeting,
+    "mentor.propose_plan": _mentor_propose_plan,
+    "mentor.confirm_plan": _mentor_confirm_plan,
+    "mentor.task_done": _task_done,
+    "mentor.report": _report,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

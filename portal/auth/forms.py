@@ -1,6 +1,6 @@
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 REQUIRED = "Заполните это поле."
@@ -54,3 +54,22 @@ class InvitationForm(TextForm):
 
 class RoleSwitchForm(TextForm):
     role = HiddenField(validators=[DataRequired()])
+
+
+MAX_VERDICT_COMMENT = 1000
+
+
+class MeetingVerdictForm(FlaskForm):
+    """«Встреча состоялась» or «оспорить» for one row of a journal (mentee and parent pages share it).
+
+    Filled from the posted text parts only, and only for the row that was posted; the comment's id names
+    the meeting, so the error lands beside the right box."""
+
+    verdict = StringField("Встреча состоялась?")
+    comment = TextAreaField("Комментарий (обязателен, если оспариваете)",
+                            validators=[Length(max=MAX_VERDICT_COMMENT, message=too_long(MAX_VERDICT_COMMENT))])
+
+    def __init__(self, meeting_id: int, posted: bool = False):
+        submitted = posted and request.method == "POST" and request.form
+        super().__init__(formdata=request.form if submitted else None)
+        self.comment.id = self.comment.label.field_id = f"comment-{meeting_id}"

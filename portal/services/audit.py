@@ -3,6 +3,65 @@ import json
 
 from portal.models import AuditEvent
 
+# What the history pages say for each action, in Russian; an action missing here shows its code.
+ACTION_TITLES = {
+    "person.created": "внесён(а) в список школы",
+    "person.exported": "выгружены все данные о человеке",
+    "account.created": "создана учётная запись",
+    "role.granted": "выдана роль",
+    "invitation.issued": "выдано приглашение",
+    "invitation.redeemed": "приглашение использовано, пароль задан",
+    "password.changed": "пароль изменён",
+    "sessions.ended": "выход со всех устройств",
+    "login.ok": "вход в портал",
+    "login.failed": "неудачная попытка входа",
+    "regulation.acknowledged": "ознакомлен(а) с положением",
+    "base.nominated": "включён(а) в базу",
+    "base.member_activated": "участие в базе начато по согласию",
+    "base.member_left": "выбыл(а) из баз",
+    "base.member_updated": "изменены данные в базе",
+    "base.member_removed": "исключён(а) из базы",
+    "roster.imported": "внесён(а) в список школы импортом",
+    "consent.signed": "подписано согласие",
+    "consent.withdrawn": "согласие отозвано",
+    "esign_agreement.accepted": "принято соглашение о простой электронной подписи",
+    "personal_data.destroyed": "персональные данные уничтожены",
+    "guardianship.linked": "связь родителя и ребёнка подтверждена",
+    "guardianship.removed": "связь родителя и ребёнка снята",
+    "mentorship.suspended": "пара приостановлена",
+    "mentorship.cancelled": "пара отменена",
+    "mentorship.resumed": "пара возобновлена",
+    "proposal.created": "куратор предложил кандидата в наставники",
+    "proposal.withdrawn": "предложение кандидата отозвано",
+    "proposal.declined": "предложение кандидата отклонено",
+    "mentorship.chosen": "наставляемый выбрал наставника",
+    "mentorship.confirmed": "наставник подтвердил пару",
+    "mentorship.declined": "наставник отказался",
+    "mentorship.in_order": "пара включена в проект приказа",
+    "mentorship.removed_from_order": "пара исключена из проекта приказа",
+    "mentorship.activated": "приказ зарегистрирован — пара действует",
+    "mentorship.merged": "пары наставника объединены в группу",
+    "mentorship.merged_into": "пара объединена в группу",
+    "mentorship.completed": "пара завершила программу",
+    "programme.acknowledged": "ознакомлен(а) с программой",
+    "programme.created": "программа формы утверждена",
+    "programme.updated": "программа формы изменена",
+    "curator.appointed": "назначен(а) куратором",
+    "curator.removed": "снят(а) с должности куратора",
+    "meeting.logged": "наставник записал встречу",
+    "meeting.planned": "наставник запланировал встречу",
+    "meeting.corrected": "запись о встрече исправлена",
+    "meeting.confirmed": "наставляемый подтвердил встречу",
+    "meeting.disputed": "наставляемый оспорил запись о встрече",
+    "plan.proposed": "предложен план наставничества",
+    "plan.confirmed": "план подтверждён",
+    "report.written": "наставник составил итоговый отчёт",
+}
+
+
+def title_of(action: str) -> str:
+    return ACTION_TITLES.get(action, action)
+
 
 def record(action: str, *, actor=None, obj=None, school=None, ip: str = "", **details) -> AuditEvent:
     if school is None:

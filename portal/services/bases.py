@@ -64,6 +64,12 @@ def member_kinds(fmt: MentoringFormat, base: str) -> tuple[str, ...]:
     return (fmt.mentor_kind,)
 
 
+def require_open(fmt: MentoringFormat) -> None:
+    """A closed format keeps its history but takes no new members, proposals or pairs."""
+    if not fmt.is_active:
+        raise ServiceError(f"Форма «{fmt.name}» закрыта координатором: новых участников и пар в ней нет.")
+
+
 def _format_in(scope: StaffScope, fmt) -> MentoringFormat:
     """A format (or its id) inside the scope; a format already fetched costs no second query."""
     if isinstance(fmt, MentoringFormat):
@@ -115,6 +121,7 @@ def nominate(scope: StaffScope, format_id, person_id: int, base: str, *, categor
              needs: str = "", can_help_with: str = "", capacity: int = 1, ip: str = "") -> BaseMembership:
     """Put a roster person into a base «ожидает согласия», or active at once if their consent is already valid."""
     fmt = _format_in(scope, format_id)
+    require_open(fmt)
     person = scope.roster_person(person_id)
     if person.destroyed_at is not None:
         raise NotAllowed("Нет такого человека.")

@@ -34,34 +34,6 @@ CONSENT_TITLES = dict(CONSENT_KINDS)
 GUARDIAN_BASES = ("родитель", "опекун", "попечитель", "приёмный родитель")
 
 # What the card's history says, in Russian; an action missing here is shown by its code.
-ACTION_TITLES = {
-    "person.created": "внесён(а) в список школы",
-    "person.exported": "выгружены все данные о человеке",
-    "account.created": "создана учётная запись",
-    "role.granted": "выдана роль",
-    "invitation.issued": "выдано приглашение",
-    "invitation.redeemed": "приглашение использовано, пароль задан",
-    "password.changed": "пароль изменён",
-    "sessions.ended": "выход со всех устройств",
-    "login.ok": "вход в портал",
-    "login.failed": "неудачная попытка входа",
-    "regulation.acknowledged": "ознакомлен(а) с положением",
-    "base.nominated": "включён(а) в базу",
-    "base.member_activated": "участие в базе начато по согласию",
-    "base.member_left": "выбыл(а) из баз",
-    "base.member_updated": "изменены данные в базе",
-    "base.member_removed": "исключён(а) из базы",
-    "roster.imported": "внесён(а) в список школы импортом",
-    "consent.signed": "подписано согласие",
-    "consent.withdrawn": "согласие отозвано",
-    "esign_agreement.accepted": "принято соглашение о простой электронной подписи",
-    "personal_data.destroyed": "персональные данные уничтожены",
-    "guardianship.linked": "связь родителя и ребёнка подтверждена",
-    "guardianship.removed": "связь родителя и ребёнка снята",
-    "mentorship.suspended": "пара приостановлена",
-    "mentorship.cancelled": "пара отменена",
-    "mentorship.resumed": "пара возобновлена",
-}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -284,7 +256,7 @@ def _history(person, school_id, limit=None, format_ids=None):
     for event in events:
         if event.actor is not None and event.actor.id is None:
             event.actor = None
-        event.title = ACTION_TITLES.get(event.action, event.action)
+        event.title = audit.title_of(event.action)
     return events
 
 

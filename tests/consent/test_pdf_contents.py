@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from portal.documents import pdf
 from portal.formatting import ru_datetime
 from portal.models import Consent, ConsentDocument, School
 from tests.consent.conftest import SIGN_DATA
@@ -27,15 +26,6 @@ COMMON_ITEMS = {
     "how to withdraw (p. 4.8)": "Порядок отзыва: согласие может быть отозвано",
     "signature record": "Сведения о подписании простой электронной подписью",
 }
-
-
-@pytest.fixture(params=pdf.available_engines())
-def engine(request, app):
-    app.config["PDF_ENGINE"] = request.param
-    pdf.init_app(app)
-    yield request.param
-    app.config["PDF_ENGINE"] = None
-    pdf.init_app(app)
 
 
 @pytest.fixture

@@ -153,3 +153,16 @@ def test_quiet_pairs_are_marked_after_30_days(pair):
     assert cycle.quiet_pairs([Mentorship.get_by_id(mentorship.id)]) == {mentorship.id}
     log(pair, held("trial", 3))
     assert cycle.quiet_pairs([Mentorship.get_by_id(mentorship.id)]) == set()
+
+
+@pytest.mark.clause("5.3")
+def test_planned_meetings_appear_on_both_home_pages(pair, client, login):
+    planned = MeetingData(stage="first", held_on=date.today() + timedelta(days=5), topic="Знакомство в библиотеке",
+                          planned=True)
+    log(pair, planned)
+    for account, home in ((pair["mentor"], "/mentor/"), (pair["mentee"], "/mentee/")):
+        login(account.login)
+        page = client.get(home).get_data(as_text=True)
+        assert "Запланированные встречи" in page and "Знакомство в библиотеке" in page
+        client.post("/logout")
+        client.get("/login")  # a fresh page, a fresh CSRF token, as a browser would have

@@ -190,3 +190,24 @@ def pytest_runtest_call(item):
         if found:
             raise AssertionError("the browser reported problems:\n  " + "\n  ".join(found))
     return result
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Another person at another computer: a context of its own, its browser problems failing the test."""
+    opened = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server, locale="ru-RU", timezone_id="Europe/Moscow")
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append((context, BrowserProblems(context)))
+        return context.new_page()
+
+    yield open_page
+    found = []
+    for context, problems in opened:
+        problems.flush()
+        context.close()
+        found += problems.take()
+    if found:
+        pytest.fail("the browser reported problems:\n  " + "\n  ".join(found), pytrace=False)

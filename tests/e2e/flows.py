@@ -58,7 +58,9 @@ def screenshot(page: Page, name: str) -> None:
     target = os.environ.get("E2E_SCREENSHOTS")
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy into
+        # swapped elements and the CSP would then (rightly) block.
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True, caret="initial")
 
 
 def log_out(page: Page) -> None:

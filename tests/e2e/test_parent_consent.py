@@ -17,7 +17,6 @@ from portal.db import db
 from portal.models import Account, BaseMembership, Guardianship, MentoringFormat, Person, SchoolClass
 from portal.names import full_name
 from portal.services import consent as consents
-from tests.e2e.conftest import TIMEOUT_MS, BrowserProblems
 from tests.e2e.flows import acknowledge_regulation, log_in, log_out, path_is, screenshot, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("4.10", "4.11")]
@@ -36,27 +35,6 @@ FATHER_DETAILS = {
 KIND = "parent_mentee"
 SIGNED_URL = re.compile(r"^https?://[^/]+/consent/signed/\d+$")
 TITLE = consents.KIND_TITLES[KIND].capitalize()  # «Согласие законного представителя (наставляемый)»
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Another person at another computer: a context of its own, its browser problems failing the test."""
-    opened = []
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=live_server, locale="ru-RU", timezone_id="Europe/Moscow")
-        context.set_default_timeout(TIMEOUT_MS)
-        opened.append((context, BrowserProblems(context)))
-        return context.new_page()
-
-    yield open_page
-    found = []
-    for context, problems in opened:
-        problems.flush()
-        context.close()
-        found += problems.take()
-    if found:
-        pytest.fail("the browser reported problems:\n  " + "\n  ".join(found), pytrace=False)
 
 
 def waiting_child() -> Person:

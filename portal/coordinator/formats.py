@@ -1,0 +1,147 @@
+"""Mentoring formats (5.1) and their curators, appointed by the director's order (4.3, 2.7).
+
+The forms only carry text: the rules and their Russian messages live in services.programmes."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from portal.auth.forms import EmptyForm, TextForm
+from portal.coordinator import bp
+from portal.names import full_name
+from portal.services import programmes
+from portal.services.staff import scope_for
+from portal.web import attempt, client_ip, form_status
+
+
+class FormatForm(TextForm):
+    name = StringField("Название формы", render_kw={"maxlength": programmes.MAX_NAME})
+    description = TextAreaField("Описание: в какой ролевой ситуации работает пара или группа",
+                                render_kw={"rows": 4})
+    mentor_kind = SelectField("Кто наставники", choices=[SelectChoice(k, t) for k, t in programmes.MENTOR_KINDS],
+                              validate_choice=False)
+    mentee_kind = SelectField("Кто наставляемые", choices=[SelectChoice(k, t) for k, t in programmes.MENTEE_KINDS],
+                              validate_choice=False)
+
+    def for_edit(self):
+        """Who may be in the bases stays as the bases were built: only name and description change."""
+        del self.mentor_kind
+        del self.mentee_kind
+        return self
+
+
+class CuratorForm(TextForm):
+    person = SelectField("Кто назначается куратором", choices=[], validate_choice=False)
+    order_number = StringField("Номер приказа директора", render_kw={"maxlength": programmes.MAX_ORDER_NUMBER})
+    order_date = StringField("Дата приказа", render_kw={"type": "date"})
+
+    def with_people(self, candidates):
+        """Staff first, then partner organisations; «нет учётной записи» tells who still needs a slip."""
+        choices = [SelectChoice("", "— выберите —")]
+        for person, has_account in sorted(candidates, key=lambda c: programmes.CURATOR_KINDS.index(c[0].kind)):
+            title = programmes.KIND_PLURALS[person.kind].capitalize()
+            label = person.full_name + (f" — {person.position}" if person.position else "") + (
+                f", {person.organisation}" if person.organisation else "") + (
+                "" if has_account else " (нет учётной записи)")
+            choices.append(SelectChoice(str(person.id), label, optgroup=title))
+        self.person.choices = choices
+        return self
+
+
+def _scope():
+    return scope_for(current_user._get_current_object())
+
+
+def _back(fmt=None):
+    url = url_for("coordinator.formats")
+    return redirect(f"{url}#format-{fmt.id}" if fmt is not None else url, code=303)
+
+
+@bp.route("/formats")
+def formats():
+    return render_template("coordinator/formats.html", rows=programmes.formats_overview(_scope()),
+                           form=EmptyForm())
+
+
+@bp.route("/formats/new", methods=["GET", "POST"])
+def new_format():
+    staff = _scope()
+    form = FormatForm()
+    if form.validate_on_submit():
+        fmt = attempt(form, lambda: programmes.create_format(staff, form.name.data, form.description.data,
+                                                             form.mentor_kind.data, form.mentee_kind.data,
+                                                             ip=client_ip()))
+        if fmt is not None:
+            flash(f"Добавлена форма «{fmt.name}». Назначьте куратора и составьте программу.", "success")
+            return _back(fmt)
+    return render_template("coordinator/formats_form.html", form=form, fmt=None), form_status(form)
+
+
+@bp.route("/formats/<int:format_id>/edit", methods=["GET", "POST"])
+def edit_format(format_id):
+    staff = _scope()
+    fmt = programmes.format_of_school(staff, format_id)
+    form = FormatForm(data={"name": fmt.name, "description": fmt.description}).for_edit()
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: programmes.update_format(staff, fmt.id, form.name.data, form.description.data,
+                                                               ip=client_ip()))
+        if saved is not None:
+            flash(f"Форма «{saved.name}» сохранена.", "success")
+            return _back(saved)
+    return render_template("coordinator/formats_form.html", form=form, fmt=fmt,
+                           mentor_kinds=programmes.kinds_text(fmt, "mentor"),
+                           mentee_kinds=programmes.kinds_text(fmt, "mentee")), form_status(form)
+
+
+@bp.route("/formats/<int:format_id>/deactivate", methods=["GET", "POST"])
+def deactivate_format(format_id):
+    """GET asks «are you sure?», POST closes the format to new pairing; its history stays."""
+    staff = _scope()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        fmt = programmes.set_active(staff, format_id, False, ip=client_ip())
+        flash(f"Форма «{fmt.name}» закрыта: новых пар в ней не будет, история сохранена.", "success")
+        return _back(fmt)
+    return render_template("coordinator/formats_deactivate.html", form=form,
+                           **programmes.format_summary(staff, format_id))
+
+
+@bp.route("/formats/<int:format_id>/activate", methods=["POST"])
+def activate_format(format_id):
+    fmt = programmes.set_active(_scope(), format_id, True, ip=client_ip())
+    flash(f"Форма «{fmt.name}» снова открыта.", "success")
+    return _back(fmt)
+
+
+@bp.route("/formats/<int:format_id>/curators/new", methods=["GET", "POST"])
+def appoint_curator(format_id):
+    staff = _scope()
+    fmt = programmes.format_of_school(staff, format_id)
+    form = CuratorForm().with_people(programmes.curator_candidates(staff))
+    if form.validate_on_submit():
+        result = attempt(form, lambda: programmes.appoint_curator(staff, fmt.id, form.person.data,
+                                                                  form.order_number.data, form.order_date.data,
+                                                                  ip=client_ip()))
+        if result is not None:
+            grant, account = result
+            message = f"{account.person.full_name} — куратор формы «{fmt.name}»."
+            if not account.password_hash:
+                message += " Чтобы войти в портал, ему (ей) нужно приглашение: выдайте его в карточке человека."
+            flash(message, "success")
+            return _back(fmt)
+    return render_template("coordinator/formats_curator.html", form=form, fmt=fmt), form_status(form)
+
+
+@bp.route("/formats/curators/<int:grant_id>/remove", methods=["GET", "POST"])
+def remove_curator(grant_id):
+    """GET asks «are you sure?», POST takes the format away from the curator at once."""
+    staff = _scope()
+    grant = programmes.curator_grant(staff, grant_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        programmes.remove_curator(staff, grant.id, ip=client_ip())
+        flash(f"{grant.account.person.full_name} больше не куратор формы «{grant.mentoring_format.name}».",
+              "success")
+        return _back(grant.mentoring_format)
+    return render_template("coordinator/formats_curator_remove.html", form=form, grant=grant,
+                           whom=full_name(grant.account.person, "accusative"))

@@ -1,0 +1,181 @@
+"""The mentor's side of the cycle (5.3–5.5, s5): the pair's page with the meeting journal, the joint plan
+and, after the final meeting, the report.
+
+The journal's forms only ever offer the next legal stages (the cycle service decides them). A meeting is
+logged inline with htmx: the answer is the fresh form plus the new row appended to the journal out of band,
+or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
+from flask import flash, redirect, render_template, request, url_for
+
+from portal.auth.forms import EmptyForm
+from portal.documents import report as report_document
+from portal.formatting import ru_date
+from portal.mentor import bp
+from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
+from portal.services import cycle
+from portal.web import actor, attempt, client_ip, form_status, pdf_response, wants_fragment
+
+VARY = {"Vary": "HX-Request"}
+CLOSED = {
+    "completed": "Встречи больше не записываются: цикл завершён заключительной встречей.",
+    "suspended": "Пара приостановлена: у кого-то из участников нет действующего согласия на обработку данных. "
+                 "Встречи возобновятся, когда согласие будет подписано.",
+    "cancelled": "Пара отменена: встречи не ведутся.",
+}
+NOT_YET = "Записывать встречи пока нельзя: пара ещё не утверждена приказом директора."
+
+
+def closed_reason(mentorship) -> str | None:
+    """Why the journal takes no new meetings; None while the pair is active."""
+    if mentorship.status == "active":
+        return None
+    return CLOSED.get(mentorship.status, NOT_YET)
+
+
+def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, **extra) -> dict:
+    if plan_form is None:
+        plan_form = PlanForm().fill(data["plan"], data["tasks"]) if data["plan"] else PlanForm()
+    return dict(data, log_form=log_form or meeting_form(data["next_stages"], planned=False),
+                schedule_form=schedule_form or meeting_form(data["plannable_stages"], planned=True),
+                plan_form=plan_form, button=EmptyForm(), closed=closed_reason(data["mentorship"]),
+                mentee_ids={p.id for p in data["mentees"]}, stage_titles=cycle.STAGE_TITLES,
+                format_titles=cycle.FORMAT_TITLES, **extra)
+
+
+def _page(data: dict, status: int = 200, **forms):
+    return render_template("mentor/pair.html", **_context(data, **forms)), status, VARY
+
+
+@bp.route("/pairs/<int:mentorship_id>")
+def pair(mentorship_id):
+    return _page(cycle.mentor_pair(actor(), mentorship_id))
+
+
+@bp.route("/pairs/<int:mentorship_id>/meetings", methods=["POST"])
+def log_meeting(mentorship_id):
+    """A held meeting for the journal, or (with `planned=1`, the small form) one scheduled ahead."""
+    person = actor()
+    planned = request.form.get("planned") == "1"
+    data = cycle.mentor_pair(person, mentorship_id)
+    form = meeting_form(data["plannable_stages" if planned else "next_stages"], planned=planned, posted=True)
+    meeting = None
+    if form.validate_on_submit():
+        meeting = attempt(form, lambda: cycle.log_meeting(person, mentorship_id, form.meeting_data(planned),
+                                                          ip=client_ip()))
+    posted_as = {"schedule_form" if planned else "log_form": form}
+    if meeting is None:
+        if wants_fragment():
+            return render_template("mentor/_meeting_form.html", **_context(data, **posted_as), form=form,
+                                   scheduling=planned), 422, VARY
+        return _page(data, 422, **posted_as)
+    repeated = getattr(meeting, "repeated", False)
+    what = "Запланировано" if planned else "Записано"
+    message = ("Эта встреча уже записана." if repeated else
+               f"{what}: {cycle.STAGE_TITLES[meeting.stage]}, {ru_date(meeting.held_on)}")
+    if not wants_fragment():
+        flash(message, "success")
+        anchor = "#planned-meetings" if planned else f"#meeting-{meeting.id}"
+        return redirect(url_for("mentor.pair", mentorship_id=mentorship_id) + anchor, code=303)
+    context = _context(cycle.mentor_pair(person, mentorship_id))
+    return render_template("mentor/_meeting_logged.html", **context, meeting=meeting, scheduling=planned,
+                           repeated=repeated, message=message), 200, VARY
+
+
+@bp.route("/meetings/<int:meeting_id>/correct", methods=["GET", "POST"])
+def correct_meeting(meeting_id):
+    """The form pre-filled; saving makes a new version and the earlier one stays in the history."""
+    person = actor()
+    meeting, replaced_by = cycle.meeting_of_mentor(person, meeting_id)
+    form = MeetingForm(posted=True)
+    del form.stage  # the stage is part of the order of stages; a correction does not re-choose it
+    if request.method == "GET":
+        form.fill(meeting)
+    elif form.validate_on_submit():
+        fixed = attempt(form, lambda: cycle.correct_meeting(
+            person, meeting.id, form.meeting_data(meeting.status == "planned"), ip=client_ip()))
+        if fixed is not None:
+            flash("Исправление сохранено. Прежняя версия записи осталась в истории.", "success")
+            return redirect(url_for("mentor.pair", mentorship_id=meeting.mentorship_id) + f"#meeting-{fixed.id}",
+                            code=303)
+    return render_template("mentor/meeting_correct.html", form=form, meeting=meeting, replaced_by=replaced_by,
+                           stage_titles=cycle.STAGE_TITLES), form_status(form)
+
+
+@bp.route("/meetings/<int:meeting_id>/history")
+def meeting_history(meeting_id):
+    return render_template("mentor/meeting_history.html", **cycle.versions_of(actor(), meeting_id),
+                           stage_titles=cycle.STAGE_TITLES, format_titles=cycle.FORMAT_TITLES)
+
+
+# --- the joint plan (s5 «разработать совместно», 5.5) ---------------------------------------------
+
+@bp.route("/pairs/<int:mentorship_id>/plan", methods=["POST"])
+def propose_plan(mentorship_id):
+    """A new version of the plan, confirmed by the mentor; the mentee confirms it on their page."""
+    person = actor()
+    data = cycle.mentor_pair(person, mentorship_id)
+    form = PlanForm(posted=True)
+    plan = None
+    if form.validate_on_submit():
+        plan_data = form.plan_data()
+        if plan_data is not None:
+            plan = attempt(form, lambda: cycle.propose_plan(person, mentorship_id, plan_data, ip=client_ip()))
+    if plan is None:
+        return _page(data, 422, plan_form=form, plan_open=True)
+    flash(f"План (вариант {plan.version}) сохранён и подтверждён вами. Нужно подтверждение наставляемого.",
+          "success")
+    return redirect(url_for("mentor.pair", mentorship_id=mentorship_id) + "#plan", code=303)
+
+
+@bp.route("/plans/<int:plan_id>/confirm", methods=["POST"])
+def confirm_plan(plan_id):
+    person = actor()
+    plan = cycle.plan_of_mentor(person, plan_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        confirmed = attempt(form, lambda: cycle.confirm_plan(person, plan.id, ip=client_ip()))
+        if confirmed is not None:
+            flash("План согласован." if cycle.is_agreed(confirmed)
+                  else "Вы подтвердили план. Нужно подтверждение наставляемого.", "success")
+            return redirect(url_for("mentor.pair", mentorship_id=plan.mentorship_id) + "#plan", code=303)
+    return _page(cycle.mentor_pair(person, plan.mentorship_id), 422, plan_errors=form.form_errors)
+
+
+@bp.route("/tasks/<int:task_id>/done", methods=["POST"])
+def task_done(task_id):
+    person = actor()
+    task = cycle.task_of_mentor(person, task_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        if attempt(form, lambda: cycle.mark_task_done(person, task.id, ip=client_ip())) is not None:
+            flash(f"Задача «{task.title}» выполнена.", "success")
+            return redirect(url_for("mentor.pair", mentorship_id=task.plan.mentorship_id) + "#plan", code=303)
+    return _page(cycle.mentor_pair(person, task.plan.mentorship_id), 422, plan_errors=form.form_errors)
+
+
+# --- the final report (s5) ------------------------------------------------------------------------
+
+@bp.route("/pairs/<int:mentorship_id>/report", methods=["GET", "POST"])
+def report(mentorship_id):
+    """Written once, after the final meeting; then it downloads as a PDF."""
+    person = actor()
+    mentorship, written = cycle.report_of(person, mentorship_id)
+    form = ReportForm(posted=True)
+    if request.method == "POST" and written is not None:
+        form.form_errors.append("Отчёт по этой паре уже составлен.")
+    elif form.validate_on_submit():
+        if attempt(form, lambda: cycle.write_report(person, mentorship_id, **form.values(), ip=client_ip())):
+            flash("Отчёт сохранён. Его можно скачать в PDF.", "success")
+            return redirect(url_for("mentor.report", mentorship_id=mentorship_id), code=303)
+    return render_template("mentor/report.html", form=form, mentorship=mentorship, report=written,
+                           mentees=cycle.mentees_of(mentorship.id), progress=cycle.progress(mentorship.id)), \
+        form_status(form)
+
+
+@bp.route("/pairs/<int:mentorship_id>/report.pdf")
+def report_pdf(mentorship_id):
+    person = actor()
+    _, written = cycle.report_of(person, mentorship_id)
+    if written is None:
+        flash("Сначала напишите отчёт: PDF составляется из него.", "info")
+        return redirect(url_for("mentor.report", mentorship_id=mentorship_id), code=303)
+    return pdf_response(report_document.report_pdf(person, mentorship_id), f"otchet-{mentorship_id}.pdf")

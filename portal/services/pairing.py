@@ -1,0 +1,268 @@
+"""Forming pairs and groups (4.12, 4.13, s8): proposals, the mentee's choice, the mentor's consent.
+
+The states are DECISIONS.md's: proposed → chosen (by the mentee) → confirmed (by the mentor) →
+in_order (a draft of the director's order) → active (order registered). A mentee chooses only among
+the mentors proposed to them; a mentor's places are counted and taken under a lock, so two mentees
+cannot both take the last one; every step needs the consent gate and the programme acknowledged.
+"""
+from peewee import JOIN, fn
+
+from portal.db import atomic_write, is_sqlite
+from portal.models import (
+    Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
+    Programme, Proposal,
+)
+from portal.models.base import utcnow
+from portal.services import NotAllowed, ServiceError, audit
+from portal.services import consent as consents
+from portal.services.bases import require_open
+
+# States in which a mentee holds one of the mentor's places.
+OCCUPYING = ("chosen", "confirmed", "in_order", "active", "suspended")
+# States in which a mentee already has a pair in the format and is not offered another.
+ENGAGED = OCCUPYING
+
+
+def programme_of(format_id: int) -> Programme | None:
+    """The format's current programme: the newest one."""
+    return (Programme.select().where(Programme.mentoring_format == format_id)
+            .order_by(Programme.starts_on.desc(), Programme.id.desc()).first())
+
+
+def has_acknowledged(person: Person, programme: Programme | None) -> bool:
+    return programme is not None and Acknowledgement.select().where(
+        (Acknowledgement.person == person) & (Acknowledgement.programme == programme)).exists()
+
+
+def acknowledge(person: Person, programme_id: int, ip: str = "") -> Acknowledgement:
+    """«Ознакомлен с программой» (4.12): only for a programme of a format the person is in a base of."""
+    programme = (Programme.select(Programme).join(MentoringFormat)
+                 .where((Programme.id == programme_id) & (MentoringFormat.school == person.school_id)).first())
+    in_base = programme is not None and BaseMembership.select().where(
+        (BaseMembership.person == person) & (BaseMembership.mentoring_format == programme.mentoring_format_id)
+        & (BaseMembership.status != "left")).exists()
+    if not in_base:
+        raise NotAllowed("Нет такой программы.")
+    with atomic_write():
+        existing = Acknowledgement.get_or_none((Acknowledgement.person == person)
+                                               & (Acknowledgement.programme == programme))
+        if existing is not None:
+            return existing
+        ack = Acknowledgement.create(person=person, programme=programme, ip=ip)
+        audit.record("programme.acknowledged", actor=person, obj=programme, ip=ip)
+    return ack
+
+
+def taken_places(mentor_ids, format_id: int) -> dict[int, int]:
+    """Mentees holding a place with each mentor in this format, in one query."""
+    mentor_ids = list(mentor_ids)
+    if not mentor_ids:
+        return {}
+    rows = (MentorshipMember.select(Mentorship.mentor, fn.COUNT(MentorshipMember.id))
+            .join(Mentorship)
+            .where(Mentorship.mentor.in_(mentor_ids) & (Mentorship.mentoring_format == format_id)
+                   & Mentorship.status.in_(OCCUPYING) & MentorshipMember.left_at.is_null())
+            .group_by(Mentorship.mentor).tuples())
+    return dict(rows)
+
+
+def free_places(membership: BaseMembership) -> int:
+    taken = taken_places([membership.person_id], membership.mentoring_format_id).get(membership.person_id, 0)
+    return max(0, membership.capacity - taken)
+
+
+def current_pair(mentee: Person, format_id: int) -> Mentorship | None:
+    """The mentee's pair in this format that is not over (chosen … active or suspended)."""
+    return (Mentorship.select().join(MentorshipMember)
+            .where((MentorshipMember.mentee == mentee) & MentorshipMember.left_at.is_null()
+                   & (Mentorship.mentoring_format == format_id) & Mentorship.status.in_(ENGAGED)).first())
+
+
+def _lock_mentor(membership_id: int) -> None:
+    """Serialise everyone taking this mentor's places (SQLite: the IMMEDIATE transaction already does)."""
+    if not is_sqlite():
+        list(BaseMembership.select(BaseMembership.id).where(BaseMembership.id == membership_id).for_update())
+
+
+def _mentor_membership(format_id: int, mentor_id: int) -> BaseMembership | None:
+    return BaseMembership.get_or_none((BaseMembership.mentoring_format == format_id)
+                                      & (BaseMembership.person == mentor_id) & (BaseMembership.base == "mentor")
+                                      & (BaseMembership.status == "active"))
+
+
+def _require_ready(person: Person, base: str, programme: Programme | None, who: str) -> None:
+    if not consents.may_take_part(person, base):
+        raise ServiceError(f"{who}: нет действующего согласия на обработку персональных данных.")
+    if not has_acknowledged(person, programme):
+        raise ServiceError(f"{who}: ещё не ознакомлен(а) с программой наставничества формы (п. 4.12 Положения).")
+
+
+# --- the mentee's choice (s8) --------------------------------------------------------------------
+
+def proposals_for(mentee: Person) -> list[dict]:
+    """For each format: the proposals open to the mentee, the pair if there is one — side by side data."""
+    proposals = list(Proposal.select(Proposal, Person, MentoringFormat)
+                     .join(Person, on=Proposal.mentor).switch(Proposal).join(MentoringFormat)
+                     .where((Proposal.mentee == mentee) & Proposal.status.in_(("open", "chosen")))
+                     .order_by(Proposal.rank.desc(), Proposal.id))
+    by_format: dict[int, dict] = {}
+    for p in proposals:
+        group = by_format.setdefault(p.mentoring_format_id, {"format": p.mentoring_format, "proposals": []})
+        group["proposals"].append(p)
+    if not by_format:
+        return []
+    mentor_ids = {p.mentor_id for p in proposals}
+    memberships = {(m.mentoring_format_id, m.person_id): m for m in BaseMembership.select().where(
+        BaseMembership.person.in_(mentor_ids) & (BaseMembership.base == "mentor")
+        & BaseMembership.mentoring_format.in_(list(by_format)))}
+    categories = {m.id: [] for m in memberships.values()}
+    for c in MembershipCategory.select().where(MembershipCategory.membership.in_(list(categories))):
+        categories[c.membership_id].append(c.title)
+    taken = {format_id: taken_places(mentor_ids, format_id) for format_id in by_format}
+    pairs = {m.mentoring_format_id: m for m in (
+        Mentorship.select(Mentorship, Person).join(Person).switch(Mentorship).join(MentorshipMember)
+        .where((MentorshipMember.mentee == mentee) & MentorshipMember.left_at.is_null()
+               & Mentorship.status.in_(ENGAGED)))}
+    rows = []
+    for format_id, group in by_format.items():
+        cards = []
+        for p in group["proposals"]:
+            m = memberships.get((format_id, p.mentor_id))
+            cards.append({"proposal": p, "mentor": p.mentor, "membership": m,
+                          "categories": categories.get(m.id, []) if m else [],
+                          "free": max(0, m.capacity - taken[format_id].get(p.mentor_id, 0)) if m else 0})
+        rows.append({"format": group["format"], "cards": cards, "pair": pairs.get(format_id),
+                     "programme": programme_of(format_id)})
+    return rows
+
+
+def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
+    """The mentee picks one of the proposed mentors; the place is taken at once, under a lock."""
+    proposal = Proposal.get_or_none((Proposal.id == proposal_id) & (Proposal.mentee == mentee))
+    if proposal is None:
+        raise NotAllowed("Нет такого предложения.")
+    format_id = proposal.mentoring_format_id
+    require_open(MentoringFormat.get_by_id(format_id))
+    programme = programme_of(format_id)
+    _require_ready(mentee, "mentee", programme, "Вы")
+    with atomic_write():
+        membership = _mentor_membership(format_id, proposal.mentor_id)
+        if membership is None:
+            raise ServiceError("Этот наставник больше не участвует в программе. Выберите другого.")
+        _lock_mentor(membership.id)
+        proposal = Proposal.get_by_id(proposal.id)
+        if proposal.status != "open":
+            raise ServiceError("Это предложение уже неактуально. Обновите страницу.")
+        if current_pair(mentee, format_id) is not None:
+            raise ServiceError("Вы уже выбрали наставника в этой форме.")
+        if free_places(membership) <= 0:
+            raise ServiceError("У этого наставника только что заняли последнее место. Выберите другого.")
+        mentor = Person.get_by_id(proposal.mentor_id)
+        if not consents.may_take_part(mentor, "mentor"):
+            raise ServiceError("Этот наставник сейчас не может участвовать. Выберите другого.")
+        mentorship = Mentorship.create(mentoring_format=format_id, programme=programme, mentor=mentor,
+                                       status="chosen")
+        MentorshipMember.create(mentorship=mentorship, mentee=mentee)
+        Proposal.update(status="chosen", mentorship=mentorship).where(Proposal.id == proposal.id).execute()
+        audit.record("mentorship.chosen", actor=mentee, obj=mentorship, ip=ip, mentor=mentor.id,
+                     mentee=mentee.id, proposal=proposal.id)
+    return mentorship
+
+
+# --- the mentor's answer (4.13: voluntary on both sides) -------------------------------------------
+
+def mentorship_of_mentor(mentor: Person, mentorship_id: int) -> Mentorship:
+    found = Mentorship.get_or_none((Mentorship.id == mentorship_id) & (Mentorship.mentor == mentor))
+    if found is None:
+        raise NotAllowed("Нет такой пары.")
+    return found
+
+
+def confirm(mentor: Person, mentorship_id: int, ip: str = "") -> Mentorship:
+    mentorship = mentorship_of_mentor(mentor, mentorship_id)
+    _require_ready(mentor, "mentor", programme_of(mentorship.mentoring_format_id), "Вы")
+    with atomic_write():
+        changed = (Mentorship.update(status="confirmed", status_changed_at=utcnow())
+                   .where((Mentorship.id == mentorship.id) & (Mentorship.status == "chosen")).execute())
+        if not changed:
+            raise ServiceError("Эта пара уже не ждёт вашего решения.")
+        audit.record("mentorship.confirmed", actor=mentor, obj=mentorship, ip=ip)
+    return Mentorship.get_by_id(mentorship.id)
+
+
+def decline(mentor: Person, mentorship_id: int, reason: str = "", ip: str = "") -> Mentorship:
+    """The mentee goes back to the choice screen with the remaining proposals."""
+    mentorship = mentorship_of_mentor(mentor, mentorship_id)
+    reason = " ".join((reason or "").split())[:500]
+    with atomic_write():
+        changed = (Mentorship.update(status="cancelled", status_changed_at=utcnow(),
+                                     ended_reason=reason or "наставник отказался")
+                   .where((Mentorship.id == mentorship.id) & (Mentorship.status == "chosen")).execute())
+        if not changed:
+            raise ServiceError("Эта пара уже не ждёт вашего решения.")
+        Proposal.update(status="declined").where(Proposal.mentorship == mentorship).execute()
+        MentorshipMember.update(left_at=utcnow()).where(MentorshipMember.mentorship == mentorship).execute()
+        audit.record("mentorship.declined", actor=mentor, obj=mentorship, ip=ip, reason=reason)
+    return Mentorship.get_by_id(mentorship.id)
+
+
+def waiting_for_mentor(mentor: Person) -> list[Mentorship]:
+    """Mentees who chose this mentor and wait for an answer."""
+    members = MentorshipMember.select(MentorshipMember, Person).join(Person)
+    return list(Mentorship.select(Mentorship, MentoringFormat).join(MentoringFormat)
+                .where((Mentorship.mentor == mentor) & (Mentorship.status == "chosen"))
+                .order_by(Mentorship.created_at).prefetch(members))
+
+
+
+
+# --- what the participants' pages read (added for the choice screen, the homes and the parent) ------
+
+def proposal_of(mentee: Person, proposal_id: int) -> Proposal:
+    """A proposal made to this mentee (any state); anyone else's is «not found»."""
+    found = (Proposal.select(Proposal, MentoringFormat).join(MentoringFormat)
+             .where((Proposal.id == proposal_id) & (Proposal.mentee == mentee)).first())
+    if found is None:
+        raise NotAllowed("Нет такого предложения.")
+    return found
+
+
+def declined_for(mentee: Person) -> dict[int, list[Proposal]]:
+    """Per format, the mentors who declined this mentee (newest first), with the pair's reason: one query."""
+    declined: dict[int, list[Proposal]] = {}
+    for p in (Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
+              .join(Person, on=Proposal.mentor).switch(Proposal)
+              .join(MentoringFormat).switch(Proposal)
+              .join(Mentorship, JOIN.LEFT_OUTER)
+              .where((Proposal.mentee == mentee) & (Proposal.status == "declined"))
+              .order_by(Proposal.id.desc())):
+        declined.setdefault(p.mentoring_format_id, []).append(p)
+    return declined
+
+
+def choices_of_children(child_ids) -> dict[int, list[Proposal]]:
+    """Every proposal made to these children, with the mentor, the format and the pair it led to: one query.
+
+    The parent's read-only view of a minor's choice (s8, «представитель»)."""
+    child_ids = list(child_ids)
+    if not child_ids:
+        return {}
+    by_child: dict[int, list[Proposal]] = {child_id: [] for child_id in child_ids}
+    for p in (Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
+              .join(Person, on=Proposal.mentor).switch(Proposal)
+              .join(MentoringFormat).switch(Proposal)
+              .join(Mentorship, JOIN.LEFT_OUTER)
+              .where(Proposal.mentee.in_(child_ids))
+              .order_by(MentoringFormat.id, Proposal.rank.desc(), Proposal.id)):
+        by_child[p.mentee_id].append(p)
+    return by_child
+
+
+def mentee_needs(mentorships) -> dict[tuple[int, int], str]:
+    """(format, mentee) → what the mentee said they need, for the mentor deciding: one query."""
+    keys = {(m.mentoring_format_id, member.mentee_id) for m in mentorships for member in m.members}
+    if not keys:
+        return {}
+    return {(b.mentoring_format_id, b.person_id): b.needs for b in BaseMembership.select().where(
+        (BaseMembership.base == "mentee") & BaseMembership.person.in_([k[1] for k in keys])
+        & BaseMembership.mentoring_format.in_([k[0] for k in keys]))}

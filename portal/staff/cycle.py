@@ -1,0 +1,21 @@
+"""The curator's view of the form (issue 5 items 3 and 6): every pair's stage, last meeting and meetings held
+of planned, a red mark on pairs with no meeting for 30 days, and the meetings disputed or not yet confirmed.
+The coordinator sees every form, a curator their own (another's is «not found»)."""
+from flask import render_template
+
+from portal.services import cycle
+from portal.staff import bp
+from portal.staff.views import scope
+
+VERDICT_TITLES = {"disputed": "оспорена", "unconfirmed": "не подтверждена"}
+
+
+@bp.route("/cycle", endpoint="cycle_index")
+def cycle_index():
+    return render_template("staff/cycle_index.html", formats=cycle.cycle_formats(scope()))
+
+
+@bp.route("/formats/<int:format_id>/cycle", endpoint="format_cycle")
+def format_cycle(format_id):
+    return render_template("staff/cycle.html", **cycle.format_cycle(scope(), format_id), quiet_days=cycle.QUIET_DAYS,
+                           stage_titles=cycle.STAGE_TITLES, verdict_titles=VERDICT_TITLES)

@@ -40,5 +40,9 @@ test: venv
 clauses: venv
 	$(PY) tools/clauses.py
 
-bench:
-	@echo "make bench: not yet"
+# Not a test: prints requests/s, p50/p95 and SQL counts with PASS/FAIL budgets (docs/performance.md).
+# Without wrk (no root) it loads with a Python thread pool. BENCH_POSTGRES=postgresql://… adds the
+# municipality (BENCH_SCHOOLS schools, default 10; the issue's 100 takes ~5 min more).
+bench: venv
+	bash scripts/system-deps.sh --bench || echo "make bench: wrk not installed, using the Python load generator"
+	$(PY) tools/bench/run.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES) --schools $${BENCH_SCHOOLS:-10})

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from portal.db import db
 from portal.models import (
-    Account, Acknowledgement, BaseMembership, Consent, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
+    Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
     Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
 )
 from portal.models.base import utcnow
@@ -138,7 +138,27 @@ def load() -> School:
                   demo_parent=demo_parent)
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
+        _cycle(teacher_student, mentor)
     return school
+
+
+def _cycle(fmt, mentor):
+    """The second demo pair has met (journal, a plan waiting for the mentee); the demo mentee's own pair
+    starts its cycle from the first meeting, so a demo mentor can walk every stage; one monitoring round
+    is overdue."""
+    today = date.today()
+    pairs = list(Mentorship.select().where((Mentorship.mentor == mentor) & (Mentorship.status == "active"))
+                 .order_by(Mentorship.id))
+    met = pairs[-1]
+    start = max(met.programme.starts_on, today - timedelta(days=60))
+    for offset, (stage, topic) in enumerate((("first", "Знакомство, правила работы"),
+                                             ("trial", "Пробное занятие: задачи на проценты"))):
+        Meeting.create(mentorship=met, stage=stage, held_on=min(start + timedelta(days=7 * offset), today),
+                       topic=topic, logged_by=mentor)
+    Plan.create(mentorship=met, goals="Подготовиться к олимпиаде по математике", planned_meetings=10,
+                created_by=mentor, mentor_confirmed_at=utcnow())
+    MonitoringRound.create(mentoring_format=fmt, kind="intermediate", opened_by=mentor,
+                           opened_at=utcnow() - timedelta(days=20))
 
 
 def _matching(student_student, teacher_teacher, teacher_student, teachers, mentee, mentor, ninth_graders):

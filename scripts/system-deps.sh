@@ -2,12 +2,14 @@
 # Debian packages the portal needs, installed only when missing (apt-get update only then too).
 #   scripts/system-deps.sh          fonts, wkhtmltopdf where apt has it, WeasyPrint's libraries
 #   scripts/system-deps.sh --test   also Chromium (browser tests) and poppler-utils (pdftotext)
+#   scripts/system-deps.sh --bench  also wrk (the load tool of `make bench`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Without fonts wkhtmltopdf crashes; Pango (and HarfBuzz's subsetter) are what WeasyPrint loads.
 want=(fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "${1:-}" == "--test" ]]; then want+=(chromium poppler-utils); fi
+if [[ "${1:-}" == "--bench" ]]; then want+=(wrk); fi
 
 installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
 candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p'; }

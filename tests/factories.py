@@ -71,3 +71,13 @@ def other_school(conn, school) -> School:
                                {"surname": "Кузнецов", "first_name": "Олег", "patronymic": "Иванович", "sex": "m"},
                                "other-coordinator")
     return created
+
+
+def next_version(school, kind: str) -> int:
+    """A questionnaire version after the school's standard ones (create_school seeds version 1)."""
+    from peewee import fn
+
+    from portal.models import Questionnaire
+    latest = (Questionnaire.select(fn.MAX(Questionnaire.version))
+              .where((Questionnaire.school == school) & (Questionnaire.kind == kind)).scalar())
+    return (latest or 0) + 1

@@ -20,7 +20,7 @@ from portal.models import (
     BaseMembership, OrderItem, Programme, Proposal, RoleGrant, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, bases, consent as consents, cycle, matching, orders, pairing
+from portal.services import accounts, bases, consent as consents, cycle, matching, monitoring, orders, pairing
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
 from tests.factories import PASSWORD
@@ -32,6 +32,7 @@ SIGNED_IN = frozenset(ROLES)
 EVERYONE = frozenset(ACTORS)
 STAFF = frozenset({"coordinator", "curator"})
 HOME = {role: f"/{role}/" for role in ROLES}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The regulation's role clauses: the role's own area answers that role.
 ROLE_CLAUSES = {"coordinator": "2.6", "curator": "2.7", "mentor": "2.5", "mentee": "2.4"}
 NEW_PASSWORD = "a brand new secret"
@@ -441,6 +442,44 @@ def curator_grant(samples, elsewhere=False) -> int:
     return accounts.grant_role(None, account, "curator", w.fmt, order_number="7", order_date=date(2026, 1, 1)).id
 
 
+# --- samples of monitoring (6.3-6.5): rounds of the first format, questionnaires of the actor's pair ---
+
+def open_monitoring_round(samples, elsewhere=False) -> int:
+    """An intermediate round of the first format, opened by the school's coordinator."""
+    w = _world(samples, elsewhere)
+    return monitoring.open_round(w.scope, w.fmt.id, "intermediate").id
+
+
+def mentors_format(samples, elsewhere=False) -> int:
+    """The format of an active pair the actor mentors (a mentor may open a round only there)."""
+    return _actors_pair(samples, elsewhere).mentoring_format_id
+
+
+def _entry_due(samples, elsewhere):
+    """The actor's active pair after its first meeting: the entry questionnaire is due on both sides."""
+    def build():
+        w = _world(samples, elsewhere)
+        pair = _actors_pair(samples, elsewhere)
+        w.meeting(pair)
+        return monitoring.current_questionnaires(w.school.id)["entry"], pair
+    return samples.once(("entry", elsewhere), build)
+
+
+def entry_questionnaire(samples, elsewhere=False) -> int:
+    return _entry_due(samples, elsewhere)[0].id
+
+
+def entry_pair(samples, elsewhere=False) -> int:
+    return _entry_due(samples, elsewhere)[1].id
+
+
+def entry_answers(samples) -> dict:
+    """Every question answered: a scale with one of its words (no marks, 6.5), free text with a sentence."""
+    questionnaire = monitoring.current_questionnaires(samples.school.id)["entry"]
+    return {monitoring.field_name(q): "Спокойнее отношусь к новому" if q.answer_type == "text"
+            else monitoring.SCALES[q.answer_type][-1][0] for q in monitoring.questions_of(questionnaire.id)}
+
+
 def _days_ago(days: int) -> str:
     return (date.today() - timedelta(days=days)).isoformat()
 
@@ -606,6 +645,35 @@ EXPECTED: dict[str, Route] = {
                             post=lambda s: dict(REPORT_FORM), clause="s5"),
     "mentor.report_pdf": _route({"GET"}, {"mentor"}, args={"mentorship_id": reported_pair},
                                 mimetype="application/pdf", clause="s5"),
+    # Monitoring (6.1): the coordinator's dashboard and results. A filter naming another school's format falls
+    # back to the whole school (a filter never errors), so the samples here are literals, not rows.
+    "coordinator.dashboard": _route({"GET"}, {"coordinator"}, args={"period": "30"}, clause="6.1"),
+    "coordinator.dashboard_list": _route({"GET"}, {"coordinator"},
+                                         args={"what": "mentees_awaiting", "period": "all"}, clause="6.1"),
+    "coordinator.results": _route({"GET"}, {"coordinator"}, args={"period": "90"}, clause="6.1"),
+    # Exports (6.1): the school's tables, the municipality's counts, the monitoring report.
+    "coordinator.exports_page": _route({"GET"}, {"coordinator"}, clause="6.1"),
+    "coordinator.export_table": _route({"GET"}, {"coordinator"}, args={"what": "bases", "fmt": "xlsx"},
+                                       mimetype=XLSX, clause="6.1"),
+    "coordinator.export_municipal": _route({"GET"}, {"coordinator"}, args={"fmt": "csv"}, mimetype="text/csv",
+                                           clause="6.1"),
+    "coordinator.monitoring_report": _route({"GET"}, {"coordinator"}, mimetype="application/pdf", clause="6.1"),
+    # Rounds (6.4): the coordinator and the format's curator; a mentor in a format where they mentor a pair.
+    "staff.format_monitoring": _route({"GET", "POST"}, STAFF, args={"format_id": first_format},
+                                      post=lambda s: {"kind": "intermediate"}, clause="6.4"),
+    "staff.close_monitoring_round": _route({"GET", "POST"}, STAFF, args={"round_id": open_monitoring_round},
+                                           post=lambda s: {}, clause="6.4"),
+    "mentor.monitoring_index": _route({"GET"}, {"mentor"}, clause="6.4"),
+    "mentor.monitoring_open_round": _route({"POST"}, {"mentor"}, args={"format_id": mentors_format},
+                                           post=lambda s: {"kind": "intermediate"}, clause="6.4"),
+    # Answering (6.3): the entry questionnaire after the first meeting, by each side of the pair.
+    "mentor.monitoring_answer": _route({"GET", "POST"}, {"mentor"},
+                                       args={"questionnaire_id": entry_questionnaire, "pair": entry_pair},
+                                       post=entry_answers, clause="6.3"),
+    "mentee.monitoring_index": _route({"GET"}, {"mentee"}, clause="6.3"),
+    "mentee.monitoring_answer": _route({"GET", "POST"}, {"mentee"},
+                                       args={"questionnaire_id": entry_questionnaire, "pair": entry_pair},
+                                       post=entry_answers, clause="6.3"),
 }
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -746,6 +814,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
         assert response.mimetype == route.mimetype
         if route.mimetype == "application/pdf":
             assert response.get_data().startswith(b"%PDF-")
+        elif route.mimetype == XLSX:
+            assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx is
         else:
             assert is_russian(response.get_data(as_text=True))
     elif actor == ANONYMOUS:

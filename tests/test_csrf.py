@@ -15,11 +15,11 @@ import pytest
 
 from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
-    Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, Order,
-    OrderItem, Person, Plan, PlanTask, Programme, Proposal, RoleGrant,
+    Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
+    MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Response, RoleGrant,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, bases, matching, orders
+from portal.services import accounts, bases, matching, monitoring, orders
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
@@ -528,6 +528,55 @@ def _report(k) -> Case:
                 lambda: FinalReport.select().where(FinalReport.mentorship == pair).count())
 
 
+# --- monitoring (issue 6): rounds of a format and the questionnaires of a pair ----------------------
+
+def _rounds(fmt_id) -> int:
+    return MonitoringRound.select().where(MonitoringRound.mentoring_format == fmt_id).count()
+
+
+def _format_monitoring(k) -> Case:
+    k.login_as("curator")
+    fmt = _first_format(k)
+    k.client.get(f"/staff/formats/{fmt.id}/monitoring")
+    return Case(f"/staff/formats/{fmt.id}/monitoring", {"kind": "intermediate"}, lambda: _rounds(fmt.id))
+
+
+def _close_monitoring_round(k) -> Case:
+    k.login_as("curator")
+    w = _world(k)
+    monitoring_round = monitoring.open_round(w.scope, w.fmt.id, "intermediate")
+    k.client.get(f"/staff/monitoring/rounds/{monitoring_round.id}/close")
+    return Case(f"/staff/monitoring/rounds/{monitoring_round.id}/close", {},
+                lambda: MonitoringRound.get_by_id(monitoring_round.id).closed_at)
+
+
+def _monitoring_open_round(k) -> Case:
+    _, pair = _mentors_pair(k)
+    k.client.get("/mentor/monitoring")
+    return Case(f"/mentor/monitoring/rounds/{pair.mentoring_format_id}/open", {"kind": "intermediate"},
+                lambda: _rounds(pair.mentoring_format_id))
+
+
+def _entry_answers(questionnaire) -> dict:
+    return {monitoring.field_name(q): "Спокойнее отношусь к новому" if q.answer_type == "text"
+            else monitoring.SCALES[q.answer_type][-1][0] for q in monitoring.questions_of(questionnaire.id)}
+
+
+def _monitoring_answer(role):
+    """The entry questionnaire, due to both sides of the actor's pair after its first meeting."""
+    def case(k) -> Case:
+        account = k.login_as(role)
+        w = _world(k)
+        pair = w.active_pair(**{role: account.person})
+        w.meeting(pair)
+        questionnaire = monitoring.current_questionnaires(k.school.id)["entry"]
+        url = f"/{role}/monitoring/{questionnaire.id}?pair={pair.id}"
+        k.client.get(url)
+        return Case(url, _entry_answers(questionnaire),
+                    lambda: Response.select().where(Response.respondent == account.person_id).count())
+    return case
+
+
 CASES: dict[str, Callable] = {
     "auth.login": _login,
     "auth.logout": _logout,
@@ -581,6 +630,11 @@ CASES: dict[str, Callable] = {
     "mentor.confirm_plan": _mentor_confirm_plan,
     "mentor.task_done": _task_done,
     "mentor.report": _report,
+    "staff.format_monitoring": _format_monitoring,
+    "staff.close_monitoring_round": _close_monitoring_round,
+    "mentor.monitoring_open_round": _monitoring_open_round,
+    "mentor.monitoring_answer": _monitoring_answer("mentor"),
+    "mentee.monitoring_answer": _monitoring_answer("mentee"),
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.auth.forms import EmptyForm
 from portal.mentee import bp
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, cycle, overview, pairing, programmes
+from portal.services import NotAllowed, ServiceError, cycle, monitoring, overview, pairing, programmes
 from portal.web import actor, client_ip, render, wants_fragment
 
 
@@ -23,7 +23,7 @@ def home():
                            programmes=_programmes(person),
                            choices=pairing.proposals_for(person), form=EmptyForm(),
                            upcoming=cycle.upcoming_meetings(person), stage_titles=cycle.STAGE_TITLES,
-                           running=cycle.RUNNING)
+                           running=cycle.RUNNING, pending=monitoring.pending_for(person))
 
 
 @bp.route("/programmes/<int:programme_id>/acknowledge", methods=["POST"])

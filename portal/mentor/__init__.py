@@ -5,4 +5,4 @@ from portal.auth.access import require_role
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 bp.before_request(require_role("mentor"))
 
-from portal.mentor import pairs, views  # noqa: E402,F401
+from portal.mentor import monitoring, pairs, views  # noqa: E402,F401

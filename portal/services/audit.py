@@ -56,6 +56,11 @@ ACTION_TITLES = {
     "plan.proposed": "предложен план наставничества",
     "plan.confirmed": "план подтверждён",
     "report.written": "наставник составил итоговый отчёт",
+    "export.downloaded": "выгружены данные",
+    "monitoring.answered": "заполнена анкета мониторинга",
+    "monitoring.round_opened": "начат этап мониторинга",
+    "monitoring.round_closed": "этап мониторинга завершён",
+    "monitoring.questionnaire_published": "опубликована новая версия анкеты",
 }
 
 

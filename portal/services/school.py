@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from portal.db import db
 from portal.models import MentoringFormat, Person, School
-from portal.services import ServiceError, accounts, audit, consent
+from portal.services import ServiceError, accounts, audit, consent, monitoring
 
 STANDARD_FORMATS = (
     ("Ученик – ученик", "student", "student"),
@@ -26,6 +26,7 @@ def create_school(name: str, short_name: str, coordinator: dict, login: str, *, 
         person = Person.create(school=school, kind="staff", position="заместитель директора по УВР", **coordinator)
         account = accounts.create_account(None, person, login, roles=("coordinator",))
         consent.seed_documents(school)
+        monitoring.seed_questionnaires(school)
         audit.record("school.created", obj=school, school=school, name=school.name)
         code = accounts.issue_invitation(None, account, invitation_ttl)
     return school, code

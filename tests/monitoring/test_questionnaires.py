@@ -1,0 +1,241 @@
+"""Questionnaires, rounds and answering (6.1–6.5): words instead of marks, entry after the first meeting and
+exit after the final one with the same anchors, rounds opened by the curator or a mentor, final answers."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from portal.models import (
+    AuditEvent, BaseMembership, Consent, ConsentWithdrawal, MentoringFormat, Mentorship, MentorshipMember,
+    MonitoringRound, Programme, Question, Questionnaire, Response,
+)
+from portal.models.base import utcnow
+from portal.services import accounts, cycle, monitoring
+from portal.services import consent as consents
+from portal.services.cycle import MeetingData
+
+
+def _consent(subject):
+    document = consents.current_documents(subject.school_id)["adult_self"]
+    return Consent.create(document=document, subject=subject, signer=subject, text_sha256=document.sha256)
+
+
+@pytest.fixture
+def pair(school, make_account, make_person):
+    """An active pair of consenting teachers in «Учитель – учитель»."""
+    fmt = MentoringFormat.get((MentoringFormat.school == school) & (MentoringFormat.name == "Учитель – учитель"))
+    start = date.today() - timedelta(days=60)
+    programme = Programme.create(mentoring_format=fmt, title="Программа", starts_on=start,
+                                 ends_on=start + timedelta(days=364))
+    mentor = make_account("mentor", person=make_person(kind="staff", birth_date=date(1975, 2, 3)))
+    mentee = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1999, 5, 6)))
+    for account, base in ((mentor, "mentor"), (mentee, "mentee")):
+        BaseMembership.create(mentoring_format=fmt, person=account.person_id, base=base, status="active")
+        _consent(account.person)
+    mentorship = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor.person_id,
+                                   status="active")
+    MentorshipMember.create(mentorship=mentorship, mentee=mentee.person_id)
+    return {"mentor": mentor, "mentee": mentee, "mentorship": mentorship, "format": fmt}
+
+
+@pytest.fixture
+def curator(pair, make_account, make_person):
+    account = make_account(person=make_person(kind="staff", birth_date=date(1980, 1, 1)))
+    accounts.grant_role(None, account, "curator", pair["format"])
+    return account
+
+
+def log(pair, stage, days_ago):
+    cycle.log_meeting(pair["mentor"].person, pair["mentorship"].id,
+                      MeetingData(stage=stage, held_on=date.today() - timedelta(days=days_ago),
+                                  topic=f"Встреча: {stage}"))
+
+
+def run_to_final(pair):
+    for n, stage in enumerate(("first", "trial", "planning", "final")):
+        log(pair, stage, 40 - n * 10)
+
+
+def kinds(person):
+    return sorted(t.questionnaire.kind for t in monitoring.pending_for(person))
+
+
+def answer_url(role, task):
+    url = f"/{role}/monitoring/{task.questionnaire.id}?pair={task.mentorship.id}"
+    return url + (f"&round={task.round_id}" if task.round_id else "")
+
+
+def task_of(person, kind):
+    return next(t for t in monitoring.pending_for(person) if t.questionnaire.kind == kind)
+
+
+def full_answers(questionnaire_id, text="Спокойнее отношусь к новому"):
+    data = {}
+    for q in monitoring.questions_of(questionnaire_id):
+        data[f"q{q.id}"] = text if q.answer_type == "text" else monitoring.SCALES[q.answer_type][-1][0]
+    return data
+
+
+@pytest.mark.clause("6.5")
+def test_every_scale_is_words_and_no_answer_page_shows_a_mark(client, login, pair, school):
+    log(pair, "first", 10)
+    questionnaires = monitoring.current_questionnaires(school.id)
+    assert set(questionnaires) == {"entry", "exit", "process", "satisfaction"}
+    for question in Question.select():
+        for code, label in monitoring.options_of(question):
+            assert not any(ch.isdigit() for ch in code + label)
+            assert re.search("[а-яё]", label)
+        assert question.answer_type in ("agree", "frequency", "text")
+    assert monitoring.SCALES["agree"][0][1] == "совсем не согласен"
+    assert [w for _, w in monitoring.SCALES["frequency"]] == ["никогда", "редко", "иногда", "часто", "всегда"]
+
+    login(pair["mentee"].login)
+    page = client.get(answer_url("mentee", task_of(pair["mentee"].person, "entry"))).get_data(as_text=True)
+    start = page.index('<form method="post" id="questionnaire"')
+    form = page[start:page.index("</form>", start)]
+    assert "полностью согласен" in form and "никогда" in form
+    assert "оценк" not in page.lower() and "балл" not in page.lower()
+    assert not re.search(r'type="radio"[^>]*value="\d+"', form)
+    assert not re.search(r">\s*[1-5]\s*<", form)
+
+
+@pytest.mark.clause("6.3")
+def test_entry_opens_with_the_first_meeting_and_exit_with_the_final_one(pair):
+    mentee, mentor = pair["mentee"].person, pair["mentor"].person
+    assert kinds(mentee) == [] and kinds(mentor) == []
+    log(pair, "first", 40)
+    assert kinds(mentee) == ["entry"] and kinds(mentor) == ["entry"]
+    for n, stage in enumerate(("trial", "planning"), 1):
+        log(pair, stage, 40 - n * 10)
+    assert kinds(mentee) == ["entry"]
+    log(pair, "final", 5)
+    assert kinds(mentee) == ["entry", "exit"]
+
+
+@pytest.mark.clause("6.3")
+def test_entry_and_exit_ask_the_same_anchor_questions(school):
+    questionnaires = monitoring.current_questionnaires(school.id)
+
+    def anchored(kind):
+        return [(q.anchor, q.text, q.answer_type) for q in monitoring.questions_of(questionnaires[kind].id)
+                if q.anchor]
+    assert anchored("entry") and anchored("entry") == anchored("exit")
+
+
+@pytest.mark.clause("6.2")
+def test_two_parts_process_quality_and_growth(school):
+    questionnaires = monitoring.current_questionnaires(school.id)
+    assert {"process", "satisfaction"} <= set(questionnaires)  # the process
+    assert {"entry", "exit"} <= set(questionnaires)  # the growth
+    assert all(q.version == 1 for q in questionnaires.values())
+    monitoring.seed_questionnaires(school)
+    assert Questionnaire.select().where(Questionnaire.school == school).count() == 4
+
+
+@pytest.mark.clause("6.4")
+def test_a_round_opened_by_the_curator_surveys_the_format(client, login, pair, curator):
+    login(curator.login)
+    url = f"/staff/formats/{pair['format'].id}/monitoring"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"kind": "intermediate"})
+    assert response.status_code == 303
+    assert kinds(pair["mentee"].person) == ["process", "satisfaction"]
+    assert kinds(pair["mentor"].person) == ["process", "satisfaction"]
+    satisfaction = task_of(pair["mentee"].person, "satisfaction")
+    assert satisfaction.about.id == pair["mentor"].person_id
+
+    again = client.post(url, {"kind": "intermediate"})
+    assert again.status_code == 422 and "уже идёт" in again.get_data(as_text=True)
+    assert MonitoringRound.select().count() == 1
+    page = client.get(url).get_data(as_text=True)
+    assert "0 из 4" in page
+
+    monitoring_round = MonitoringRound.get()
+    MonitoringRound.update(opened_at=utcnow() - timedelta(days=15)).execute()
+    assert "просрочен" in client.get(url).get_data(as_text=True)
+
+    close = f"/staff/monitoring/rounds/{monitoring_round.id}/close"
+    assert "Завершить" in client.get(close).get_data(as_text=True)
+    assert MonitoringRound.get().closed_at is None
+    assert client.post(close, {}).status_code == 303
+    assert MonitoringRound.get().closed_at is not None
+    assert kinds(pair["mentee"].person) == []
+
+
+@pytest.mark.clause("6.4")
+def test_a_mentor_of_the_format_opens_a_round(client, login, pair, school):
+    login(pair["mentor"].login)
+    other = MentoringFormat.get((MentoringFormat.school == school) & (MentoringFormat.name == "Ученик – ученик"))
+    assert client.post(f"/mentor/monitoring/rounds/{other.id}/open", {"kind": "final"}).status_code == 404
+    response = client.post(f"/mentor/monitoring/rounds/{pair['format'].id}/open", {"kind": "final"})
+    assert response.status_code == 303
+    assert MonitoringRound.get().kind == "final"
+    assert kinds(pair["mentee"].person) == ["process", "satisfaction"]
+
+
+@pytest.mark.clause("6.1")
+def test_answering_stores_the_words_is_final_and_audited(client, login, pair):
+    log(pair, "first", 10)
+    login(pair["mentee"].login)
+    task = task_of(pair["mentee"].person, "entry")
+    url = answer_url("mentee", task)
+    assert client.get(url).status_code == 200
+
+    bad = full_answers(task.questionnaire.id)
+    scale_question = next(q for q in monitoring.questions_of(task.questionnaire.id) if q.answer_type != "text")
+    bad[f"q{scale_question.id}"] = "5"
+    refused = client.post(url, bad)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Выберите один из предложенных ответов." in text
+    assert f'id="q{scale_question.id}-error"' in text
+    assert Response.select().count() == 0
+
+    assert client.post(url, full_answers(task.questionnaire.id)).status_code == 303
+    response = Response.get()
+    answers = {a.question_id: a for a in response.answers}
+    assert answers[scale_question.id].scale_value in dict(monitoring.SCALES[scale_question.answer_type])
+    assert any(a.text == "Спокойнее отношусь к новому" for a in answers.values())
+    assert AuditEvent.select().where(AuditEvent.action == "monitoring.answered").count() == 1
+    assert kinds(pair["mentee"].person) == []
+
+    second = client.post(url, full_answers(task.questionnaire.id, text="Другое"))
+    assert second.status_code == 422 and "Анкета уже заполнена" in second.get_data(as_text=True)
+    assert Response.select().count() == 1 and not any(a.text == "Другое" for a in Response.get().answers)
+    assert "Анкета уже заполнена" in client.get(url).get_data(as_text=True)
+    home = client.get("/mentee/monitoring").get_data(as_text=True)
+    assert "Сейчас заполнять нечего" in home
+
+
+@pytest.mark.clause("6.1")
+def test_no_consent_no_survey(client, login, pair):
+    log(pair, "first", 10)
+    task = task_of(pair["mentee"].person, "entry")
+    consent = Consent.get(Consent.subject == pair["mentee"].person_id)
+    ConsentWithdrawal.create(consent=consent, withdrawn_by=pair["mentee"].person_id,
+                             destruction_due_on=date.today() + timedelta(days=30))
+    assert kinds(pair["mentee"].person) == []
+    login(pair["mentee"].login)
+    assert client.get(answer_url("mentee", task)).status_code == 404
+    assert client.post(answer_url("mentee", task), full_answers(task.questionnaire.id)).status_code == 404
+    assert Response.select().count() == 0
+
+
+@pytest.mark.clause("6.4")
+def test_another_curator_and_another_pairs_mentee_get_not_found(client, login, pair, make_account, make_person,
+                                                                 school):
+    log(pair, "first", 10)
+    other = make_account("curator")  # the school's first format, not this pair's
+    login(other.login)
+    assert client.get(f"/staff/formats/{pair['format'].id}/monitoring").status_code == 404
+    assert client.post(f"/staff/formats/{pair['format'].id}/monitoring", {"kind": "final"}).status_code == 404
+    assert MonitoringRound.select().count() == 0
+
+    task = task_of(pair["mentee"].person, "entry")
+    stranger = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1998, 1, 1)))
+    _consent(stranger.person)
+    client.post("/logout")
+    client.get("/login")
+    login(stranger.login)
+    assert client.get(answer_url("mentee", task)).status_code == 404
+    assert client.post(answer_url("mentee", task), full_answers(task.questionnaire.id)).status_code == 404
+    assert Response.select().count() == 0

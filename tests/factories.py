@@ -1,11 +1,13 @@
 """Factories that build real rows through the same services the portal uses."""
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.db import db
-from portal.models import Account, MentoringFormat, Person, School
+from portal.models import (
+    Account, BaseMembership, MentoringFormat, Mentorship, MentorshipMember, Person, Programme, School,
+)
 from portal.services import accounts, passwords
 from portal.services.school import create_school
 
@@ -81,3 +83,30 @@ def next_version(school, kind: str) -> int:
     latest = (Questionnaire.select(fn.MAX(Questionnaire.version))
               .where((Questionnaire.school == school) & (Questionnaire.kind == kind)).scalar())
     return (latest or 0) + 1
+
+
+def sign_own_consent(subject, kind: str = "adult_self"):
+    """The consent row the gate reads, signed by the adult subject (as consent.sign stores it)."""
+    from portal.models import Consent
+    from portal.services import consent as consents
+    document = consents.current_documents(subject.school_id)[kind]
+    return Consent.create(document=document, subject=subject, signer=subject, text_sha256=document.sha256)
+
+
+@pytest.fixture
+def pair(school, make_account, make_person):
+    """Mentor and adult mentee (teachers) in «Учитель – учитель», programme from 60 days ago for a year."""
+    fmt = MentoringFormat.get((MentoringFormat.school == school) & (MentoringFormat.name == "Учитель – учитель"))
+    start = date.today() - timedelta(days=60)
+    programme = Programme.create(mentoring_format=fmt, title="Программа", starts_on=start,
+                                 ends_on=start + timedelta(days=364))
+    mentor = make_account("mentor", person=make_person(kind="staff", birth_date=date(1975, 2, 3)))
+    mentee = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1999, 5, 6)))
+    for account, base in ((mentor, "mentor"), (mentee, "mentee")):
+        BaseMembership.create(mentoring_format=fmt, person=account.person_id, base=base, status="active")
+        sign_own_consent(account.person)
+    mentorship = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor.person_id,
+                                   status="active")
+    MentorshipMember.create(mentorship=mentorship, mentee=mentee.person_id)
+    return {"mentor": mentor, "mentee": mentee, "mentorship": mentorship, "programme": programme, "start": start,
+            "format": fmt}

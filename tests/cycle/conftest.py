@@ -8,29 +8,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import consent as consents
-
-
-def _consent(subject, kind):
-    document = consents.current_documents(subject.school_id)[kind]
-    Consent.create(document=document, subject=subject, signer=subject, text_sha256=document.sha256)
-
-
-@pytest.fixture
-def pair(school, make_account, make_person):
-    """Mentor and adult mentee (teachers) in «Учитель – учитель», programme from 60 days ago for a year."""
-    fmt = MentoringFormat.get((MentoringFormat.school == school) & (MentoringFormat.name == "Учитель – учитель"))
-    start = date.today() - timedelta(days=60)
-    programme = Programme.create(mentoring_format=fmt, title="Программа", starts_on=start,
-                                 ends_on=start + timedelta(days=364))
-    mentor = make_account("mentor", person=make_person(kind="staff", birth_date=date(1975, 2, 3)))
-    mentee = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1999, 5, 6)))
-    for account, base in ((mentor, "mentor"), (mentee, "mentee")):
-        BaseMembership.create(mentoring_format=fmt, person=account.person_id, base=base, status="active")
-        _consent(account.person, "adult_self")
-    mentorship = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor.person_id,
-                                   status="active")
-    MentorshipMember.create(mentorship=mentorship, mentee=mentee.person_id)
-    return {"mentor": mentor, "mentee": mentee, "mentorship": mentorship, "programme": programme, "start": start}
+from tests.factories import sign_own_consent
 
 
 @pytest.fixture
@@ -43,7 +21,7 @@ def make_pair(pair, make_person):
         mentee = make_person(kind="staff", sex="f", birth_date=date(1995, 1, 1))
         for person, base in ((mentor, "mentor"), (mentee, "mentee")):
             BaseMembership.create(mentoring_format=fmt, person=person, base=base, status="active")
-            _consent(person, "adult_self")
+            sign_own_consent(person, "adult_self")
         mentorship = Mentorship.create(mentoring_format=fmt, programme=pair["programme"], mentor=mentor,
                                        status=status)
         MentorshipMember.create(mentorship=mentorship, mentee=mentee)
@@ -65,7 +43,7 @@ def minor_pair(school, make_account, make_person):
     Guardianship.create(parent=parent.person_id, child=child.person_id, confirmed_at=utcnow())
     BaseMembership.create(mentoring_format=fmt, person=mentor.person_id, base="mentor", status="active")
     BaseMembership.create(mentoring_format=fmt, person=child.person_id, base="mentee", status="active")
-    _consent(mentor.person, "adult_self")
+    sign_own_consent(mentor.person, "adult_self")
     document = consents.current_documents(school.id)["parent_mentee"]
     Consent.create(document=document, subject=child.person_id, signer=parent.person_id, text_sha256=document.sha256)
     mentorship = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor.person_id,

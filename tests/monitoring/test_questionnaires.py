@@ -6,36 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import (
-    AuditEvent, BaseMembership, Consent, ConsentWithdrawal, MentoringFormat, Mentorship, MentorshipMember,
-    MonitoringRound, Programme, Question, Questionnaire, Response,
+    AuditEvent, Consent, ConsentWithdrawal, MentoringFormat, MonitoringRound, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
 from portal.services import accounts, cycle, monitoring
-from portal.services import consent as consents
 from portal.services.cycle import MeetingData
-
-
-def _consent(subject):
-    document = consents.current_documents(subject.school_id)["adult_self"]
-    return Consent.create(document=document, subject=subject, signer=subject, text_sha256=document.sha256)
-
-
-@pytest.fixture
-def pair(school, make_account, make_person):
-    """An active pair of consenting teachers in «Учитель – учитель»."""
-    fmt = MentoringFormat.get((MentoringFormat.school == school) & (MentoringFormat.name == "Учитель – учитель"))
-    start = date.today() - timedelta(days=60)
-    programme = Programme.create(mentoring_format=fmt, title="Программа", starts_on=start,
-                                 ends_on=start + timedelta(days=364))
-    mentor = make_account("mentor", person=make_person(kind="staff", birth_date=date(1975, 2, 3)))
-    mentee = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1999, 5, 6)))
-    for account, base in ((mentor, "mentor"), (mentee, "mentee")):
-        BaseMembership.create(mentoring_format=fmt, person=account.person_id, base=base, status="active")
-        _consent(account.person)
-    mentorship = Mentorship.create(mentoring_format=fmt, programme=programme, mentor=mentor.person_id,
-                                   status="active")
-    MentorshipMember.create(mentorship=mentorship, mentee=mentee.person_id)
-    return {"mentor": mentor, "mentee": mentee, "mentorship": mentorship, "format": fmt}
+from tests.factories import sign_own_consent
 
 
 @pytest.fixture
@@ -232,7 +208,7 @@ def test_another_curator_and_another_pairs_mentee_get_not_found(client, login, p
 
     task = task_of(pair["mentee"].person, "entry")
     stranger = make_account("mentee", person=make_person(kind="staff", sex="f", birth_date=date(1998, 1, 1)))
-    _consent(stranger.person)
+    sign_own_consent(stranger.person)
     client.post("/logout")
     client.get("/login")
     login(stranger.login)

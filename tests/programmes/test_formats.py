@@ -4,26 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import Account, AuditEvent, MentoringFormat, Programme, RoleGrant
+from portal.models import Account, MentoringFormat, Programme, RoleGrant
 from portal.services import accounts
 from tests.conftest import field_errors
+from tests.programmes.helpers import events, text
 from tests.querycount import count_queries
 
 ADULT_BORN = date(1980, 2, 3)
 ORDER = {"order_number": "112-к", "order_date": "2026-01-12"}
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def events(action) -> list[AuditEvent]:
-    return list(AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id))
-
-
-@pytest.fixture
-def formats(school) -> dict[str, MentoringFormat]:
-    return {f.name: f for f in MentoringFormat.of_school(school)}
 
 
 @pytest.fixture

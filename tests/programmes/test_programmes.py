@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 
 from portal.models import (
-    Acknowledgement, AuditEvent, BaseMembership, Meeting, MentoringFormat, Mentorship, Programme,
+    Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Programme,
 )
 from portal.services import accounts, pairing
 from portal.services import programmes as programme_rules
 from tests.conftest import field_errors
+from tests.programmes.helpers import events, text
 from tests.querycount import count_queries
 
 ADULT_BORN = date(1980, 2, 3)
@@ -23,19 +24,6 @@ PROGRAMME = {
     "presented_teachers_council_on": "2026-08-28",
     "presented_parents_council_on": "2026-09-10",
 }
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def events(action) -> list[AuditEvent]:
-    return list(AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id))
-
-
-@pytest.fixture
-def formats(school) -> dict[str, MentoringFormat]:
-    return {f.name: f for f in MentoringFormat.of_school(school)}
 
 
 @pytest.fixture

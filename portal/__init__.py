@@ -36,8 +36,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import passwords
+    from portal.services import dashboard, passwords
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
+    if app.config["DASHBOARD_CACHE"]:
+        app.extensions["dashboard_cache"] = dashboard.OverviewCache()
 
     database.init_app(app)
     formatting.init_app(app)

@@ -41,6 +41,8 @@ class Config:
     PASSWORD_HASHER = "argon2"
     PDF_ENGINE = os.environ.get("PDF_ENGINE")
     PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
+    # Keep the dashboard's figures until the next audited change (services/dashboard.OverviewCache).
+    DASHBOARD_CACHE = True
     TESTING = False
 
 
@@ -49,4 +51,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     # A cheap hash keeps the suite fast; production always uses argon2id.
     PASSWORD_HASHER = "fast"
+    # Fixtures write rows directly, without the audit events that renew the cache; its own tests turn it on.
+    DASHBOARD_CACHE = False
     RATELIMIT_STORAGE_URI = "memory://"

@@ -651,6 +651,11 @@ EXPECTED: dict[str, Route] = {
     "coordinator.dashboard_list": _route({"GET"}, {"coordinator"},
                                          args={"what": "mentees_awaiting", "period": "all"}, clause="6.1"),
     "coordinator.results": _route({"GET"}, {"coordinator"}, args={"period": "90"}, clause="6.1"),
+    "curator.results": _route({"GET"}, {"curator"}, args={"period": "90"}, clause="6.1"),
+    # Questionnaire versions (6.2): the coordinator alone publishes; an empty form is refused in place.
+    "coordinator.questionnaires": _route({"GET"}, {"coordinator"}, clause="6.2"),
+    "coordinator.publish_questionnaire": _route({"GET", "POST"}, {"coordinator"}, args={"kind": "process"},
+                                                post=lambda s: {"step": "review"}, post_status=422, clause="6.2"),
     # Exports (6.1): the school's tables, the municipality's counts, the monitoring report.
     "coordinator.exports_page": _route({"GET"}, {"coordinator"}, clause="6.1"),
     "coordinator.export_table": _route({"GET"}, {"coordinator"}, args={"what": "bases", "fmt": "xlsx"},

@@ -16,7 +16,8 @@ import pytest
 from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
-    MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Response, RoleGrant,
+    MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
+    RoleGrant,
 )
 from portal.models.base import utcnow
 from portal.services import accounts, bases, matching, monitoring, orders
@@ -25,6 +26,7 @@ from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
 from tests.factories import PASSWORD
 from tests.test_access_matrix import MEETING_FORM, REPORT_FORM, World
+from tests.monitoring.test_publish_version_page import posted
 
 STALE_FORM = "Форма устарела или открыта в другом окне. Обновите страницу и повторите."
 NEW_PASSWORD = "a brand new secret"
@@ -577,6 +579,14 @@ def _monitoring_answer(role):
     return case
 
 
+def _publish_questionnaire(k) -> Case:
+    k.login_as("coordinator")
+    k.client.get("/coordinator/questionnaires/process/new")
+    return Case("/coordinator/questionnaires/process/new",
+                posted(k.school, "process", step="publish", extra=[("", "frequency", "Встречи начинаются вовремя")]),
+                lambda: Questionnaire.select().count())
+
+
 CASES: dict[str, Callable] = {
     "auth.login": _login,
     "auth.logout": _logout,
@@ -635,6 +645,7 @@ CASES: dict[str, Callable] = {
     "mentor.monitoring_open_round": _monitoring_open_round,
     "mentor.monitoring_answer": _monitoring_answer("mentor"),
     "mentee.monitoring_answer": _monitoring_answer("mentee"),
+    "coordinator.publish_questionnaire": _publish_questionnaire,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -1,5 +1,5 @@
 """All tables, in dependency order, so migrations and tests see one list."""
-from portal.models.people import School, SchoolClass, Person, Guardianship
+from portal.models.people import School, SchoolClass, Person, PersonRow, Guardianship
 from portal.models.programme import MentoringFormat, Programme, Acknowledgement
 from portal.models.accounts import Account, RoleGrant, Invitation
 from portal.models.bases import BaseMembership, MembershipCategory

@@ -1,6 +1,6 @@
 """The mentorship cycle (5.3–5.5, s5): plans, meetings by stage, confirmations, the final report."""
 from peewee import (
-    CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
+    CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn,
 )
 
 from portal.models.base import BaseModel, utcnow
@@ -60,6 +60,13 @@ class Meeting(BaseModel):
 
     class Meta:
         indexes = ((("mentorship", "held_on"), False),)
+
+    @classmethod
+    def is_current(cls):
+        """No later correction supersedes it. NOT EXISTS probes the unique supersedes index row by row;
+        NOT IN (SELECT supersedes …) read every superseded id in the database — a whole municipality's."""
+        later = cls.alias()
+        return ~fn.EXISTS(later.select(later.id).where(later.supersedes == cls.id))
 
 
 class MeetingConfirmation(BaseModel):

@@ -1,4 +1,5 @@
 """The school and its roster: everyone the school already knows under the education law."""
+from dataclasses import dataclass
 from datetime import date
 
 from peewee import (
@@ -20,43 +21,9 @@ PERSON_KINDS = (
 ADULT_AGE = 18
 
 
-class School(BaseModel):
-    name = CharField(max_length=200)
-    short_name = CharField(max_length=100)
-    address = CharField(max_length=300, default="")
-    director_name = CharField(max_length=200, default="")
-    # A demo database carries the shared demo password; a real school never does.
-    is_demo = BooleanField(default=False)
-    created_at = DateTimeField(default=utcnow)
-
-
-class SchoolClass(BaseModel):
-    school = ForeignKeyField(School, backref="classes", on_delete="CASCADE")
-    name = CharField(max_length=10)
-
-    class Meta:
-        indexes = ((("school", "name"), True),)
-
-
-class Person(BaseModel):
-    school = ForeignKeyField(School, backref="people", on_delete="CASCADE")
-    kind = CharField(max_length=10, choices=PERSON_KINDS, index=True)
-    surname = CharField(max_length=100)
-    first_name = CharField(max_length=100)
-    patronymic = CharField(max_length=100, default="")
-    sex = CharField(max_length=1, choices=SEX_CHOICES)
-    birth_date = DateField(null=True)
-    school_class = ForeignKeyField(SchoolClass, null=True, backref="students", on_delete="SET NULL")
-    position = CharField(max_length=200, default="")
-    organisation = CharField(max_length=200, default="")
-    phone = CharField(max_length=50, default="")
-    email = CharField(max_length=200, default="")
-    created_at = DateTimeField(default=utcnow)
-    # Set when the data are destroyed after a withdrawal; the row stays as a pseudonymous id.
-    destroyed_at = DateTimeField(null=True)
-
-    class Meta:
-        indexes = ((("school", "surname", "first_name"), False),)
+class NameAndAge:
+    """How a person is named and whether they are a minor — one definition for the model and for the light
+    rows (PersonRow) that pages over whole bases read as tuples instead of building model instances."""
 
     @property
     def full_name(self) -> str:
@@ -78,6 +45,54 @@ class Person(BaseModel):
         """Minority is computed on the day: at 18 a student signs for themself."""
         age = self.age_on(day or date.today())
         return age is not None and age < ADULT_AGE
+
+
+@dataclass(frozen=True)
+class PersonRow(NameAndAge):
+    id: int
+    surname: str
+    first_name: str
+    patronymic: str = ""
+    birth_date: date | None = None
+
+
+class School(BaseModel):
+    name = CharField(max_length=200)
+    short_name = CharField(max_length=100)
+    address = CharField(max_length=300, default="")
+    director_name = CharField(max_length=200, default="")
+    # A demo database carries the shared demo password; a real school never does.
+    is_demo = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+
+class SchoolClass(BaseModel):
+    school = ForeignKeyField(School, backref="classes", on_delete="CASCADE")
+    name = CharField(max_length=10)
+
+    class Meta:
+        indexes = ((("school", "name"), True),)
+
+
+class Person(NameAndAge, BaseModel):
+    school = ForeignKeyField(School, backref="people", on_delete="CASCADE")
+    kind = CharField(max_length=10, choices=PERSON_KINDS, index=True)
+    surname = CharField(max_length=100)
+    first_name = CharField(max_length=100)
+    patronymic = CharField(max_length=100, default="")
+    sex = CharField(max_length=1, choices=SEX_CHOICES)
+    birth_date = DateField(null=True)
+    school_class = ForeignKeyField(SchoolClass, null=True, backref="students", on_delete="SET NULL")
+    position = CharField(max_length=200, default="")
+    organisation = CharField(max_length=200, default="")
+    phone = CharField(max_length=50, default="")
+    email = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+    # Set when the data are destroyed after a withdrawal; the row stays as a pseudonymous id.
+    destroyed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("school", "surname", "first_name"), False),)
 
     @classmethod
     def of_school(cls, school):

@@ -1,6 +1,8 @@
 """Audit records are written by the service that changes state, inside its transaction."""
 import json
 
+from peewee import fn
+
 from portal.models import AuditEvent
 
 # What the history pages say for each action, in Russian; an action missing here shows its code.
@@ -62,6 +64,12 @@ ACTION_TITLES = {
     "monitoring.round_closed": "этап мониторинга завершён",
     "monitoring.questionnaire_published": "опубликована новая версия анкеты",
 }
+
+
+def last_event_id() -> int:
+    """The newest audit event: every state change writes one in its own transaction, so this number
+    moves whenever the data do — a version stamp for figures worth keeping between requests."""
+    return AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
 
 
 def title_of(action: str) -> str:

@@ -40,8 +40,7 @@ class MeetingData:
 
 def current_meetings(mentorship_ids):
     """The meetings as they stand now: versions that no later correction supersedes."""
-    superseded = Meeting.select(Meeting.supersedes).where(Meeting.supersedes.is_null(False))
-    return (Meeting.select().where(Meeting.mentorship.in_(list(mentorship_ids)) & Meeting.id.not_in(superseded))
+    return (Meeting.select().where(Meeting.mentorship.in_(list(mentorship_ids)) & Meeting.is_current())
             .order_by(Meeting.held_on, Meeting.id))
 
 
@@ -244,18 +243,15 @@ def confirm_meeting(person: Person, meeting_id: int, verdict: str, comment: str 
 def quiet_pairs(mentorships, today: date | None = None) -> set[int]:
     """Active pairs with no held meeting for 30 days (or none at all since activation)."""
     today = today or date.today()
-    ids = [m.id for m in mentorships if m.status == "active"]
+    ids = {m.id for m in mentorships if m.status == "active"}
     if not ids:
         return set()
-    superseded = Meeting.select(Meeting.supersedes).where(Meeting.supersedes.is_null(False))
     last = dict(Meeting.select(Meeting.mentorship, fn.MAX(Meeting.held_on))
-                .where(Meeting.mentorship.in_(ids) & (Meeting.status == "held") & Meeting.id.not_in(superseded))
+                .where(Meeting.mentorship.in_(list(ids)) & (Meeting.status == "held") & Meeting.is_current())
                 .group_by(Meeting.mentorship).tuples())
     limit = today - timedelta(days=QUIET_DAYS)
     return {m.id for m in mentorships if m.id in ids
             and (last.get(m.id) or m.status_changed_at.date()) < limit}
-
-
 
 
 # --- the joint plan (s5 «разработать совместно», 5.5) --------------------------------------------
@@ -645,9 +641,8 @@ def upcoming_meetings(person: Person, today: date | None = None) -> list[Meeting
     today = today or date.today()
     as_mentee = MentorshipMember.select(MentorshipMember.mentorship).where(
         (MentorshipMember.mentee == person) & MentorshipMember.left_at.is_null())
-    superseded = Meeting.select(Meeting.supersedes).where(Meeting.supersedes.is_null(False))
     return list(Meeting.select(Meeting, Mentorship, Person).join(Mentorship).join(Person, on=Mentorship.mentor)
                 .where(((Mentorship.mentor == person) | Mentorship.id.in_(as_mentee))
                        & (Mentorship.status == "active") & (Meeting.status == "planned")
-                       & (Meeting.held_on >= today) & Meeting.id.not_in(superseded))
+                       & (Meeting.held_on >= today) & Meeting.is_current())
                 .order_by(Meeting.held_on, Meeting.id))

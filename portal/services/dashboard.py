@@ -7,6 +7,8 @@ The period filter narrows what happens in time — meetings held, monitoring rou
 answered, consents withdrawn; people in the bases, pairs and the data due for destruction are shown as
 they stand today.
 """
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,19 +16,18 @@ from peewee import fn
 
 from portal.models import (
     BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Meeting, Mentorship,
-    MentorshipMember, MonitoringRound, Person, Plan, Response,
+    MentorshipMember, MonitoringRound, Person, PersonRow, Plan, Response,
 )
-from portal.models.mentorship import MENTORSHIP_STATES
+from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
+from portal.services import audit
 from portal.services import consent as consents
-from portal.services import cycle, results
+from portal.services import cycle, monitoring, results
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
            ("365", "за последний год"))
 OVERDUE_DAYS = 14
 ENDED = ("completed", "cancelled")
-# Questionnaires each participant answers in a round: process quality and satisfaction.
-PER_PARTICIPANT = 2
 
 LISTS = {
     "mentors_active": "Наставники: участвуют",
@@ -76,32 +77,71 @@ def _names(people) -> str:
 
 
 def _members(ids):
-    """Base members who have not left, with their person; then the consent gate over them (two queries)."""
-    rows = list(BaseMembership.select(BaseMembership, Person).join(Person)
+    """Base members who have not left, and whether the consent gate lets each in (two queries).
+
+    Read as tuples into light rows: a school's bases are thousands of people, and building each as a
+    model graph was most of the dashboard's time."""
+    rows = [Member(format_id, base, status, nominated_at, PersonRow(*person))
+            for format_id, base, status, nominated_at, *person in (
+                BaseMembership.select(BaseMembership.mentoring_format, BaseMembership.base, BaseMembership.status,
+                                      BaseMembership.nominated_at, Person.id, Person.surname, Person.first_name,
+                                      Person.patronymic, Person.birth_date)
+                .join(Person)
                 .where(BaseMembership.mentoring_format.in_(ids) & (BaseMembership.status != "left"))
-                .order_by(Person.surname, Person.first_name, BaseMembership.id))
+                .order_by(Person.surname, Person.first_name, BaseMembership.id).tuples())]
     gate = consents.participation_gate([(m.person, m.base) for m in rows])
     return rows, gate
 
 
+@dataclass(frozen=True)
+class Member:
+    mentoring_format_id: int
+    base: str
+    status: str
+    nominated_at: datetime
+    person: PersonRow
+
+    @property
+    def person_id(self) -> int:
+        return self.person.id
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: int
+    mentoring_format_id: int
+    status: str
+    status_changed_at: datetime
+    mentor: PersonRow
+
+    @property
+    def status_title(self) -> str:
+        return STATE_TITLES[self.status]
+
+
 def _pairs(ids):
-    """Pairs with their mentor, and current mentees per pair (two queries)."""
-    pairs = list(Mentorship.select(Mentorship, Person).join(Person, on=Mentorship.mentor)
-                 .where(Mentorship.mentoring_format.in_(ids)).order_by(Mentorship.id))
-    mentees: dict[int, list[Person]] = {}
-    for member in (MentorshipMember.select(MentorshipMember, Person).join(Person)
-                   .switch(MentorshipMember).join(Mentorship)
-                   .where(Mentorship.mentoring_format.in_(ids) & MentorshipMember.left_at.is_null())
-                   .order_by(MentorshipMember.id)):
-        mentees.setdefault(member.mentorship_id, []).append(member.mentee)
+    """Pairs with their mentor, and current mentees per pair (two queries, read as tuples)."""
+    pairs = [Pair(pair_id, format_id, status, changed, PersonRow(*mentor))
+             for pair_id, format_id, status, changed, *mentor in (
+                 Mentorship.select(Mentorship.id, Mentorship.mentoring_format, Mentorship.status,
+                                   Mentorship.status_changed_at, Person.id, Person.surname, Person.first_name,
+                                   Person.patronymic)
+                 .join(Person, on=Mentorship.mentor)
+                 .where(Mentorship.mentoring_format.in_(ids)).order_by(Mentorship.id).tuples())]
+    mentees: dict[int, list[PersonRow]] = {}
+    for pair_id, *person in (MentorshipMember.select(MentorshipMember.mentorship, Person.id, Person.surname,
+                                                     Person.first_name, Person.patronymic)
+                             .join(Person).switch(MentorshipMember).join(Mentorship)
+                             .where(Mentorship.mentoring_format.in_(ids) & MentorshipMember.left_at.is_null())
+                             .order_by(MentorshipMember.id).tuples()):
+        mentees.setdefault(pair_id, []).append(PersonRow(*person))
     return pairs, mentees
 
 
 def _held_meetings(ids, since):
-    superseded = Meeting.select(Meeting.supersedes).where(Meeting.supersedes.is_null(False))
     query = (Meeting.select(Meeting.mentorship, fn.COUNT(Meeting.id)).join(Mentorship)
              .where(Mentorship.mentoring_format.in_(ids) & (Meeting.status == "held")
-                    & Meeting.id.not_in(superseded)).group_by(Meeting.mentorship))
+                    & Meeting.is_current()).group_by(Meeting.mentorship))
     if since:
         query = query.where(Meeting.held_on >= since)
     return dict(query.tuples())
@@ -147,8 +187,9 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     Definitions (kept simple on purpose):
     - consent coverage: base members (not left) whose valid consent lets them in / all such members;
     - meetings: held meetings (current versions, in the period) / planned_meetings of each pair's newest plan;
-    - monitoring completion: responses in the rounds / expected, where a round expects every current
-      participant of the format's active pairs (mentor and mentees) to answer PER_PARTICIPANT questionnaires;
+    - monitoring completion: responses in the rounds / expected, as the curator's monitoring page counts
+      them (monitoring.expected_by_format: each consenting participant of a surveyed pair answers the
+      round's questionnaires);
     - a round is overdue when it is still open after OVERDUE_DAYS days with answers missing;
     - a mentee waits for a mentor when active in the mentee base with no current pair in that format.
     """
@@ -172,7 +213,6 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     held, planned = _held_meetings(ids, since), _planned_meetings(ids)
     quiet = cycle.quiet_pairs(pairs, today)
     paired = set()
-    participants: dict[int, int] = {}
     for p in pairs:
         people = mentees.get(p.id, [])
         row = _row(p.mentoring_format_id, p.mentor.full_name, f"{names[p.mentoring_format_id]}: {_names(people)}",
@@ -181,34 +221,34 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
         if p.status not in ENDED:
             paired.update((p.mentoring_format_id, person.id) for person in people)
         if p.status == "active":
-            participants[p.mentoring_format_id] = participants.get(p.mentoring_format_id, 0) + 1 + len(people)
             lists["meetings"].append(row)
         if p.id in quiet:
             lists["quiet"].append(row)
     for m in members:
         if m.base == "mentee" and m.status == "active" and (m.mentoring_format_id, m.person_id) not in paired:
             lists["waiting"].append(_row(m.mentoring_format_id, m.person.full_name, names[m.mentoring_format_id],
-                                         m.nominated_at.date()))
+                                         m.nominated_at))
 
     rounds, answered = _rounds(ids, since)
+    expected_by_format = monitoring.expected_by_format(ids)
     overdue_before = datetime.combine(today - timedelta(days=OVERDUE_DAYS), datetime.min.time())
     for r in rounds:
-        expected = participants.get(r.mentoring_format_id, 0) * PER_PARTICIPANT
+        expected = expected_by_format.get(r.mentoring_format_id, 0)
         row = _row(r.mentoring_format_id, f"{names[r.mentoring_format_id]}: "
                    f"{'итоговый' if r.kind == 'final' else 'промежуточный'} раунд",
-                   "закрыт" if r.closed_at else "открыт", r.opened_at.date(),
+                   "закрыт" if r.closed_at else "открыт", r.opened_at,
                    answered=answered.get(r.id, 0), expected=expected)
         lists["rounds"].append(row)
         if r.closed_at is None and r.opened_at <= overdue_before and row["answered"] < expected:
             lists["overdue"].append(row)
 
     for g in results.growth(ids, since):
-        lists["growth"].append(_row(g["format_id"], g["person"].full_name,
+        lists["growth"].append(_row(g["format_id"], g["person"],
                                     f"{g['question']}: было: {g['before']} → стало: {g['after']}",
                                     direction=g["direction"]))
     for w in _withdrawals(scope.school_id, ids, since):
         lists["withdrawn"].append(_row(None, w.consent.subject.full_name,
-                                       consents.KIND_TITLES[w.consent.document.kind], w.withdrawn_at.date()))
+                                       consents.KIND_TITLES[w.consent.document.kind], w.withdrawn_at))
     member_ids = BaseMembership.select(BaseMembership.person).where(BaseMembership.mentoring_format.in_(ids))
     for w in consents.destruction_list(scope.school_id).where(Consent.subject.in_(member_ids)):
         lists["destruction"].append(_row(None, w.consent.subject.full_name,
@@ -216,6 +256,35 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
 
     return {"formats": formats, "lists": lists, "titles": LISTS,
             "school": _figures(lists, None), "by_format": {f.id: _figures(lists, f.id) for f in formats}}
+
+
+class OverviewCache:
+    """The dashboard's figures kept until the data change — one per app, so per worker process.
+
+    Aggregating a whole school is tens of milliseconds and the coordinator reloads, filters and opens
+    lists behind numbers that have not changed in between. The key holds the newest audit event (every
+    state change writes one, so any change starts a new key) and the date (quiet pairs, overdue rounds,
+    minority and destruction dates move with the calendar). The stamp is read before the figures: a
+    change committed while they are computed lands under the old key, never the new one."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def overview(self, scope, filters: Filters, today: date | None = None) -> dict:
+        today = today or date.today()
+        key = (scope.school_id, scope.format_ids, filters, today, audit.last_event_id())
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        data = overview(scope, filters, today)
+        with self._lock:
+            self._entries[key] = data
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return data
 
 
 def _figures(lists: dict, format_id: int | None) -> dict:

@@ -26,7 +26,7 @@ from portal.models.bases import BASES, CATEGORY_TITLES, MEMBER_STATUSES
 from portal.models.cycle import MEETING_FORMATS, MEETING_STATUSES, STAGES, VERDICTS
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
-from portal.services import NotAllowed, audit
+from portal.services import NotAllowed, audit, monitoring, results
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -64,10 +64,6 @@ def _formats(scope: StaffScope) -> list[MentoringFormat]:
 
 def _yes(flag: bool) -> str:
     return "да" if flag else "нет"
-
-
-def _superseded():
-    return Meeting.select(Meeting.supersedes).where(Meeting.supersedes.is_null(False))
 
 
 def _pair_labels(mentorship_ids) -> dict[int, str]:
@@ -134,7 +130,7 @@ def _meetings(scope):
                "Состояние", "Подтверждение"]
     meetings = list(Meeting.select(Meeting, Mentorship, MentoringFormat)
                     .join(Mentorship).join(MentoringFormat)
-                    .where((MentoringFormat.school == scope.school_id) & Meeting.id.not_in(_superseded()))
+                    .where((MentoringFormat.school == scope.school_id) & Meeting.is_current())
                     .order_by(MentoringFormat.id, Meeting.mentorship, Meeting.held_on, Meeting.id))
     labels = _pair_labels({m.mentorship_id for m in meetings})
     verdicts = defaultdict(list)
@@ -149,8 +145,15 @@ def _meetings(scope):
     return headers, rows
 
 
+def _answer_text(answer) -> str:
+    """A code no scale knows (data older than the scales) is shown as stored rather than dropped."""
+    if answer.question.answer_type == "text":
+        return answer.text
+    return results.STEP_TITLES.get(answer.scale_value, answer.scale_value)
+
+
 def _monitoring(scope):
-    """Scale answers are stored as verbal codes; the question carries no option titles, so the code is shown."""
+    """Scale answers are stored as codes; the file shows the step's Russian words, as every screen does (6.5)."""
     headers = ["Анкета", "Версия", "Респондент", "Пара", "Раунд", "Дата ответа", "№", "Вопрос", "Ответ"]
     answers = list(Answer.select(Answer, Response, Questionnaire, Person, Question, MonitoringRound)
                    .join(Response).join(Questionnaire).switch(Response).join(Person, on=Response.respondent)
@@ -165,7 +168,7 @@ def _monitoring(scope):
         rnd = r.monitoring_round
         rows.append([QUESTIONNAIRE_TITLES[r.questionnaire.kind], r.questionnaire.version, r.respondent.full_name,
                      labels.get(r.mentorship_id, ""), ROUND_TITLES[rnd.kind] if rnd else "", r.submitted_at,
-                     a.question.position, a.question.text, a.text if a.question.answer_type == "text" else a.scale_value])
+                     a.question.position, a.question.text, _answer_text(a)])
     return headers, rows
 
 
@@ -201,7 +204,7 @@ def figures(scope: StaffScope) -> dict:
         .join(MentoringFormat).where(in_school).group_by(Mentorship.mentoring_format, Mentorship.status).tuples())})
     held = Counter({f: n for f, n in (
         Meeting.select(Mentorship.mentoring_format, fn.COUNT(Meeting.id)).join(Mentorship).join(MentoringFormat)
-        .where(in_school & (Meeting.status == "held") & Meeting.id.not_in(_superseded()))
+        .where(in_school & (Meeting.status == "held") & Meeting.is_current())
         .group_by(Mentorship.mentoring_format).tuples())})
     responses = Counter()
     for pair_format, round_format, n in (
@@ -249,31 +252,23 @@ def municipal(scope: StaffScope) -> tuple[list[str], list[list]]:
 
 
 def rounds(scope: StaffScope) -> dict[int, list[dict]]:
-    """Monitoring rounds per format with how many participants of active pairs have answered."""
+    """Monitoring rounds per format with answers received of expected — counted as the curator's page and
+    the dashboard count them (monitoring.expected_by_format), so the report agrees with both screens."""
     _require_coordinator(scope)
     in_school = MentoringFormat.school == scope.school_id
     answered = Counter({r: n for r, n in (
-        Response.select(Response.monitoring_round, fn.COUNT(fn.DISTINCT(Response.respondent)))
+        Response.select(Response.monitoring_round, fn.COUNT(Response.id))
         .join(MonitoringRound).join(MentoringFormat).where(in_school)
         .group_by(Response.monitoring_round).tuples())})
-    people = Counter()
-    for format_id, n in (Mentorship.select(Mentorship.mentoring_format, fn.COUNT(Mentorship.id))
-                         .join(MentoringFormat).where(in_school & (Mentorship.status == "active"))
-                         .group_by(Mentorship.mentoring_format).tuples()):
-        people[format_id] += n
-    for format_id, n in (MentorshipMember.select(Mentorship.mentoring_format, fn.COUNT(MentorshipMember.id))
-                         .join(Mentorship).join(MentoringFormat)
-                         .where(in_school & (Mentorship.status == "active") & MentorshipMember.left_at.is_null())
-                         .group_by(Mentorship.mentoring_format).tuples()):
-        people[format_id] += n
+    expected = monitoring.expected_by_format(scope.format_ids)
     result = defaultdict(list)
     for r in (MonitoringRound.select().join(MentoringFormat).where(in_school)
               .order_by(MonitoringRound.opened_at, MonitoringRound.id)):
-        expected = people[r.mentoring_format_id]
+        waited = expected.get(r.mentoring_format_id, 0)
         result[r.mentoring_format_id].append({
             "kind": ROUND_TITLES[r.kind], "opened_at": r.opened_at, "closed_at": r.closed_at,
-            "answered": answered[r.id], "expected": expected,
-            "percent": round(100 * answered[r.id] / expected) if expected else None})
+            "answered": answered[r.id], "expected": waited,
+            "percent": round(100 * answered[r.id] / waited) if waited else None})
     return result
 
 

@@ -5,7 +5,7 @@ and satisfaction questionnaires follow the rounds the curator or a mentor opens 
 A person is surveyed only with a valid consent, answers only in words (6.5), and an answer is final.
 """
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,11 +13,11 @@ from peewee import JOIN, IntegrityError, fn
 
 from portal.db import atomic_write, is_sqlite
 from portal.models import (
-    Answer, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, Question, Questionnaire,
-    Response,
+    Answer, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, PersonRow, Question,
+    Questionnaire, Response,
 )
 from portal.models.base import utcnow
-from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
+from portal.models.monitoring import ANSWER_TYPES, QUESTIONNAIRE_KINDS, ROUND_KINDS
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services import consent as consents
 from portal.services import cycle
@@ -34,6 +34,12 @@ ROUND_QUESTIONNAIRES = ("process", "satisfaction")
 SURVEYED_STATUSES = ("active", "completed")
 OVERDUE_DAYS = 14
 MAX_TEXT = 4000
+# A new version of a questionnaire (the coordinator's editor).
+MAX_TITLE = 300
+MAX_QUESTION_TEXT = 500
+MAX_QUESTIONS = 40
+# Entry and exit share their anchor questions (6.3).
+TWIN_KINDS = {"entry": "exit", "exit": "entry"}
 
 
 class InvalidAnswers(ServiceError):
@@ -53,6 +59,8 @@ class Task:
     side: str
     monitoring_round: MonitoringRound | None = None
     about: Person | None = None
+    # The pair's mentees, for the mentor's side: «пара с …» tells one pair's questionnaire from another's.
+    mentees: list = field(default_factory=list)
 
     @property
     def round_id(self):
@@ -89,21 +97,167 @@ def _create_version(school_id: int, kind: str, version: int, title: str, questio
     return questionnaire
 
 
-def publish_version(actor: Person, kind: str, title: str, questions) -> Questionnaire:
-    """A changed set of questions is a new version; answers already given keep pointing at the old one."""
+class InvalidVersion(ServiceError):
+    """A new questionnaire version refused field by field.
+
+    `errors` maps (row, field) to its Russian message: row is a question's position in the posted list
+    (0-based), or None for the whole questionnaire (`title`, `questions`)."""
+
+    def __init__(self, errors: dict[tuple[int | None, str], str]):
+        super().__init__("Проверьте анкету: не все вопросы заполнены как нужно.")
+        self.errors = errors
+
+
+@dataclass
+class VersionDraft:
+    """A checked new version, as it will be published; `twin_version` is set when the entry (exit)
+    questionnaire's reworded anchors also publish a new exit (entry) version, so both keep asking the
+    same anchor questions (6.3)."""
+
+    kind: str
+    title: str
+    questions: list[tuple[str, str, str]]
+    version: int
+    twin_kind: str | None = None
+    twin_version: int | None = None
+    twin_questions: list[tuple[str, str, str]] | None = None
+    twin_title: str = ""
+
+
+def answer_type_choices() -> list[tuple[str, str]]:
+    """Verbal scales (with their words) and free text: no numeric scale exists to choose (6.5)."""
+    return [(code, f"{title}: {' / '.join(word for _, word in SCALES[code])}" if code in SCALES else title)
+            for code, title in ANSWER_TYPES]
+
+
+def questionnaire_versions(school_id: int) -> list[dict]:
+    """Each kind's current version with its number of questions, for the coordinator's list. Three queries."""
+    current = current_questionnaires(school_id)
+    counts = dict(Question.select(Question.questionnaire, fn.COUNT(Question.id))
+                  .where(Question.questionnaire.in_([q.id for q in current.values()]))
+                  .group_by(Question.questionnaire).tuples()) if current else {}
+    return [{"kind": kind, "kind_title": title, "questionnaire": current.get(kind),
+             "questions": counts.get(current[kind].id, 0) if kind in current else 0}
+            for kind, title in QUESTIONNAIRE_KINDS]
+
+
+def current_version(scope, kind: str) -> tuple[Questionnaire, list[Question]]:
+    """The version a new one starts from; only the coordinator edits the school's questionnaires."""
+    _check_publisher(scope, kind)
+    current = current_questionnaires(scope.school_id)[kind]
+    return current, questions_of(current.id)
+
+
+def _check_publisher(scope, kind: str) -> None:
+    if not scope.is_coordinator:
+        raise NotAllowed("Анкеты школы меняет координатор.")
     if kind not in KIND_TITLES:
-        raise ServiceError("Нет такого вида анкеты.", field="kind")
-    for _, answer_type, _text in questions:
+        raise NotAllowed("Нет такого вида анкеты.")
+
+
+def _one_line(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _text_error(text: str, limit: int, empty: str) -> str | None:
+    if not text:
+        return empty
+    if len(text) > limit:
+        return f"Не длиннее {limit} символов."
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return "Текст содержит недопустимые символы."
+    return None
+
+
+def _check_questions(rows, anchors: dict[str, Question], errors) -> list[tuple[str, str, str]]:
+    """Text and answer type of each question; an anchor stays where it is and keeps its scale (6.3)."""
+    cleaned, seen = [], set()
+    for n, (anchor, answer_type, text) in enumerate(rows):
+        anchor, answer_type, text = _one_line(anchor), _one_line(answer_type), _one_line(text)
+        problem = _text_error(text, MAX_QUESTION_TEXT, "Впишите текст вопроса.")
+        if problem:
+            errors[(n, "text")] = problem
         if answer_type not in SCALES and answer_type != "text":
-            raise ServiceError("Ответ на вопрос — шкала из слов или свободный текст.", field="questions")
-    with atomic_write():
-        latest = fn.COALESCE(fn.MAX(Questionnaire.version), 0)
-        version = (Questionnaire.select(latest).where((Questionnaire.school == actor.school_id)
-                                                      & (Questionnaire.kind == kind)).scalar()) + 1
-        questionnaire = _create_version(actor.school_id, kind, version, title, questions)
-        audit.record("monitoring.questionnaire_published", actor=actor, obj=questionnaire, school=actor.school_id,
-                     kind=kind, version=version)
-    return questionnaire
+            errors[(n, "answer_type")] = ("Выберите шкалу из слов или свободный ответ: числовых шкал и баллов "
+                                          "в мониторинге нет (п. 6.5).")
+        if anchor:
+            if anchor not in anchors or anchor in seen:
+                errors[(None, "questions")] = "Якорные вопросы берутся только из текущей версии анкеты."
+            elif answer_type != anchors[anchor].answer_type:
+                errors[(n, "answer_type")] = ("Шкалу якорного вопроса менять нельзя: иначе ответы на входе "
+                                              "и выходе не сравнить (п. 6.3).")
+            seen.add(anchor)
+        cleaned.append((anchor, answer_type, text))
+    for anchor, question in anchors.items():
+        if anchor not in seen:
+            errors.setdefault((None, "questions"), f"Якорный вопрос «{question.text}» удалять нельзя: по нему "
+                                                   "сравнивают ответы на входе и выходе (п. 6.3).")
+    if not cleaned:
+        errors[(None, "questions")] = "В анкете должен быть хотя бы один вопрос."
+    elif len(cleaned) > MAX_QUESTIONS:
+        errors[(None, "questions")] = f"Не больше {MAX_QUESTIONS} вопросов в анкете."
+    return cleaned
+
+
+def check_version(scope, kind: str, title: str, questions, based_on: int | None = None) -> VersionDraft:
+    """A new version as it would be published, or InvalidVersion with a Russian message per field.
+
+    `questions` are (anchor, answer type, text) in order; `based_on` is the version the coordinator
+    started from, so a version someone published meanwhile is not silently replaced."""
+    _check_publisher(scope, kind)
+    current = current_questionnaires(scope.school_id)
+    base = current[kind]
+    base_questions = questions_of(base.id)
+    anchors = {q.anchor: q for q in base_questions if q.anchor} if kind in TWIN_KINDS else {}
+    errors: dict[tuple[int | None, str], str] = {}
+    title = _one_line(title)
+    problem = _text_error(title, MAX_TITLE, "Впишите название анкеты.")
+    if problem:
+        errors[(None, "title")] = problem
+    cleaned = _check_questions(list(questions), anchors, errors)
+    if based_on is not None and based_on != base.version:
+        errors[(None, "questions")] = (f"Пока вы правили анкету, опубликована её версия {base.version}. "
+                                       "Откройте страницу заново, чтобы начать с неё.")
+    elif not errors and title == base.title and cleaned == [(q.anchor, q.answer_type, q.text)
+                                                             for q in base_questions]:
+        errors[(None, "questions")] = "Анкета не изменилась: новая версия не нужна."
+    if errors:
+        raise InvalidVersion(errors)
+    draft = VersionDraft(kind, title, cleaned, base.version + 1)
+    twin_kind = TWIN_KINDS.get(kind)
+    if twin_kind in current:
+        texts = {anchor: text for anchor, _, text in cleaned if anchor}
+        twin = current[twin_kind]
+        rows = [(q.anchor, q.answer_type, q.text) for q in questions_of(twin.id)]
+        renamed = [(a, t, texts.get(a, text) if a else text) for a, t, text in rows]
+        if renamed != rows:
+            draft.twin_kind, draft.twin_version, draft.twin_questions = twin_kind, twin.version + 1, renamed
+            draft.twin_title = twin.title
+    return draft
+
+
+def publish_version(scope, kind: str, title: str, questions, based_on: int | None = None,
+                    ip: str = "") -> Questionnaire:
+    """A changed set of questions is a new version; answers already given keep pointing at the old one.
+
+    Only the coordinator publishes. Entry and exit ask the same anchor questions (6.3): an anchor is
+    never removed nor given another scale, and rewording one publishes the twin questionnaire too."""
+    try:
+        with atomic_write():
+            draft = check_version(scope, kind, title, questions, based_on)
+            published = _create_version(scope.school_id, kind, draft.version, draft.title, draft.questions)
+            audit.record("monitoring.questionnaire_published", actor=scope.person, obj=published,
+                         school=scope.school_id, ip=ip, kind=kind, version=draft.version)
+            if draft.twin_kind:
+                twin = _create_version(scope.school_id, draft.twin_kind, draft.twin_version, draft.twin_title,
+                                       draft.twin_questions)
+                audit.record("monitoring.questionnaire_published", actor=scope.person, obj=twin,
+                             school=scope.school_id, ip=ip, kind=draft.twin_kind, version=draft.twin_version,
+                             anchors_from=kind)
+    except IntegrityError:
+        raise InvalidVersion({(None, "questions"): "Эту анкету только что опубликовали в другом окне. "
+                                                   "Откройте страницу заново."}) from None
+    return published
 
 
 def current_questionnaires(school_id: int) -> dict[str, Questionnaire]:
@@ -141,13 +295,15 @@ def _pairs_of(person: Person, mentorship_id: int | None = None) -> list[tuple[Me
             if m.mentor_id == person.id or m.id in member_of]
 
 
-def _only_mentees(mentorship_ids) -> dict[int, Person]:
-    """A pair's single mentee (a group has none): whom the mentor's satisfaction answer is about."""
-    members = {}
+def _mentees_of(mentorship_ids) -> dict[int, list[Person]]:
+    """Each pair's current mentees: a mentor with several pairs tells their questionnaires apart by them,
+    and a pair's single mentee is whom the mentor's satisfaction answer is about (a group has none)."""
+    members: dict[int, list[Person]] = {}
     for row in (MentorshipMember.select(MentorshipMember, Person).join(Person)
-                .where(MentorshipMember.mentorship.in_(list(mentorship_ids)) & MentorshipMember.left_at.is_null())):
+                .where(MentorshipMember.mentorship.in_(list(mentorship_ids)) & MentorshipMember.left_at.is_null())
+                .order_by(MentorshipMember.id)):
         members.setdefault(row.mentorship_id, []).append(row.mentee)
-    return {pair_id: people[0] for pair_id, people in members.items() if len(people) == 1}
+    return members
 
 
 def _tasks(person: Person, mentorship_id: int | None = None) -> list[Task]:
@@ -169,17 +325,19 @@ def _tasks(person: Person, mentorship_id: int | None = None) -> list[Task]:
                                              & MonitoringRound.closed_at.is_null())
               .order_by(MonitoringRound.opened_at, MonitoringRound.id)):
         rounds.setdefault(r.mentoring_format_id, []).append(r)
-    single = _only_mentees(ids) if any(side == "mentor" for _, side in pairs) else {}
+    mentees = _mentees_of(ids) if any(side == "mentor" for _, side in pairs) else {}
     tasks = []
     for m, side in pairs:
         for kind, stage in CYCLE_KINDS.items():
             if (m.id, stage) in held and kind in questionnaires:
-                tasks.append(Task(questionnaires[kind], m, side))
+                tasks.append(Task(questionnaires[kind], m, side, mentees=mentees.get(m.id, [])))
         for r in rounds.get(m.mentoring_format_id, []):
             for kind in ROUND_QUESTIONNAIRES:
                 if kind in questionnaires:
-                    about = (m.mentor if side == "mentee" else single.get(m.id)) if kind == "satisfaction" else None
-                    tasks.append(Task(questionnaires[kind], m, side, r, about))
+                    pair_mentees = mentees.get(m.id, [])
+                    single = pair_mentees[0] if len(pair_mentees) == 1 else None
+                    about = (m.mentor if side == "mentee" else single) if kind == "satisfaction" else None
+                    tasks.append(Task(questionnaires[kind], m, side, r, about, pair_mentees))
     return tasks
 
 
@@ -337,23 +495,34 @@ def close_round(scope, round_id: int, ip: str = "") -> MonitoringRound:
     return MonitoringRound.get_by_id(round_id)
 
 
-def expected_per_round(format_id: int) -> int:
-    """Answers a round of this format waits for: process and satisfaction from each consenting participant."""
-    pairs = list(Mentorship.select(Mentorship, cycle.Mentor)
-                 .join(cycle.Mentor, on=(Mentorship.mentor == cycle.Mentor.id), attr="mentor")
-                 .where((Mentorship.mentoring_format == format_id) & Mentorship.status.in_(SURVEYED_STATUSES)))
-    members = list(MentorshipMember.select(MentorshipMember, Person).join(Person).where(
-        MentorshipMember.mentorship.in_([m.id for m in pairs]) & MentorshipMember.left_at.is_null())) if pairs else []
-    slots = [(m.mentor, "mentor") for m in pairs] + [(row.mentee, "mentee") for row in members]
-    gate = consents.participation_gate({(p, side) for p, side in slots})
-    return len(ROUND_QUESTIONNAIRES) * sum(1 for p, side in slots if gate[(p.id, side)])
+def expected_by_format(format_ids) -> dict[int, int]:
+    """Answers a round of each format waits for: process quality and satisfaction from each consenting
+    participant of its surveyed pairs, once per pair. The one definition the curator's rounds, the
+    dashboard and the monitoring report share; three queries for any number of formats."""
+    ids = list(format_ids)
+    if not ids:
+        return {}
+    person = (Person.id, Person.surname, Person.first_name, Person.patronymic, Person.birth_date)
+    surveyed = Mentorship.mentoring_format.in_(ids) & Mentorship.status.in_(SURVEYED_STATUSES)
+    slots = [(format_id, PersonRow(*who), "mentor") for format_id, *who in (
+        Mentorship.select(Mentorship.mentoring_format, *person).join(Person, on=Mentorship.mentor)
+        .where(surveyed).tuples())]
+    slots += [(format_id, PersonRow(*who), "mentee") for format_id, *who in (
+        MentorshipMember.select(Mentorship.mentoring_format, *person).join(Person).switch(MentorshipMember)
+        .join(Mentorship).where(surveyed & MentorshipMember.left_at.is_null()).tuples())]
+    gate = consents.participation_gate({(who, side) for _, who, side in slots})
+    expected = dict.fromkeys(ids, 0)
+    for format_id, who, side in slots:
+        if gate[(who.id, side)]:
+            expected[format_id] += len(ROUND_QUESTIONNAIRES)
+    return expected
 
 
 def format_rounds(scope, format_id: int, now=None) -> dict:
     """The format's rounds with completion (answered of expected) and the overdue mark."""
     fmt = scope.check_format(format_id)
     now = now or utcnow()
-    expected = expected_per_round(fmt.id)
+    expected = expected_by_format([fmt.id])[fmt.id]
     answered = fn.COUNT(Response.id).alias("answered")
     rows = (MonitoringRound.select(MonitoringRound, answered).join(Response, JOIN.LEFT_OUTER)
             .where(MonitoringRound.mentoring_format == fmt.id)

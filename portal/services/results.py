@@ -46,39 +46,41 @@ def _format_of():
 def growth(format_ids, since: date | None = None) -> list[dict]:
     """Per person and anchor question: the entry step, the exit step and the direction; one query.
 
-    A person counts once per pair. With a period, only exits submitted in it count; the entry may be older.
+    The entry answer is joined to the exit answer in SQL (same respondent, same pair, same anchor), so
+    only people who answered both come back, as plain tuples: at school scale that is thousands of
+    answers, and building every one as a model instance cost the dashboard seconds. A person counts once
+    per pair. With a period, only exits submitted in it count; the entry may be older.
     """
     ids = list(format_ids)
     if not ids:
         return []
-    rows = (Answer.select(Answer, Question, Questionnaire, Response, Mentorship, Person)
-            .join(Question).join(Questionnaire).switch(Answer).join(Response)
-            .join(Mentorship).switch(Response).join(Person, on=Response.respondent)
-            .where(Questionnaire.kind.in_(["entry", "exit"]) & (Question.anchor != "")
-                   & Question.answer_type.in_(list(SCALES)) & Mentorship.mentoring_format.in_(ids))
-            .order_by(Response.submitted_at, Response.id))
-    steps: dict[tuple, dict] = {}
-    for a in rows:
-        question, response = a.question, a.response
-        if a.scale_value not in ORDER.get(question.answer_type, {}):
+    entry, entry_q, entry_kind, entry_response = Answer.alias(), Question.alias(), Questionnaire.alias(), Response.alias()
+    query = (Answer.select(Response.respondent, Response.mentorship, Mentorship.mentoring_format, Question.anchor,
+                           Question.text, Question.answer_type, entry.scale_value, Answer.scale_value,
+                           Person.surname, Person.first_name, Person.patronymic)
+             .join(Question).join(Questionnaire).switch(Answer).join(Response)
+             .join(Mentorship).switch(Response).join(Person, on=Response.respondent)
+             .switch(Response)
+             .join(entry_response, on=((entry_response.respondent == Response.respondent)
+                                       & (entry_response.mentorship == Response.mentorship)))
+             .join(entry, on=(entry.response == entry_response.id))
+             .join(entry_q, on=((entry.question == entry_q.id) & (entry_q.anchor == Question.anchor)
+                                & (entry_q.answer_type == Question.answer_type)))
+             .join(entry_kind, on=((entry_q.questionnaire == entry_kind.id) & (entry_kind.kind == "entry")))
+             .where((Questionnaire.kind == "exit") & (Question.anchor != "")
+                    & Question.answer_type.in_(list(SCALES)) & Mentorship.mentoring_format.in_(ids)))
+    if since:
+        query = query.where(Response.submitted_at >= since_moment(since))
+    result, seen = [], set()
+    for person_id, pair_id, format_id, anchor, text, scale, before, after, *name in query.tuples():
+        if (person_id, pair_id, anchor) in seen or before not in ORDER[scale] or after not in ORDER[scale]:
             continue
-        key = (response.respondent_id, response.mentorship_id, question.anchor)
-        entry = steps.setdefault(key, {"person": response.respondent, "question": question.text,
-                                       "format_id": response.mentorship.mentoring_format_id,
-                                       "scale": question.answer_type})
-        entry[question.questionnaire.kind] = a.scale_value
-        if question.questionnaire.kind == "exit":
-            entry["question"], entry["exit_at"] = question.text, response.submitted_at
-    moment = since_moment(since)
-    result = []
-    for (person_id, _, anchor), s in steps.items():
-        if "entry" not in s or "exit" not in s or (moment and s["exit_at"] < moment):
-            continue
-        result.append({"person_id": person_id, "person": s["person"], "format_id": s["format_id"],
-                       "anchor": anchor, "question": s["question"],
-                       "before": STEP_TITLES[s["entry"]], "after": STEP_TITLES[s["exit"]],
-                       "direction": direction(s["scale"], s["entry"], s["exit"])})
-    result.sort(key=lambda r: (r["person"].full_name, r["anchor"]))
+        seen.add((person_id, pair_id, anchor))
+        result.append({"person_id": person_id, "person": " ".join(part for part in name if part),
+                       "format_id": format_id, "anchor": anchor, "question": text,
+                       "before": STEP_TITLES[before], "after": STEP_TITLES[after],
+                       "direction": direction(scale, before, after)})
+    result.sort(key=lambda r: (r["person"], r["anchor"]))
     return result
 
 
@@ -89,6 +91,9 @@ class QuestionSummary:
     scale: str
     about_someone: bool = False
     counts: dict = field(default_factory=dict)
+    # Set on a total whose parts include a hidden figure: shown beside the visible parts, the total
+    # would give the hidden one away by subtraction.
+    withheld: bool = False
 
     @property
     def total(self) -> int:
@@ -97,7 +102,7 @@ class QuestionSummary:
     @property
     def hidden(self) -> bool:
         """The three-answer rule, checked on the figure actually shown."""
-        return self.about_someone and self.total < MIN_ABOUT
+        return self.about_someone and (self.total < MIN_ABOUT or self.withheld)
 
     @property
     def bars(self) -> list[tuple[str, int]]:
@@ -137,6 +142,9 @@ def summaries(format_ids, since: date | None = None) -> dict:
             summary = bucket.setdefault(key, QuestionSummary(kind=kind, text=text, scale=scale))
             summary.about_someone = summary.about_someone or bool(about)
             summary.counts[code] = summary.counts.get(code, 0) + n
+    for key, total in result["school"].items():
+        total.withheld = any(bucket[key].hidden for scope, bucket in result.items()
+                             if scope != "school" and key in bucket)
     order = [k for k, _ in SUMMARY_KINDS]
     return {scope: [bucket[k] for k in sorted(bucket, key=lambda k: (order.index(k[0]), k[1], k[2]))]
             for scope, bucket in result.items()}

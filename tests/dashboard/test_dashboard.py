@@ -1,6 +1,6 @@
 """The coordinator's dashboard (6.1, 6.2, 3.2): every number equals a direct count over the fixture."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -152,3 +152,12 @@ def test_query_count_does_not_grow_with_the_data(client, school, login_as, make_
                 assert client.get(url).status_code == 200
             counts.append((url, len(queries)))
     assert counts[:3] == counts[3:]
+
+
+@pytest.mark.clause("6.1")
+def test_lists_date_events_by_the_schools_clock(client, school, login_as):
+    """Times are stored in UTC; a round opened at half past one at night in Moscow belongs to that day."""
+    MonitoringRound.create(mentoring_format=_fmt(school), kind="intermediate", opened_at=datetime(2026, 3, 9, 22, 30))
+    login_as("coordinator")
+    html = client.get("/coordinator/dashboard/list/rounds").get_data(as_text=True)
+    assert "10 марта 2026 г." in html and "9 марта 2026 г." not in html

@@ -8,6 +8,7 @@ from portal.models import (
     Answer, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
+from portal.services import results
 from tests.querycount import count_queries
 
 
@@ -95,6 +96,25 @@ def test_a_filter_that_leaves_two_hides_again(client, school, login_as, make_per
     assert "<svg" in html
     html = client.get(f"/coordinator/results?format={fmt.id}&period=30").get_data(as_text=True)
     assert "<svg" not in html and "недостаточно ответов для показа" in html
+
+
+@pytest.mark.clause("6.2")
+def test_a_hidden_form_is_not_given_away_by_the_school_total(client, school, login_as, make_person, conn):
+    """Three answers in one form and one in another: the school's four beside the form's three would
+    reveal the single answer by subtraction, so the total is withheld too."""
+    visible, lonely = _fmt(school), _fmt(school, "Ученик – ученик")
+    question = _satisfaction(school, visible, make_person, 3)
+    pair, mentor, mentee = _pair(lonely, make_person)
+    _answer(question.questionnaire, question, mentee, pair, "disagree", about=mentor,
+            round_=MonitoringRound.create(mentoring_format=lonely, kind="intermediate"))
+    summaries = results.summaries([visible.id, lonely.id])
+    assert not summaries[visible.id][0].hidden
+    assert summaries[lonely.id][0].hidden and summaries["school"][0].hidden
+    login_as("coordinator")
+    html = client.get("/coordinator/results").get_data(as_text=True)
+    assert html.count("<svg") == 1 and html.count("недостаточно ответов для показа") == 2
+    # Narrowed to the visible form alone, nothing is left to subtract from.
+    assert "<svg" in client.get(f"/coordinator/results?format={visible.id}").get_data(as_text=True)
 
 
 @pytest.mark.clause("6.2")

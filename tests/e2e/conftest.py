@@ -88,6 +88,9 @@ def live_server(database_url, tmp_path):
         DATABASE_URL = database_url
         INSTANCE_PATH = tmp_path
         SESSION_COOKIE_SECURE = False  # plain http on 127.0.0.1, whatever the environment says
+        # As in production: browser flows change data only through the services, whose audit events
+        # renew the dashboard's kept figures — the monitoring flow proves it.
+        DASHBOARD_CACHE = True
 
     app = create_app(Config)
     with db.connection_context():

@@ -158,10 +158,27 @@ def test_monitoring_export_lists_every_answer(coordinator, fixture):
     # Version 2: the school's standard questionnaires (version 1) come with the school.
     assert [row[:5] + row[6:] for row in rows[1:]] == [
         ["входная анкета", 2, "Незабудкина Ульяна Тимофеевна", "Колокольцев В. А. — Незабудкина У. Т.",
-         "промежуточный", 1, "Я уверенно веду урок", "rather_agree"],
+         "промежуточный", 1, "Я уверенно веду урок", "скорее согласен"],
         ["входная анкета", 2, "Незабудкина Ульяна Тимофеевна", "Колокольцев В. А. — Незабудкина У. Т.",
          "промежуточный", 2, "Чего вы ждёте?", "Поддержки"]]
     assert len(csv_rows(download(coordinator, "/coordinator/exports/monitoring.csv"))) == 3
+
+
+@pytest.mark.clause("6.5")
+def test_monitoring_export_shows_scale_answers_in_words(coordinator, fixture, school):
+    questionnaire = Questionnaire.create(school=school, kind="process", title="Качество процесса",
+                                         version=next_version(school, "process"))
+    question = Question.create(questionnaire=questionnaire, position=1, text="Встречи проходят регулярно",
+                               answer_type="frequency")
+    response = Response.create(questionnaire=questionnaire, respondent=fixture["mentor"], mentorship=fixture["pair"])
+    Answer.create(response=response, question=question, scale_value="often")
+    _, rows = xlsx_rows(download(coordinator, "/coordinator/exports/monitoring.xlsx"))
+    answers = {row[7]: row[8] for row in rows[1:]}
+    assert answers["Я уверенно веду урок"] == "скорее согласен"
+    assert answers["Встречи проходят регулярно"] == "часто"
+    text = download(coordinator, "/coordinator/exports/monitoring.csv").data.decode("utf-8-sig")
+    assert "скорее согласен" in text and "часто" in text
+    assert "rather_agree" not in text and "often" not in text
 
 
 @pytest.mark.clause("6.1")
@@ -201,7 +218,8 @@ def test_monitoring_report_pdf(coordinator, fixture, engine):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
     assert "Отчёт о внутреннем мониторинге реализации целевой модели наставничества" in text
     assert "СОШ № 62" in text and "Учитель – учитель" in text
-    assert "Проведено встреч 2" in text and "Промежуточный" in text and "1 из 2 (50 %)" in text
+    # One answer of the round's 2 people × 2 questionnaires, as the dashboard and the curator count it.
+    assert "Проведено встреч 2" in text and "Промежуточный" in text and "1 из 4 (25 %)" in text
     assert "Результаты анкетирования" in text
     for name in names(fixture):
         assert name not in text

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import (
-    AuditEvent, Consent, ConsentWithdrawal, MentoringFormat, MonitoringRound, Question, Questionnaire, Response,
+    AuditEvent, BaseMembership, Consent, ConsentWithdrawal, MentoringFormat, Mentorship, MentorshipMember,
+    MonitoringRound, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
 from portal.services import accounts, cycle, monitoring
@@ -215,3 +216,24 @@ def test_another_curator_and_another_pairs_mentee_get_not_found(client, login, p
     assert client.get(answer_url("mentee", task)).status_code == 404
     assert client.post(answer_url("mentee", task), full_answers(task.questionnaire.id)).status_code == 404
     assert Response.select().count() == 0
+
+
+@pytest.mark.clause("6.4")
+def test_a_mentor_with_two_pairs_tells_their_questionnaires_apart(client, login, pair, make_person):
+    """Each pair is surveyed apart; the mentor's list names the pair's mentee beside each questionnaire."""
+    mentor = pair["mentor"].person
+    second = make_person(kind="staff", sex="f", birth_date=date(1996, 4, 4), surname="Сомова")
+    BaseMembership.create(mentoring_format=pair["format"], person=second, base="mentee", status="active")
+    sign_own_consent(second, "adult_self")
+    other = Mentorship.create(mentoring_format=pair["format"], programme=pair["programme"], mentor=mentor,
+                              status="active")
+    MentorshipMember.create(mentorship=other, mentee=second)
+    monitoring.open_round_as_mentor(mentor, pair["format"].id, "intermediate")
+    login(pair["mentor"].login)
+    html = client.get("/mentor/").get_data(as_text=True)
+    for mentee in (pair["mentee"].person, second):
+        line = re.search(rf"Качество процесса наставничества</a>\s*<span[^>]*>[^<]*пара с {mentee.full_name}", html)
+        assert line, f"no process questionnaire naming {mentee.full_name}"
+    task = next(t for t in monitoring.pending_for(mentor) if t.mentorship.id == other.id)
+    page = client.get(answer_url("mentor", task)).get_data(as_text=True)
+    assert f"пара с {second.full_name}" in page

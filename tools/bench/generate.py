@@ -2,9 +2,10 @@
 
 One school at full size is 1,500 students, 120 staff, 2,000 parents (each a confirmed guardian), 400 active
 pairs with a programme, consents, base memberships and a registered order, 10,000 meetings (25 a pair) and
-answered questionnaires (entry by mentor and mentee, process quality in an intermediate round). Rows go in
-with insert_many in chunks and every account shares one precomputed argon2 hash, so a school costs seconds,
-not the hours the services would take one row at a time.
+answered questionnaires (entry by mentor and mentee, exit by the mentee of every other pair, process
+quality and satisfaction with the mentor in an intermediate round). Rows go in with insert_many in chunks
+and every account shares one precomputed argon2 hash, so a school costs seconds, not the hours the services
+would take one row at a time.
 
 School n has three known logins with PASSWORD: bench<n>-coordinator, bench<n>-mentor (mentor of the
 school's first pair) and bench<n>-mentee (that pair's mentee, who also has three open proposals to choose
@@ -210,6 +211,11 @@ def generate_school(n: int, size: Size, password_hash: str, today: date) -> int:
         responses.append(dict(base, questionnaire=questionnaires["entry"], respondent=mentor, monitoring_round=None))
         responses.append(dict(base, questionnaire=questionnaires["process"], respondent=mentee,
                               monitoring_round=rounds[fid], about=None))
+        responses.append(dict(base, questionnaire=questionnaires["satisfaction"], respondent=mentee,
+                              monitoring_round=rounds[fid], about=mentor))
+        if pid % 2:  # half the pairs have finished: the mentee's exit questionnaire gives growth to show
+            responses.append(dict(base, questionnaire=questionnaires["exit"], respondent=mentee,
+                                  monitoring_round=None))
     bulk(Response, responses)
     answers = []
     for rid, qn in (Response.select(Response.id, Response.questionnaire).where(Response.mentorship.in_(pair_ids))
@@ -254,6 +260,9 @@ def generate(url: str, schools: int = 1, size: Size = SCHOOL, first: int = 1, lo
             with db.atomic():
                 made.append(generate_school(n, size, password_hash, date.today()))
             log(f"generate: школа {n} за {time.monotonic() - started:.1f} с")
+        # A live database keeps its planner statistics current (autovacuum); one just bulk-loaded has
+        # none yet, and PostgreSQL would plan a municipality's queries as if its tables were empty.
+        database.execute_sql("ANALYZE")
     if hasattr(database, "close_all"):
         database.close_all()
     return made

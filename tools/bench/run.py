@@ -36,6 +36,8 @@ CONNECTIONS = 4  # two per sync worker: enough to keep both busy without measuri
 WORKERS = 2
 SECRET_KEY = "benchmark-only-secret-key-not-for-production"
 LUA = HERE / "report.lua"
+# url → page → milliseconds of the page computed in-process (no HTTP, no kept figures), by query_counts.
+COLD_MS: dict[str, dict[str, float]] = {}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -74,10 +76,15 @@ def first_pair(url: str, school: int) -> int:
 # --- query counts, in-process ----------------------------------------------------------------------
 
 def query_counts(url: str, school: int, pair_id: int) -> dict[str, object]:
-    """Statements each page runs, through the test client and a counting wrapper on execute_sql."""
+    """Statements each page runs, through the test client and a counting wrapper on execute_sql.
+
+    The app keeps no dashboard figures (DASHBOARD_CACHE off), so these are the figures of the computation,
+    not of its kept copy; each page is asked once first (templates compiled), then counted, and COLD_MS
+    keeps that second request's in-process time."""
     from bench_app import make_app
     from portal.db import db
-    app = make_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "INSTANCE_PATH": Path(tempfile.mkdtemp())})
+    app = make_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "INSTANCE_PATH": Path(tempfile.mkdtemp()),
+                    "DASHBOARD_CACHE": False})
     counts = {}
     clients = {}
     database = db.obj
@@ -88,16 +95,19 @@ def query_counts(url: str, school: int, pair_id: int) -> dict[str, object]:
         if login not in clients:
             clients[login] = app.test_client()
             log_in(clients[login], login)
+        clients[login].get(path, headers=headers)
         statements = []
 
         def counting(sql, *args, **kwargs):
             statements.append(sql)
             return original(sql, *args, **kwargs)
         database.execute_sql = counting
+        started = time.perf_counter()
         try:
             response = clients[login].get(path, headers=headers)
         finally:
             del database.execute_sql
+        COLD_MS.setdefault(url, {})[title] = (time.perf_counter() - started) * 1000
         counts[title] = len(statements) if response.status_code == 200 else f"HTTP {response.status_code}"
     if hasattr(database, "close_all"):
         database.close_all()
@@ -245,14 +255,18 @@ def measure(label: str, url: str, school: int, env: dict, workdir: Path) -> dict
 
 # --- report ----------------------------------------------------------------------------------------
 
-def report(label: str, results: dict, counts: dict) -> None:
+def report(label: str, results: dict, counts: dict, cold: dict | None = None) -> None:
+    """`cold`: a page computed in-process at school size — the dashboard's figures computed, not kept."""
     floor = results.get("пол (floor)")
+    cold = cold or {}
     print(f"\n== {label} ==")
-    print(f"{'страница':24} {'запр/с':>8} {'p50, мс':>8} {'p95, мс':>8} {'SQL 10':>7} {'SQL 400':>8}  бюджеты")
+    print(f"{'страница':24} {'запр/с':>8} {'p50, мс':>8} {'p95, мс':>8} {'SQL 10':>7} {'SQL 400':>8} "
+          f"{'расчёт, мс':>10}  бюджеты")
     for title, figures in results.items():
         small, large = counts.get("small", {}).get(title, "—"), counts.get("school", {}).get(title, "—")
+        first = f"{cold[title]:.0f}" if title in cold else "—"
         if isinstance(figures, str):
-            print(f"{title:24} {figures:>26} {small!s:>7} {large!s:>8}")
+            print(f"{title:24} {figures:>26} {small!s:>7} {large!s:>8} {first:>10}")
             continue
         verdicts = []
         if isinstance(floor, dict) and title not in ("hello-world", "пол (floor)"):
@@ -264,7 +278,7 @@ def report(label: str, results: dict, counts: dict) -> None:
         marks = " ".join(f"{name} {'PASS' if ok else 'FAIL'}" for name, ok in verdicts)
         errors = f" (ошибок {figures['errors']})" if figures["errors"] else ""
         print(f"{title:24} {figures['rps']:8.0f} {figures['p50']:8.1f} {figures['p95']:8.1f} "
-              f"{small!s:>7} {large!s:>8}  {marks}{errors}")
+              f"{small!s:>7} {large!s:>8} {first:>10}  {marks}{errors}")
 
 
 def main(argv=None) -> None:
@@ -273,6 +287,8 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=int, default=DURATION, help="seconds of load per page")
     parser.add_argument("--postgres", help="postgresql://… of a throwaway database for the municipality")
     parser.add_argument("--schools", type=int, default=10, help="schools in the municipality (issue: 100)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the municipality already generated in --postgres (generate.py … --fresh)")
     args = parser.parse_args(argv)
     DURATION = max(1, min(args.duration, 60))
     started = time.monotonic()
@@ -288,9 +304,14 @@ def main(argv=None) -> None:
             generate.main([url, "--size", size, "--fresh"])
             counts[size] = query_counts(url, 1, first_pair(url, 1))
         print("bench: школа (SQLite, 400 пар, 10 000 встреч)", flush=True)
-        results = measure("sqlite", f"sqlite:///{workdir / 'school.db'}", 1, env, workdir)
-        report("Школа, SQLite", results, counts)
-        if args.postgres:
+        school_url = f"sqlite:///{workdir / 'school.db'}"
+        results = measure("sqlite", school_url, 1, env, workdir)
+        report("Школа, SQLite", results, counts, COLD_MS.get(school_url))
+        if args.postgres and args.reuse:
+            print("\nbench: муниципалитет в PostgreSQL, сгенерированный заранее", flush=True)
+            results = measure("postgres", args.postgres, 1, env, workdir)
+            report("Муниципалитет, PostgreSQL, страницы школы № 1", results, counts)
+        elif args.postgres:
             print(f"\nbench: муниципалитет, {args.schools} шк. в PostgreSQL — генерация в фоне", flush=True)
             gen_log = workdir / "generate-postgres.log"
             gen_started = time.monotonic()

@@ -12,6 +12,8 @@ from portal.extensions import csrf, htmx, limiter, login_manager
 
 # Endpoints a logged-in person may reach before acknowledging the regulation.
 BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "static"}
+# Endpoints a coordinator or curator may reach while the school requires a second factor they lack.
+BEFORE_SECOND_FACTOR = BEFORE_ACKNOWLEDGEMENT | {"auth.second_factor", "auth.second_factor_enable"}
 
 CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'; img-src 'self' data:")
@@ -122,6 +124,13 @@ def _register_errors(app):
 def _register_hooks(app):
     from portal.auth.access import current_role, enforce_session_limits
     from portal.models.accounts import ROLE_TITLES
+    from portal.services import totp
+
+    def send_to(endpoint):
+        target = url_for(endpoint)
+        if request.htmx:
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
 
     @app.before_request
     def session_limits():
@@ -133,10 +142,15 @@ def _register_hooks(app):
     def regulation_first():
         if (current_user.is_authenticated and current_user.regulation_acknowledged_at is None
                 and request.endpoint not in BEFORE_ACKNOWLEDGEMENT):
-            target = url_for("auth.acknowledge")
-            if request.htmx:
-                return "", 204, {"HX-Redirect": target}
-            return redirect(target)
+            return send_to("auth.acknowledge")
+        return None
+
+    @app.before_request
+    def second_factor_first():
+        """The coordinator's requirement: staff without a second factor set it up before anything else."""
+        if (current_user.is_authenticated and request.endpoint not in BEFORE_SECOND_FACTOR
+                and totp.must_set_up(current_user)):
+            return send_to("auth.second_factor")
         return None
 
     @app.context_processor

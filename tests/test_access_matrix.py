@@ -59,6 +59,7 @@ class Route:
     # about, and still the answer is 404 (a minor opening the consent a parent signed about them).
     not_found_for: frozenset = frozenset()
     mimetype: str = "text/html"             # what an allowed GET answers with
+    get_status: int = 200                   # the answer to that GET (302: a step that needs an earlier one)
     clause: str | None = None               # the clause the route's answers prove, beyond the role areas
 
 
@@ -502,10 +503,22 @@ EXPECTED: dict[str, Route] = {
     "auth.switch_role": _route({"POST"}, SIGNED_IN, post=lambda s: {"role": s.role}),
     "auth.regulation": _route({"GET"}, EVERYONE),
     "auth.acknowledge": _route({"GET", "POST"}, SIGNED_IN, post=lambda s: {}),
+    # The code step of a login with the second factor: without a password step first, back to the login page.
+    "auth.login_code": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True, get_status=302,
+                              post=lambda s: {"code": "123456"}, post_status=302),
+    # The second factor is the staff's own page; without it turned on, the confirming pages say so (422 on POST).
+    "auth.second_factor": _route({"GET"}, STAFF),
+    "auth.second_factor_enable": _route({"GET", "POST"}, STAFF, post=lambda s: {"code": "000000", "password": PASSWORD},
+                                        post_status=422),
+    "auth.second_factor_disable": _route({"GET", "POST"}, STAFF,
+                                         post=lambda s: {"code": "000000", "password": PASSWORD}, post_status=422),
+    "auth.recovery_codes": _route({"GET", "POST"}, STAFF, post=lambda s: {"code": "000000", "password": PASSWORD},
+                                  post_status=422),
     # For an account without roles; an account holding a role is sent home.
     "auth.no_roles": _route({"GET"}, SIGNED_IN, home_when_signed_in=True),
     "coordinator.home": _route({"GET"}, {"coordinator"}),
     "coordinator.account_list": _route({"GET"}, {"coordinator"}),
+    "coordinator.second_factor_requirement": _route({"POST"}, {"coordinator"}, post=lambda s: {}),
     "coordinator.issue_invitation": _route({"POST"}, {"coordinator"}, args={"account_id": school_account},
                                            post=lambda s: {}, post_status=200),
     "coordinator.consent_texts": _route({"GET"}, {"coordinator"}),
@@ -814,6 +827,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
         assert response.headers["Location"] == HOME[actor]
     elif actor in route.not_found_for:
         _assert_not_found(response)
+    elif actor in route.allowed and route.get_status != 200:
+        assert response.status_code == route.get_status, response.status_code
     elif actor in route.allowed:
         assert response.status_code == 200, response.status_code
         assert response.mimetype == route.mimetype

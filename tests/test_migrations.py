@@ -352,3 +352,67 @@ def test_models_changed_without_a_migration_fail(new_database):
         router.migrator.remove_fields("school", "address")
         missing = compile_migrations(router.migrator, MODELS)
         assert "migrator.add_fields" in missing and "'school'" in missing and "address=" in missing
+
+
+# --- 4. migrations one by one ------------------------------------------------------------------
+
+@pytest.mark.clause("2.6", "2.7")
+def test_003_adds_the_second_factor_to_an_existing_school(new_database):
+    """A school running before 003 keeps its accounts and school row; the new columns arrive with the
+    values that mean «no second factor, not required», so nobody is locked out by the upgrade."""
+    database = new_database("totp")
+    with bound(database):
+        router = schema.router()
+        before = [name for name in router.todo if name < "003"]
+        assert router.run(before[-1]) == before
+        written = fill(router.migrator.orm)
+        assert not {"totp_secret", "totp_enabled_at", "totp_last_step"} & {
+            c.name for c in database.get_columns("account")}
+
+        assert "003_totp" in schema.upgrade()
+        account_columns = {c.name: c for c in database.get_columns("account")}
+        assert {"totp_secret", "totp_enabled_at", "totp_last_step"} <= set(account_columns)
+        assert "staff_totp_required" in {c.name for c in database.get_columns("school")}
+        assert "recovery_code" in database.get_tables()
+
+        Account, School = MODEL_TABLES["account"], MODEL_TABLES["school"]
+        [(_, account_id, account_row)] = [w for w in written if w[0] == "account"]
+        account = Account.get_by_id(account_id)
+        assert (account.login, account.password_hash, account.session_version) == (
+            account_row["login"], account_row["password_hash"], account_row["session_version"])
+        assert (account.totp_secret, account.totp_enabled_at, account.totp_last_step) == ("", None, 0)
+        school = School.get_by_id(account.school_id)
+        assert school.short_name == "МОУ «СОШ № 62»" and school.staff_totp_required is False
+
+
+@pytest.mark.clause("4.13", "s10")
+def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_database):
+    """A school that registered «15-од» twice in one year under the old rule (another date) upgrades: both
+    orders stay exactly as signed, the first keeps the number for the year, the database refuses a third."""
+    import peewee
+
+    database = new_database("order_year")
+    with bound(database):
+        router = schema.router()
+        before = [name for name in router.todo if name < "007"]
+        assert router.run(before[-1]) == before
+        written = fill(router.migrator.orm)
+        [(_, school_id, _)] = [w for w in written if w[0] == "school"]
+        legacy = router.migrator.orm["order"]
+        common = {"school": school_id, "kind": "pairs", "title": "Об утверждении наставнических пар",
+                  "status": "registered", "created_at": AT, "registered_at": AT}
+        again = legacy.insert(number="№ 15-ОД", dated_on=date(2025, 12, 1), **common).execute()
+        next_year = legacy.insert(number="15-од", dated_on=date(2026, 1, 12), **common).execute()
+        draft = legacy.insert(school=school_id, kind="pairs", title="Проект", created_at=AT).execute()
+
+        assert "007_order_number_year" in schema.upgrade()
+        Order = MODEL_TABLES["order"]
+        [(_, first, _)] = [w for w in written if w[0] == "order"]
+        rows = {o.id: (o.number, o.dated_on, o.number_key, o.number_year) for o in Order.select()}
+        assert rows == {first: ("15-од", date(2025, 9, 5), "15-од", 2025),
+                        again: ("№ 15-ОД", date(2025, 12, 1), None, 2025),   # as signed, outside the index
+                        next_year: ("15-од", date(2026, 1, 12), "15-од", 2026),
+                        draft: (None, None, None, None)}
+        with pytest.raises(peewee.IntegrityError), database.atomic():
+            Order.create(number="15-ОД", dated_on=date(2025, 10, 1), **common)
+        assert Order.select().count() == 4

@@ -1,6 +1,6 @@
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 REQUIRED = "Заполните это поле."
@@ -50,6 +50,27 @@ class InvitationForm(TextForm):
     password = PasswordField("Придумайте пароль", validators=[DataRequired(REQUIRED)])
     confirm = PasswordField("Пароль ещё раз", validators=[
         DataRequired(REQUIRED), EqualTo("password", "Пароли не совпадают.")])
+
+
+def _code_field(label: str = "Код из приложения-аутентификатора") -> StringField:
+    """Six digits; the service checks the format, so a bad code gets its Russian message there."""
+    return StringField(label, validators=[DataRequired(REQUIRED), Length(max=20, message=too_long(20))],
+                       render_kw={"inputmode": "numeric", "maxlength": 20})
+
+
+class LoginCodeForm(TextForm):
+    code = _code_field("Код из приложения или резервный код")
+
+
+class SecondFactorForm(TextForm):
+    """Turning the second factor on or off: a current code and the password, so an open session is not enough."""
+    code = _code_field()
+    password = PasswordField("Пароль от портала", validators=[DataRequired(REQUIRED),
+                                                               Length(max=128, message=too_long(128))])
+
+
+class RequireSecondFactorForm(TextForm):
+    required = BooleanField("Требовать второй фактор для координатора и кураторов")
 
 
 class RoleSwitchForm(TextForm):

@@ -1,13 +1,19 @@
+import time
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from portal.auth import bp
 from portal.auth.access import current_role, home_url, safe_next, start_session
-from portal.auth.forms import EmptyForm, InvitationForm, LoginForm, PasswordChangeForm, RoleSwitchForm
+from portal.auth.forms import EmptyForm, InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm
 from portal.extensions import limiter
 from portal.regulation import regulation_sections
-from portal.services import accounts, audit
+from portal.services import accounts, audit, totp
 from portal.web import attempt, client_ip, form_status, render
+
+# A correct password with the second factor on waits this long for the code, then starts over.
+PENDING_LOGIN_SECONDS = 5 * 60
+PENDING = "pending_login"
 
 
 def _login_key() -> str:
@@ -34,12 +40,73 @@ def login():
         flash("Сеанс завершён. Войдите снова.", "info")
     if form.validate_on_submit():
         account = accounts.authenticate(form.login.data, form.password.data, ip=client_ip())
+        if account is not None and totp.is_enabled(account):
+            return _await_code(account, request.args.get("next"))
         if account is not None:
-            start_session(account)
-            return redirect(safe_next(request.args.get("next")) or home_url(), code=303)
+            return _signed_in(account, request.args.get("next"))
         form.form_errors.append(accounts.GENERIC_LOGIN_ERROR)
     status = form_status(form)
     return render("auth/login.html", form=form, status=status)
+
+
+def _signed_in(account, next_url):
+    start_session(account)
+    return redirect(safe_next(next_url) or home_url(), code=303)
+
+
+def _await_code(account, next_url):
+    """The password was right; the session is not logged in until the code is too.
+
+    The session version travels along, so a logout or password change meanwhile voids the step."""
+    session.clear()
+    session[PENDING] = {"id": account.id, "version": account.session_version, "login": account.login,
+                        "at": time.time(), "next": safe_next(next_url)}
+    return redirect(url_for("auth.login_code"), code=303)
+
+
+def _pending():
+    """The half-finished login in this session, or None once it is missing or older than five minutes."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - pending.get("at", 0) > PENDING_LOGIN_SECONDS:
+        session.pop(PENDING, None)
+        session["expired_code"] = True
+        return None
+    return pending
+
+
+def _code_key() -> str:
+    pending = session.get(PENDING) or {}
+    return f"{client_ip()}|{pending.get('login', '')}"
+
+
+def _code_throttled(limit) -> None:
+    audit.record("login.throttled", ip=client_ip(), login=(session.get(PENDING) or {}).get("login", ""), step="code")
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_code_key,
+               methods=["POST"], deduct_when=_failed, on_breach=_code_throttled)
+def login_code():
+    """The second step of a login with the second factor on: the code from the authenticator app."""
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    pending = _pending()
+    account = pending and accounts.load_for_session(pending["id"], pending["version"])
+    if not account:
+        session.pop(PENDING, None)
+        if session.pop("expired_code", False):
+            flash("Время на ввод кода истекло. Войдите снова.", "info")
+        return redirect(url_for("auth.login"))
+    form = LoginCodeForm()
+    if form.validate_on_submit():
+        shaped = attempt(form, lambda: totp.login_code_shape(form.code.data) or True)
+        if shaped and totp.verify_login(account, form.code.data, ip=client_ip()):
+            return _signed_in(account, pending["next"])
+        if shaped:
+            form.code.errors = [totp.WRONG_CODE]
+    return render("auth/login_code.html", form=form, status=form_status(form))
 
 
 @bp.route("/logout", methods=["POST"])

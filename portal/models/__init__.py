@@ -1,23 +1,25 @@
 """All tables, in dependency order, so migrations and tests see one list."""
 from portal.models.people import School, SchoolClass, Person, PersonRow, Guardianship
 from portal.models.programme import MentoringFormat, Programme, Acknowledgement
-from portal.models.accounts import Account, RoleGrant, Invitation
+from portal.models.accounts import Account, RoleGrant, Invitation, RecoveryCode
 from portal.models.bases import BaseMembership, MembershipCategory
 from portal.models.consent import ConsentDocument, Consent, ConsentWithdrawal
 from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Proposal
 from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport
 from portal.models.monitoring import Questionnaire, Question, MonitoringRound, Response, Answer
+from portal.models.documents import IssuedDocument
 from portal.models.audit import AuditEvent
 
 MODELS = [
     School, SchoolClass, Person, Guardianship,
     MentoringFormat, Programme, Acknowledgement,
-    Account, RoleGrant, Invitation,
+    Account, RoleGrant, Invitation, RecoveryCode,
     BaseMembership, MembershipCategory,
     ConsentDocument, Consent, ConsentWithdrawal,
     Order, Mentorship, MentorshipMember, OrderItem, Proposal,
     Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport,
     Questionnaire, Question, MonitoringRound, Response, Answer,
+    IssuedDocument,
     AuditEvent,
 ]
 

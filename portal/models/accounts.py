@@ -1,6 +1,6 @@
 """Accounts, role grants and invitations: who may log in and as whom."""
 from peewee import (
-    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+    SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
 )
 
 from portal.models.base import BaseModel, utcnow
@@ -30,6 +30,13 @@ class Account(BaseModel):
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
     regulation_acknowledged_at = DateTimeField(null=True)
+    # The second factor (TOTP) of staff accounts: the shared secret is never shown again after setup,
+    # and the last accepted time step refuses a code used twice (replay). The database-level defaults
+    # let migration 003 add the columns in place: SQLite would otherwise rebuild the table, and dropping
+    # a table other rows point at fails (or cascades) with foreign keys on.
+    totp_secret = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     # flask-login protocol
     @property
@@ -82,3 +89,14 @@ class Invitation(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
+
+
+class RecoveryCode(BaseModel):
+    """A one-time code that stands in for the authenticator app when the phone is lost.
+
+    Shown once when the second factor is turned on; only its hash is kept, as with invitations."""
+
+    account = ForeignKeyField(Account, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(null=True)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from peewee import (
-    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField,
+    SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField,
 )
 
 from portal.models.base import BaseModel, utcnow
@@ -64,6 +64,9 @@ class School(BaseModel):
     # A demo database carries the shared demo password; a real school never does.
     is_demo = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
+    # Set by the coordinator: every coordinator and curator account must have a second factor (TOTP).
+    # A database-level default, so migration 003 adds the column in place (see Account.totp_secret).
+    staff_totp_required = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class SchoolClass(BaseModel):

@@ -1,4 +1,6 @@
 """Proposals, mentorships (pairs and groups), their members and the director's orders (4.13, s8, s10)."""
+import re
+
 from peewee import (
     CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
 )
@@ -33,6 +35,20 @@ ORDER_KINDS = (
 )
 ORDER_STATUSES = (("draft", "проект"), ("registered", "зарегистрирован"))
 
+# How two order numbers are compared (DECISIONS.md: unique per school and calendar year, «N-од»):
+# «№ 52-од», « 52-ОД », «52 – од» and «52-oд» with a Latin «o» are one number on paper, so one key.
+# migrations/007_order_number_year.py keeps a frozen copy of these rules for the rows it fills.
+_NUMBER_SIGN = re.compile(r"^(№|N|No\.?)\s*", re.IGNORECASE)
+_NUMBER_FOLD = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "ё": "е",
+                              **dict(zip("aceopxykmhtb", "асеорхукмнтв"))})
+
+
+def order_number_key(number: str | None) -> str | None:
+    """The number as compared for uniqueness: no sign, no spaces, one case, one dash, Cyrillic look-alikes."""
+    text = _NUMBER_SIGN.sub("", " ".join((number or "").split()))
+    key = "".join(text.split()).casefold().translate(_NUMBER_FOLD)
+    return key or None
+
 
 class Order(BaseModel):
     """A director's order: drafted here, signed on paper, registered by number and date, then frozen."""
@@ -48,9 +64,22 @@ class Order(BaseModel):
     created_at = DateTimeField(default=utcnow)
     registered_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
     registered_at = DateTimeField(null=True)
+    # The number as compared and the calendar year of its date: one number per school and year, held by
+    # the database too, so two registrations at the same moment cannot both take it. NULL on drafts, and
+    # on the later rows of a number registered twice in a year before 007 (see that migration).
+    number_key = CharField(max_length=200, null=True)
+    number_year = IntegerField(null=True)
 
     class Meta:
-        indexes = ((("school", "number", "dated_on"), True),)
+        indexes = ((("school", "number_year", "number_key"), True),)
+
+    def save(self, *args, **kwargs):
+        """A row created through the model (the demo, fixtures) gets the key from its number and date;
+        registration (services/orders.py) sets both in its UPDATE."""
+        if self.get_id() is None and self.number and self.number_key is None:
+            self.number_key = order_number_key(self.number)
+            self.number_year = self.dated_on.year if self.dated_on else None
+        return super().save(*args, **kwargs)
 
 
 class Mentorship(BaseModel):

@@ -19,7 +19,9 @@ from portal.models import (
     School, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.models.mentorship import MENTORSHIP_STATES, ORDER_KINDS, ORDER_STATUSES, PROPOSAL_STATUSES
+from portal.models.mentorship import (
+    MENTORSHIP_STATES, ORDER_KINDS, ORDER_STATUSES, PROPOSAL_STATUSES, order_number_key,
+)
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services import consent as consents
@@ -355,6 +357,22 @@ def clean_number(number: str | None) -> str:
     return _NUMBER_SIGN.sub("", " ".join((number or "").split()))
 
 
+def _holder_of(school_id: int, number: str, dated_on: date, exclude_id: int | None = None) -> Order | None:
+    """The order of this school that already took the number this calendar year (DECISIONS.md: «N-од»
+    is unique per school and year; «52-од» and « 52-ОД » are one number)."""
+    query = Order.select().where((Order.school == school_id) & (Order.number_year == dated_on.year)
+                                 & (Order.number_key == order_number_key(number)))
+    if exclude_id is not None:
+        query = query.where(Order.id != exclude_id)
+    return query.order_by(Order.dated_on, Order.id).first()
+
+
+def _number_taken(holder: Order) -> ServiceError:
+    return ServiceError(f"Этот номер уже занят: приказ № {holder.number} от {ru_short_date(holder.dated_on)} "
+                        "уже зарегистрирован, а номер приказа в школе не повторяется в течение календарного года. "
+                        "Проверьте номер на подписанном экземпляре.", field="number")
+
+
 def register(scope: StaffScope, order_id: int, number: str, dated_on: date | None, ip: str = "",
              today: date | None = None) -> Order:
     """The director signed the draft on paper: its number and date are recorded and its pairs become active.
@@ -376,6 +394,9 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
     try:
         with atomic_write():
             order = _locked_draft(scope, order_id)
+            holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order.id)
+            if holder is not None:
+                raise _number_taken(holder)
             pairs = _order_pairs(order)
             if not pairs:
                 raise ServiceError("В приказе нет ни одной пары: добавьте пары или удалите проект.")
@@ -392,7 +413,8 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
                                        "и распечатайте его заново.")
             now = utcnow()
             Order.update(status="registered", number=number, dated_on=dated_on, registered_by=scope.person,
-                         registered_at=now).where((Order.id == order.id) & (Order.status == "draft")).execute()
+                         registered_at=now, number_key=order_number_key(number), number_year=dated_on.year,
+                         ).where((Order.id == order.id) & (Order.status == "draft")).execute()
             ids = [p.id for p in pairs]
             Mentorship.update(status="active", status_changed_at=now).where(
                 Mentorship.id.in_(ids) & (Mentorship.status == "in_order")).execute()
@@ -401,9 +423,12 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
             for pair in pairs:
                 audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                              order=order.id, number=number, dated_on=dated_on.isoformat())
-    except IntegrityError:
-        raise ServiceError(f"Приказ № {number} от {ru_short_date(dated_on)} в школе уже зарегистрирован. "
-                           "Проверьте номер и дату на подписанном экземпляре.", field="number") from None
+    except IntegrityError:  # another registration took the number a moment ago (the unique index holds it)
+        holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order_id)
+        if holder is not None:
+            raise _number_taken(holder) from None
+        raise ServiceError("Приказ не зарегистрирован: его только что изменили. Обновите страницу и "
+                           "попробуйте снова.") from None
     return Order.get_by_id(order_id)
 
 

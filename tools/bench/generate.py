@@ -32,6 +32,7 @@ from portal.models import (  # noqa: E402
     Order, OrderItem, Person, Plan, Programme, Proposal, Question, Questionnaire, Response, RoleGrant,
     SchoolClass,
 )
+from portal.models.mentorship import order_number_key  # noqa: E402
 from portal.services import passwords  # noqa: E402
 from portal.services.school import create_school  # noqa: E402
 
@@ -168,8 +169,10 @@ def generate_school(n: int, size: Size, password_hash: str, today: date) -> int:
                    .order_by(Mentorship.id))
     bulk(MentorshipMember, [{"mentorship": pid, "mentee": mentee, "joined_at": changed}
                             for pid, (_, _, mentee) in zip(pair_ids, pairs)])
+    dated_on = today - timedelta(days=180)
     order = Order.insert(school=sid, kind="pairs", title="Об утверждении наставнических пар", status="registered",
-                         number=f"{n}-од", dated_on=today - timedelta(days=180), registered_at=changed).execute()
+                         number=f"{n}-од", dated_on=dated_on, registered_at=changed,
+                         number_key=order_number_key(f"{n}-од"), number_year=dated_on.year).execute()
     bulk(OrderItem, [{"order": order, "mentorship": pid} for pid in pair_ids])
     bulk(Plan, [{"mentorship": pid, "goals": "Цели на год", "planned_meetings": size.meetings_per_pair,
                  "created_at": changed, "mentor_confirmed_at": changed, "mentee_confirmed_at": changed}

@@ -416,36 +416,3 @@ def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_
         with pytest.raises(peewee.IntegrityError), database.atomic():
             Order.create(number="15-ОД", dated_on=date(2025, 10, 1), **common)
         assert Order.select().count() == 4
-
-
-@pytest.mark.clause("4.13", "s10")
-def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_database):
-    """A school that registered «15-од» twice in one year under the old rule (another date) upgrades: both
-    orders stay exactly as signed, the first keeps the number for the year, the database refuses a third."""
-    import peewee
-
-    database = new_database("order_year")
-    with bound(database):
-        router = schema.router()
-        before = [name for name in router.todo if name < "007"]
-        assert router.run(before[-1]) == before
-        written = fill(router.migrator.orm)
-        [(_, school_id, _)] = [w for w in written if w[0] == "school"]
-        legacy = router.migrator.orm["order"]
-        common = {"school": school_id, "kind": "pairs", "title": "Об утверждении наставнических пар",
-                  "status": "registered", "created_at": AT, "registered_at": AT}
-        again = legacy.insert(number="№ 15-ОД", dated_on=date(2025, 12, 1), **common).execute()
-        next_year = legacy.insert(number="15-од", dated_on=date(2026, 1, 12), **common).execute()
-        draft = legacy.insert(school=school_id, kind="pairs", title="Проект", created_at=AT).execute()
-
-        assert "007_order_number_year" in schema.upgrade()
-        Order = MODEL_TABLES["order"]
-        [(_, first, _)] = [w for w in written if w[0] == "order"]
-        rows = {o.id: (o.number, o.dated_on, o.number_key, o.number_year) for o in Order.select()}
-        assert rows == {first: ("15-од", date(2025, 9, 5), "15-од", 2025),
-                        again: ("№ 15-ОД", date(2025, 12, 1), None, 2025),   # as signed, outside the index
-                        next_year: ("15-од", date(2026, 1, 12), "15-од", 2026),
-                        draft: (None, None, None, None)}
-        with pytest.raises(peewee.IntegrityError), database.atomic():
-            Order.create(number="15-ОД", dated_on=date(2025, 10, 1), **common)
-        assert Order.select().count() == 4

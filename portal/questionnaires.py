@@ -6,13 +6,14 @@ posted from outside a question's scale is refused beside that question (422)."""
 from flask import flash, redirect, render_template, request, url_for
 
 from portal.auth.forms import EmptyForm
+from portal.ids import id_arg
 from portal.services import NotAllowed, ServiceError, monitoring
 from portal.web import actor, client_ip, form_error, form_status
 
 
 def answer_page(questionnaire_id: int, index_endpoint: str):
     person = actor()
-    pair_id, round_id = request.args.get("pair", type=int), request.args.get("round", type=int)
+    pair_id, round_id = request.args.get("pair", type=id_arg), request.args.get("round", type=id_arg)
     task, response = monitoring.task_for(person, questionnaire_id, pair_id, round_id)
     form, errors = EmptyForm(), {}
     if form.validate_on_submit():

@@ -13,6 +13,7 @@ from peewee import IntegrityError, fn
 
 from portal.db import atomic_write, is_sqlite
 from portal.formatting import ru_date
+from portal.ids import parse_id
 from portal.models import (
     Account, Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Person, Programme, RoleGrant,
 )
@@ -268,10 +269,9 @@ def appoint_curator(scope: StaffScope, format_id: int, person_id, order_number, 
     fmt = format_of_school(scope, format_id)
     if not fmt.is_active:
         raise ServiceError("Форма закрыта. Чтобы назначить куратора, откройте её снова.")
-    try:
-        person_id = int(person_id)
-    except (TypeError, ValueError):
-        raise ServiceError("Выберите человека из списка.", field="person") from None
+    person_id = parse_id(person_id)
+    if person_id is None:
+        raise ServiceError("Выберите человека из списка.", field="person")
     person = scope.roster_person(person_id)
     if person.destroyed_at is not None or person.kind not in CURATOR_KINDS:
         raise ServiceError("Куратором назначают сотрудника школы или представителя организации-партнёра "

@@ -6,6 +6,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.ids import parse_id
 from portal.services.bases import MAX_CAPACITY, MAX_OTHER_TEXT, MAX_TEXT, categories_of_base
 
 
@@ -70,7 +71,4 @@ class NominateForm(MemberForm):
                          validators=[DataRequired("Выберите человека из списка.")])
 
     def person_id(self) -> int | None:
-        try:
-            return int(self.person.data)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(self.person.data)

@@ -2,6 +2,7 @@
 who confirmed, which order approved it. A curator sees the pairs of their own formats only."""
 from flask import render_template, request
 
+from portal.ids import id_arg
 from portal.services import orders as order_rules
 from portal.staff import bp
 from portal.staff.views import scope
@@ -20,7 +21,7 @@ def pair_list():
     staff = scope()
     state = request.args.get("state", "current")
     state = state if state in order_rules.PAIR_FILTERS else "current"
-    format_id = request.args.get("format", type=int)
+    format_id = request.args.get("format", type=id_arg)
     format_id = format_id if format_id in staff.format_ids else None
     return render_template("staff/pairs.html", pairs=order_rules.pairs(staff, state, format_id), state=state,
                            format_id=format_id, formats=list(staff.formats()), state_filters=STATE_FILTERS,

@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional, Regexp
 
 from portal.auth.forms import EmptyForm, printable, too_long
 from portal.documents import agreement as agreements
+from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
 from portal.staff import bp
@@ -35,7 +36,7 @@ class GuardianForm(FlaskForm):
 def _roster_filters() -> dict:
     filters = {"q": records.clean(request.args.get("q")),
                "kind": request.args.get("kind", "") if request.args.get("kind") in records.KIND_TITLES else "",
-               "class": request.args.get("class", type=int) or ""}
+               "class": request.args.get("class", type=id_arg) or ""}
     return {k: v for k, v in filters.items() if v}
 
 
@@ -45,7 +46,7 @@ def roster():
     staff = scope()
     filters = _roster_filters()
     page = records.roster(staff, surname=filters.get("q", ""), kind=filters.get("kind", ""),
-                          class_id=filters.get("class"), page=request.args.get("page", type=int) or 1)
+                          class_id=filters.get("class"), page=request.args.get("page", type=id_arg) or 1)
     context = {"roster": page, "filters": filters, "kind_titles": records.KIND_TITLES}
     if wants_fragment():
         return render("staff/people.html", "staff/_people_rows.html", **context)

@@ -68,3 +68,41 @@ def test_backup_is_a_consistent_copy_that_opens(cli_app, tmp_path):
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT short_name FROM school").fetchone()[0] == "МОУ СОШ № 62"
+
+
+CREATE = {"--name": "МОУ СОШ № 7 г. Ярославля", "--short-name": "СОШ № 7", "--surname": "Кузнецова",
+          "--first-name": "Мария", "--patronymic": "Ивановна", "--sex": "f", "--login": "kuznetsova"}
+
+
+@pytest.mark.clause("4.2")
+@pytest.mark.parametrize("option, value, message", [
+    ("--name", "<script>alert(1)</script> СОШ № 7", "Полное название школы: только буквы, цифры"),
+    ("--name", "СОШ <b>№ 7</b>", "Полное название школы: только буквы, цифры"),
+    ("--short-name", "<img src=x onerror=alert(1)>", "Краткое название: только буквы, цифры"),
+    ("--name", "Школа " + "о" * 200, "Полное название школы: не длиннее 200 символов"),
+    ("--surname", "<script>alert(1)</script>", "Фамилия координатора: только буквы, дефис"),
+    ("--first-name", "Мария<br>", "Имя координатора: только буквы, дефис"),
+    ("--patronymic", "Ивановна\x07", "Отчество координатора: только буквы, дефис"),
+    ("--first-name", " ", "Имя координатора: заполните"),
+    ("--login", "<b>kuz</b>", "Логин: от 3 до 64 латинских букв"),
+])
+def test_create_school_refuses_what_the_pages_refuse_and_writes_nothing(cli_app, option, value, message):
+    """Names typed at the console follow the rules of the pages; a refusal says why and leaves the database empty."""
+    run(cli_app, "db-upgrade")
+    args = [part for key, default in CREATE.items() for part in (key, value if key == option else default)]
+    result = cli_app.test_cli_runner().invoke(args=["create-school", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    with db.connection_context():
+        assert School.select().count() == 0 and Account.select().count() == 0
+
+
+@pytest.mark.clause("4.2")
+def test_create_school_takes_the_punctuation_of_an_official_name(cli_app):
+    run(cli_app, "db-upgrade")
+    name = "Муниципальное общеобразовательное учреждение «Средняя школа № 7 им. А. С. Пушкина» (МОУ СШ № 7)"
+    args = [part for key, default in CREATE.items() for part in (key, name if key == "--name" else default)]
+    out = run(cli_app, "create-school", *args, "--surname", "Римская-Корсакова", "--patronymic", "")
+    assert f"Школа «{name}» создана" in out
+    with db.connection_context():
+        assert School.get().name == name

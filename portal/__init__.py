@@ -38,8 +38,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import dashboard, passwords
+    from portal.services import dashboard, passwords, throttle
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
+    throttle.configure(throttle.Limits(
+        per_login=throttle.Limit.parse(app.config["LOGIN_LIMIT_PER_LOGIN"]),
+        per_ip=throttle.Limit.parse(app.config["LOGIN_LIMIT_PER_IP"]),
+        invitations_per_ip=throttle.Limit.parse(app.config["INVITATION_LIMIT_PER_IP"])))
     if app.config["DASHBOARD_CACHE"]:
         app.extensions["dashboard_cache"] = dashboard.OverviewCache()
 
@@ -103,6 +107,7 @@ def _register_blueprints(app):
 
 def _register_errors(app):
     from portal.services import NotAllowed
+    from portal.services.throttle import Throttled
 
     def page(code, message):
         return render_template("errors/error.html", code=code, message=message), code
@@ -118,6 +123,12 @@ def _register_errors(app):
     app.register_error_handler(413, lambda e: page(413, "Файл слишком большой."))
     app.register_error_handler(429, lambda e: page(
         429, "Слишком много попыток. Подождите минуту и попробуйте снова."))
+
+    def throttled(exc):
+        body, code = page(429, exc.message)
+        return body, code, {"Retry-After": str(exc.retry_after)}
+
+    app.register_error_handler(Throttled, throttled)
     app.register_error_handler(500, lambda e: page(500, "Что-то пошло не так. Мы уже знаем об ошибке."))
 
 

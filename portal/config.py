@@ -36,7 +36,10 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Failed logins are counted in the database (services/throttle.py): «failures/seconds».
+    LOGIN_LIMIT_PER_LOGIN = os.environ.get("LOGIN_LIMIT_PER_LOGIN", "5/60")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "15/300")
+    INVITATION_LIMIT_PER_IP = os.environ.get("INVITATION_LIMIT_PER_IP", "20/600")
     INVITATION_TTL = timedelta(days=14)
     PASSWORD_HASHER = "argon2"
     PDF_ENGINE = os.environ.get("PDF_ENGINE")

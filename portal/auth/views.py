@@ -1,14 +1,13 @@
 import time
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from portal.auth import bp
 from portal.auth.access import current_role, home_url, safe_next, start_session
 from portal.auth.forms import EmptyForm, InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm
-from portal.extensions import limiter
 from portal.regulation import regulation_sections
-from portal.services import accounts, audit, totp
+from portal.services import accounts, totp
 from portal.web import attempt, client_ip, form_status, render
 
 # A correct password with the second factor on waits this long for the code, then starts over.
@@ -16,22 +15,7 @@ PENDING_LOGIN_SECONDS = 5 * 60
 PENDING = "pending_login"
 
 
-def _login_key() -> str:
-    return f"{client_ip()}|{(request.form.get('login') or '').strip().lower()[:64]}"
-
-
-def _failed(response) -> bool:
-    return response.status_code == 422
-
-
-def _throttled(limit) -> None:
-    """A refused attempt is an attempt too: the audit trail shows a password being guessed."""
-    audit.record("login.throttled", ip=client_ip(), login=(request.form.get("login") or "").strip().lower()[:64])
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed, on_breach=_throttled)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -76,18 +60,7 @@ def _pending():
     return pending
 
 
-def _code_key() -> str:
-    pending = session.get(PENDING) or {}
-    return f"{client_ip()}|{pending.get('login', '')}"
-
-
-def _code_throttled(limit) -> None:
-    audit.record("login.throttled", ip=client_ip(), login=(session.get(PENDING) or {}).get("login", ""), step="code")
-
-
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_code_key,
-               methods=["POST"], deduct_when=_failed, on_breach=_code_throttled)
 def login_code():
     """The second step of a login with the second factor on: the code from the authenticator app."""
     if current_user.is_authenticated:
@@ -101,10 +74,10 @@ def login_code():
         return redirect(url_for("auth.login"))
     form = LoginCodeForm()
     if form.validate_on_submit():
-        shaped = attempt(form, lambda: totp.login_code_shape(form.code.data) or True)
-        if shaped and totp.verify_login(account, form.code.data, ip=client_ip()):
+        right = attempt(form, lambda: totp.verify_login(account, form.code.data, ip=client_ip()))
+        if right:
             return _signed_in(account, pending["next"])
-        if shaped:
+        if right is False:
             form.code.errors = [totp.WRONG_CODE]
     return render("auth/login_code.html", form=form, status=form_status(form))
 

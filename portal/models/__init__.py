@@ -1,7 +1,7 @@
 """All tables, in dependency order, so migrations and tests see one list."""
 from portal.models.people import School, SchoolClass, Person, PersonRow, Guardianship
 from portal.models.programme import MentoringFormat, Programme, Acknowledgement
-from portal.models.accounts import Account, RoleGrant, Invitation, RecoveryCode
+from portal.models.accounts import Account, RoleGrant, Invitation, RecoveryCode, LoginFailure
 from portal.models.bases import BaseMembership, MembershipCategory
 from portal.models.consent import ConsentDocument, Consent, ConsentWithdrawal
 from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Proposal
@@ -13,7 +13,7 @@ from portal.models.audit import AuditEvent
 MODELS = [
     School, SchoolClass, Person, Guardianship,
     MentoringFormat, Programme, Acknowledgement,
-    Account, RoleGrant, Invitation, RecoveryCode,
+    Account, RoleGrant, Invitation, RecoveryCode, LoginFailure,
     BaseMembership, MembershipCategory,
     ConsentDocument, Consent, ConsentWithdrawal,
     Order, Mentorship, MentorshipMember, OrderItem, Proposal,

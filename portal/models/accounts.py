@@ -100,3 +100,18 @@ class RecoveryCode(BaseModel):
     code_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)
     used_at = DateTimeField(null=True)
+
+
+class LoginFailure(BaseModel):
+    """A wrong password, second-factor code or invitation code, kept for a day.
+
+    Counted in the database, not in a worker's memory, so the limit holds with any number of workers
+    and no Redis (DECISIONS.md, "Who may change whom")."""
+
+    kind = CharField(max_length=12)  # password (codes of the second factor count with it), invitation
+    login = CharField(max_length=64, default="")
+    ip = CharField(max_length=45, default="")
+    at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("login", "at"), False), (("ip", "kind", "at"), False))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from portal.db import atomic_write, db
 from portal.models import Account, Invitation, Person, RoleGrant, School
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit, passwords
+from portal.services import NotAllowed, ServiceError, audit, passwords, throttle
 
 # Letters and digits that cannot be misread on a printed slip (no 0/O, 1/I/l).
 SLIP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -26,23 +26,35 @@ def format_code(code: str) -> str:
 
 
 def authenticate(login: str, password: str, ip: str = "") -> Account | None:
-    """The account for a login and password, or None; every attempt lands in the audit trail."""
+    """The account for a login and password, or None; every attempt lands in the audit trail.
+
+    Raises throttle.Throttled, before looking at the password, while the login or the address has too
+    many recent failures: then even the right password waits."""
+    throttle.check_login(login, ip)
     account = (Account.select(Account, Person, School).join(Person).switch(Account).join(School)
                .where(Account.login == login.strip().lower()).first())
     if account is not None and password == DEMO_PASSWORD and not account.school.is_demo:
-        audit.record("login.failed", obj=account, ip=ip, login=account.login, reason="demo password")
+        _failed(login, ip, obj=account, login=account.login, reason="demo password")
         return None
     if account is None:
         passwords.verify_password(passwords.DUMMY_HASH, password)
-        audit.record("login.failed", ip=ip, login=login[:64], reason="unknown")
+        _failed(login, ip, login=login[:64], reason="unknown")
         return None
     if not account.is_active or not passwords.verify_password(account.password_hash, password):
-        audit.record("login.failed", obj=account, ip=ip, login=account.login, reason="password")
+        _failed(login, ip, obj=account, login=account.login, reason="password")
         return None
     with db.atomic():
         Account.update(last_login_at=utcnow()).where(Account.id == account.id).execute()
+        if account.totp_enabled_at is None:  # with a second factor, the code step clears the count
+            throttle.succeeded(account.login)
         audit.record("login.ok", actor=account.person, obj=account, ip=ip)
     return account
+
+
+def _failed(typed_login: str, ip: str, **details) -> None:
+    with db.atomic():
+        throttle.failed("password", typed_login, ip)
+        audit.record("login.failed", ip=ip, **details)
 
 
 def end_all_sessions(account: Account, ip: str = "") -> Account:
@@ -92,7 +104,22 @@ def find_invitation(code: str) -> Invitation | None:
 
 
 def redeem_invitation(code: str, new_password: str, ip: str = "") -> Account:
-    """Set the password with a code; the code dies in the same transaction, so it works once."""
+    """Set the password with a code; the code dies in the same transaction, so it works once.
+
+    Wrong codes are counted per address (throttle.Throttled past the limit); the count is written in
+    its own transaction, since the refusal rolls the redeeming one back."""
+    throttle.check_invitation(ip)
+    try:
+        return _redeem(code, new_password, ip)
+    except ServiceError as refused:
+        if refused.field == "code":
+            with db.atomic():
+                throttle.failed("invitation", ip=ip)
+                audit.record("invitation.failed", ip=ip)
+        raise
+
+
+def _redeem(code: str, new_password: str, ip: str) -> Account:
     with atomic_write():
         invitation = find_invitation(code)
         if invitation is None:

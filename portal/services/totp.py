@@ -20,7 +20,7 @@ from portal.db import db
 from portal.models import Account, RecoveryCode, School
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit, passwords
+from portal.services import NotAllowed, ServiceError, audit, passwords, throttle
 
 ISSUER = "Наставник"
 DIGITS = 6
@@ -187,10 +187,29 @@ def _recovery_form(code: str | None) -> str | None:
 
 
 def verify_login(account: Account, code: str | None, ip: str = "") -> bool:
-    """The second step of a login: a code from the app, or one of the recovery codes (spent on use)."""
+    """The second step of a login: a code from the app, or one of the recovery codes (spent on use).
+
+    Limited with the password step (throttle.Throttled): a wrong or malformed code is a failed login, so
+    knowing the password does not buy unlimited guesses at the code; the full login clears the count."""
+    throttle.check_login(account.login, ip, step="code")
     recovery = _recovery_form(code)
     if recovery is None:
-        return verify(account, code, ip=ip)
+        try:
+            normalise(code)
+        except ServiceError:
+            with db.atomic():
+                throttle.failed("password", account.login, ip)
+            raise ServiceError(BAD_LOGIN_FORMAT, field="code") from None
+        used = verify(account, code, ip=ip)
+    else:
+        used = _spend_recovery_code(account, recovery, ip)
+    if used:
+        with db.atomic():
+            throttle.succeeded(account.login)
+    return used
+
+
+def _spend_recovery_code(account: Account, recovery: str, ip: str) -> bool:
     if not is_enabled(account):
         return False
     with db.atomic():
@@ -200,17 +219,9 @@ def verify_login(account: Account, code: str | None, ip: str = "") -> bool:
         if used:
             audit.record("totp.recovery_used", actor=account.person, obj=account, ip=ip)
         else:
+            throttle.failed("password", account.login, ip)
             audit.record("totp.failed", actor=account.person, obj=account, ip=ip, reason="recovery")
     return used
-
-
-def login_code_shape(code: str | None) -> None:
-    """Refuse, beside the field, what is neither six digits nor a recovery code."""
-    if _recovery_form(code) is None:
-        try:
-            normalise(code)
-        except ServiceError:
-            raise ServiceError(BAD_LOGIN_FORMAT, field="code") from None
 
 
 def verify(account: Account, code: str | None, ip: str = "") -> bool:
@@ -227,7 +238,8 @@ def verify(account: Account, code: str | None, ip: str = "") -> bool:
             Account.update(totp_last_step=step)
             .where((Account.id == account.id) & (Account.totp_last_step < step)
                    & Account.totp_enabled_at.is_null(False)).execute())
-        if not used:
+        if not used:  # a wrong code counts against the login like a wrong password
+            throttle.failed("password", account.login, ip)
             audit.record("totp.failed", actor=account.person, obj=account, ip=ip,
                          reason="replay" if step is not None else "code")
     return used

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import PASSWORD, log_in, log_out, path_is, submit_login
+from tests.e2e.flows import PASSWORD, log_in, log_out, path_is, screenshot, submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("2.6")]
 
@@ -23,7 +23,14 @@ def _next_code(totp: pyotp.TOTP, after: int | None) -> tuple[str, int]:
     return totp.generate_otp(step), step
 
 
+def _fits_a_phone(page, name: str) -> None:
+    """At 360 px the page scrolls only downwards: nothing sticks out to the right."""
+    screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+
+
 def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page):
+    page.set_viewport_size({"width": 360, "height": 740})  # a coordinator may well set it up on the phone
     log_in(page, "coordinator")
     page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Второй фактор").click()
     expect(page).to_have_url(path_is("/account/second-factor"))
@@ -31,6 +38,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     page.get_by_role("link", name="Включить").click()
     expect(page).to_have_url(path_is("/account/second-factor/enable"))
     expect(page.locator("figure.qr-code svg")).to_be_visible()
+    _fits_a_phone(page, "second-factor-enable")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     phone = pyotp.TOTP(secret)
 
@@ -46,6 +54,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     expect(page.get_by_role("heading", name="Второй фактор включён")).to_be_visible()
     recovery = page.locator("#recovery-codes code").all_inner_texts()
     assert len(recovery) == 10 and all(re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", c) for c in recovery)
+    _fits_a_phone(page, "second-factor-recovery-codes")
     page.get_by_role("link", name="Я сохранил(а) коды").click()
     expect(page.locator("#codes-left")).to_have_text("10")
 
@@ -53,6 +62,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     submit_login(page, "coordinator")
     expect(page).to_have_url(path_is("/login/code"))
     expect(page.get_by_role("heading", name="Подтверждение входа")).to_be_visible()
+    _fits_a_phone(page, "login-code")
     code, used = _next_code(phone, used)
     page.get_by_label("Код из приложения или резервный код").fill(code)
     page.get_by_role("button", name="Войти").click()

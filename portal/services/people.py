@@ -17,6 +17,8 @@ from portal.models import (
     MentorshipMember, Person, Programme, Proposal, Question, Questionnaire, Response, RoleGrant, SchoolClass,
 )
 from portal.models.accounts import ROLE_TITLES, STAFF_ROLES
+from portal.models.cycle import FinalReport, Plan, PlanTask
+from portal.models.mentorship import Order, OrderItem
 from portal.models.base import utcnow
 from portal.models.bases import BASES, MEMBER_STATUSES
 from portal.models.consent import CONSENT_KINDS
@@ -356,12 +358,12 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
              "created_at": _iso(p.created_at), "status_changed_at": _iso(p.status_changed_at),
              "ended_reason": p.ended_reason}
             for p in _mentorships(person)],
-        "proposals": [
-            {"format": p.mentoring_format.name, "role": "наставник" if p.mentor_id == person.id else "наставляемый",
-             "status": p.status, "proposed_at": _iso(p.proposed_at)}
-            for p in Proposal.select(Proposal, MentoringFormat).join(MentoringFormat)
-            .where((Proposal.mentee == person) | (Proposal.mentor == person)).order_by(Proposal.id)],
+        "proposals": _proposals(person),
+        "orders": _orders(pair_ids),
+        "plans": _plans(pair_ids),
         "meetings": _meetings(person, pair_ids),
+        "meeting_confirmations": _confirmations(person),
+        "final_reports": _final_reports(pair_ids),
         "questionnaire_responses": _responses(person),
         "audit_events": [
             {"at": _iso(e.created_at), "action": e.action, "title": e.title, "object": e.object_type,
@@ -375,9 +377,11 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
             "login": account.login, "is_active": account.is_active, "password_set": bool(account.password_hash),
             "created_at": _iso(account.created_at), "last_login_at": _iso(account.last_login_at),
             "regulation_acknowledged_at": _iso(account.regulation_acknowledged_at),
+            "second_factor_enabled_at": _iso(getattr(account, "totp_enabled_at", None)),
             "roles": [{"role": ROLE_TITLES.get(g.role, g.role),
                        "format": g.mentoring_format.name if g.mentoring_format_id else None,
-                       "granted_at": _iso(g.granted_at)} for g in _grants(person)],
+                       "granted_at": _iso(g.granted_at), "order_number": g.order_number or None,
+                       "order_date": _iso(g.order_date)} for g in _grants(person)],
             "invitations": [{"created_at": _iso(i.created_at), "expires_at": _iso(i.expires_at),
                              "used_at": _iso(i.used_at), "revoked_at": _iso(i.revoked_at)}
                             for i in Invitation.select().where(Invitation.account == account.id)
@@ -399,6 +403,60 @@ def _meetings(person, pair_ids) -> list[dict]:
              "my_confirmation": ({"verdict": c.verdict, "comment": c.comment, "at": _iso(c.created_at)}
                                  if (c := confirmations.get(m.id)) else None)}
             for m in Meeting.select().where(Meeting.mentorship.in_(pair_ids)).order_by(Meeting.held_on, Meeting.id)]
+
+
+def _proposals(person) -> list[dict]:
+    """Mentors offered to the person, or the person offered as a mentor, with the reasons the ranking gave."""
+    mentor, mentee = Person.alias(), Person.alias()
+    return [{"format": p.mentoring_format.name, "role": "наставник" if p.mentor_id == person.id else "наставляемый",
+             "mentor": _name(p.mentor), "mentee": _name(p.mentee), "status": p.status, "rank": p.rank,
+             "reason": p.reason, "proposed_at": _iso(p.proposed_at), "mentorship": p.mentorship_id}
+            for p in Proposal.select(Proposal, MentoringFormat, mentor, mentee).join(MentoringFormat)
+            .switch(Proposal).join(mentor, on=(Proposal.mentor == mentor.id), attr="mentor")
+            .switch(Proposal).join(mentee, on=(Proposal.mentee == mentee.id), attr="mentee")
+            .where((Proposal.mentee == person) | (Proposal.mentor == person)).order_by(Proposal.id)]
+
+
+def _orders(pair_ids) -> list[dict]:
+    """The director's orders that name the person's pairs (4.13)."""
+    return [{"mentorship": mentorship_id, "title": title, "number": number, "dated_on": _iso(dated_on),
+             "status": status}
+            for mentorship_id, title, number, dated_on, status in
+            OrderItem.select(OrderItem.mentorship, Order.title, Order.number, Order.dated_on, Order.status)
+            .join(Order).where(OrderItem.mentorship.in_(pair_ids)).order_by(Order.created_at, Order.id).tuples()]
+
+
+def _plans(pair_ids) -> list[dict]:
+    """Every version of the joint plan of the person's pairs (5.5, s5) with its tasks."""
+    plans = list(Plan.select().where(Plan.mentorship.in_(pair_ids)).order_by(Plan.mentorship, Plan.version))
+    tasks = {}
+    for task in (PlanTask.select().where(PlanTask.plan.in_(Plan.select(Plan.id).where(Plan.mentorship.in_(pair_ids))))
+                 .order_by(PlanTask.id)):
+        tasks.setdefault(task.plan_id, []).append(
+            {"title": task.title, "due_on": _iso(task.due_on), "done_at": _iso(task.done_at)})
+    return [{"mentorship": p.mentorship_id, "version": p.version, "goals": p.goals,
+             "planned_meetings": p.planned_meetings, "created_at": _iso(p.created_at),
+             "mentor_confirmed_at": _iso(p.mentor_confirmed_at), "mentee_confirmed_at": _iso(p.mentee_confirmed_at),
+             "tasks": tasks.get(p.id, [])} for p in plans]
+
+
+def _confirmations(person) -> list[dict]:
+    """Every meeting the person confirmed or disputed, a parent's for a child's pair included."""
+    return [{"mentorship": c.meeting.mentorship_id, "meeting_held_on": _iso(c.meeting.held_on),
+             "stage": c.meeting.stage, "verdict": c.verdict, "comment": c.comment, "at": _iso(c.created_at)}
+            for c in MeetingConfirmation.select(MeetingConfirmation, Meeting).join(Meeting)
+            .where(MeetingConfirmation.person == person).order_by(MeetingConfirmation.id)]
+
+
+def _final_reports(pair_ids) -> list[dict]:
+    """The mentor's final report on each of the person's pairs (s5), as written."""
+    writer = Person.alias()
+    reports = (FinalReport.select(FinalReport, writer)
+               .join(writer, JOIN.LEFT_OUTER, on=(FinalReport.written_by == writer.id), attr="writer")
+               .where(FinalReport.mentorship.in_(pair_ids)).order_by(FinalReport.written_at, FinalReport.id))
+    return [{"mentorship": r.mentorship_id, "work_done": r.work_done, "results": r.results,
+             "conclusions": r.conclusions, "proposals": r.proposals, "written_at": _iso(r.written_at),
+             "written_by": _name(r.writer) if r.written_by_id and r.writer.id else None} for r in reports]
 
 
 def _responses(person) -> list[dict]:

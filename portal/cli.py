@@ -13,12 +13,18 @@ from portal.db import db, is_sqlite
 def init_app(app):
     @app.cli.command("db-upgrade")
     def db_upgrade():
-        """Apply every pending migration (an existing school's database upgrades in place)."""
+        """Apply every pending migration (an existing school's database upgrades in place), then freeze the
+        documents issued before documents were frozen (migration 006's data step)."""
         from portal import schema
         app.config["INSTANCE_PATH"].mkdir(parents=True, exist_ok=True)
+        from portal.services import freezing
         with db.connection_context():
             done = schema.upgrade()
+            # Documents issued before 006 get their frozen copy now, in the same command (migration 006).
+            frozen = freezing.freeze_missing()
         click.echo(f"Применено миграций: {len(done)}" + (f" ({', '.join(done)})" if done else ""))
+        if frozen:
+            click.echo(f"Зафиксировано выданных ранее документов: {sum(frozen.values())}")
 
     @app.cli.command("demo")
     @click.option("--if-new", is_flag=True, help="Only when the database holds no school yet.")

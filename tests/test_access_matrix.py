@@ -17,10 +17,12 @@ from flask import url_for
 
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
-    BaseMembership, OrderItem, Programme, Proposal, RoleGrant, SchoolClass,
+    BaseMembership, IssuedDocument, OrderItem, Programme, Proposal, RoleGrant, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, bases, consent as consents, cycle, matching, monitoring, orders, pairing
+from portal.services import (
+    accounts, agreements, bases, consent as consents, cycle, matching, monitoring, orders, pairing,
+)
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
 from tests.factories import PASSWORD
@@ -61,6 +63,8 @@ class Route:
     mimetype: str = "text/html"             # what an allowed GET answers with
     get_status: int = 200                   # the answer to that GET (302: a step that needs an earlier one)
     clause: str | None = None               # the clause the route's answers prove, beyond the role areas
+    # False for a public check that names no school's object (/verify): any school's code answers there.
+    scoped: bool = True
 
 
 def _route(methods, allowed, **kw) -> Route:
@@ -177,6 +181,29 @@ def external_person(samples, elsewhere=False) -> int:
         return _stranger(samples, "external").id
     return samples.make_person(kind="external", birth_date=date(1979, 6, 1), organisation="ООО «Ярпромсервис»",
                                position="инженер-технолог").id
+
+
+def issued_agreement(samples, elsewhere=False) -> int:
+    """An external person with a cooperation agreement issued (frozen) for them."""
+    person = Person.get_by_id(external_person(samples, elsewhere))
+    agreements.issue(None, person)
+    return person.id
+
+
+def esign_agreement(samples, elsewhere=False) -> int:
+    """The e-signature agreement the actor accepted; for a minor, their parent's (not theirs to open)."""
+    if elsewhere:
+        person = _stranger(samples)
+        document = consents.current_documents(person.school_id)["esign_agreement"]
+        return Consent.create(document=document, subject=person, signer=person, text_sha256=document.sha256).id
+    account = samples.make_account("parent") if samples.role == "mentee" else samples.signer()
+    return consents.accept_esign_agreement(account, PASSWORD, True).id
+
+
+def verification_code(samples, elsewhere=False) -> str:
+    """The code printed on an issued document (the e-signature agreement of some adult of the school)."""
+    consent = consents.accept_esign_agreement(samples.make_account("mentor"), PASSWORD, True)
+    return IssuedDocument.get(IssuedDocument.consent == consent.id).code
 
 
 def first_format(samples, elsewhere=False) -> int:
@@ -493,6 +520,10 @@ REPORT_FORM = {"work_done": "Провели встречи по плану.", "r
 
 EXPECTED: dict[str, Route] = {
     "public.index": _route({"GET"}, EVERYONE, home_when_signed_in=True),
+    # Checking an issued document by its code: everyone, without login; an upload without a file is refused.
+    "public.verify_lookup": _route({"GET"}, EVERYONE),
+    "public.verify": _route({"GET", "POST"}, EVERYONE, args={"code": verification_code}, post=lambda s: {},
+                            post_status=422, scoped=False),
     "auth.login": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True,
                          post=lambda s: {"login": "nobody", "password": "wrong password"}, post_status=422),
     "auth.logout": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
@@ -534,6 +565,8 @@ EXPECTED: dict[str, Route] = {
     # Consent (4.11): every signed-in person, each for themself or a linked minor child; a minor signs
     # nothing and does not open what a parent signed about them.
     "consent.overview": _route({"GET"}, SIGNED_IN),
+    "consent.esign_pdf": _route({"GET"}, SIGNED_IN, args={"consent_id": esign_agreement}, not_found_for={"mentee"},
+                                mimetype="application/pdf", clause="4.11"),
     # A minor signs nothing, so not the e-signature agreement either: a parent signs for them.
     "consent.esign": _route({"GET", "POST"}, SIGNED_IN, post=lambda s: {"agree": "y", "password": PASSWORD},
                             not_found_for={"mentee"}),
@@ -558,7 +591,11 @@ EXPECTED: dict[str, Route] = {
     "staff.unlink_parent": _route({"GET", "POST"}, STAFF, args={"link_id": guardianship}, post=lambda s: {}),
     "staff.invite": _route({"POST"}, STAFF, args={"person_id": parent_of_a_child}, post=lambda s: {},
                            post_status=200),
-    "staff.agreement_pdf": _route({"GET"}, STAFF, args={"person_id": external_person}, mimetype="application/pdf"),
+    # The cooperation agreement (4.14): issued (frozen) on its page, then downloaded.
+    "staff.agreement": _route({"GET", "POST"}, STAFF, args={"person_id": external_person}, post=lambda s: {},
+                              clause="4.14"),
+    "staff.agreement_pdf": _route({"GET"}, STAFF, args={"person_id": issued_agreement}, mimetype="application/pdf",
+                                  clause="4.14"),
     "staff.bases": _route({"GET"}, STAFF),
     "staff.format_bases": _route({"GET"}, STAFF, args={"format_id": first_format}),
     "staff.nominate": _route({"POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
@@ -872,7 +909,7 @@ def test_post(client, conn, sign_in, samples, url_for_route, endpoint, actor):
 def _scoped_cases():
     """Routes that point at a row, with every role allowed to use them."""
     for endpoint, route in EXPECTED.items():
-        if any(map(callable, route.args.values())):
+        if route.scoped and any(map(callable, route.args.values())):
             for actor in (role for role in ROLES if role in route.allowed):
                 marks = [pytest.mark.clause(c) for c in (ROLE_CLAUSES.get(actor) if endpoint.startswith(actor + ".")
                                                          else None, route.clause) if c]

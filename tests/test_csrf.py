@@ -20,6 +20,7 @@ from portal.models import (
     RoleGrant,
 )
 from portal.models.base import utcnow
+from portal.models import IssuedDocument
 from portal.services import accounts, bases, matching, monitoring, orders
 from portal.services import consent as consents
 from portal.services.staff import scope_for
@@ -587,7 +588,26 @@ def _publish_questionnaire(k) -> Case:
                 lambda: Questionnaire.select().count())
 
 
+def _verify(k) -> Case:
+    """/verify's upload: anyone may post, with the token of their own session (no login)."""
+    consent = consents.accept_esign_agreement(k.make_account("mentor"), PASSWORD, True)
+    code = IssuedDocument.get(IssuedDocument.consent == consent.id).code
+    k.client.get(f"/verify/{code}")
+    return Case(f"/verify/{code}", Upload(b"%PDF-1.4 a copy", "copy.pdf"),
+                lambda: AuditEvent.select().where(AuditEvent.action == "document.checked").count())
+
+
+def _issue_agreement(k) -> Case:
+    k.login_as("coordinator")
+    person = k.make_person(kind="external", birth_date=ADULT)
+    k.client.get(f"/staff/people/{person.id}/agreement")
+    return Case(f"/staff/people/{person.id}/agreement", {},
+                lambda: IssuedDocument.select().where(IssuedDocument.person == person.id).count())
+
+
 CASES: dict[str, Callable] = {
+    "public.verify": _verify,
+    "staff.agreement": _issue_agreement,
     "auth.login": _login,
     "auth.logout": _logout,
     "auth.password": _password,

@@ -12,6 +12,7 @@ Each test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names a s
 PostgreSQL the test creates throwaway databases next to TEST_DATABASE_URL's (never touching that one,
 which conftest's `migrated_postgres` owns) and drops them afterwards.
 """
+import hashlib
 import os
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -416,3 +417,39 @@ def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_
         with pytest.raises(peewee.IntegrityError), database.atomic():
             Order.create(number="15-ОД", dated_on=date(2025, 10, 1), **common)
         assert Order.select().count() == 4
+
+
+@pytest.mark.clause("4.11", "4.13")
+def test_006_freezes_the_consents_and_orders_a_school_already_holds(new_database):
+    """A school upgraded from before 006: the migration creates the table, and the data step that `flask
+    db-upgrade` runs after it (portal.services.freezing) gives each signed consent and registered order an
+    issued document frozen from what it renders now, marked as frozen late; the rows themselves are untouched
+    and a second run does nothing."""
+    from portal.services import freezing
+
+    database = new_database("issued")
+    with bound(database):
+        router = schema.router()
+        first = router.todo[0]
+        assert router.run(first) == [first]
+        written = fill(router.migrator.orm)
+        assert "006_issued_documents" in schema.upgrade()
+        IssuedDocument = MODEL_TABLES["issued_document"]
+        assert IssuedDocument.select().count() == 0  # the migration makes the table; the data step fills it
+
+        assert freezing.freeze_missing() == {"consent": 1, "order": 1}
+        [(_, consent_id, _)] = [w for w in written if w[0] == "consent"]
+        [(_, order_id, order_row)] = [w for w in written if w[0] == "order"]
+        consent_doc = IssuedDocument.get(IssuedDocument.consent == consent_id)
+        order_doc = IssuedDocument.get(IssuedDocument.order == order_id)
+        for document in (consent_doc, order_doc):
+            assert document.frozen_late_at is not None and len(document.code) == 10
+            assert document.html_sha256 == hashlib.sha256(document.html.encode("utf-8")).hexdigest()
+            assert "Документ выдан до введения кодов проверки" in document.html
+        assert consent_doc.kind == "consent" and consent_doc.issued_at == AT
+        assert "Иванов Пётр Алексеевич" in consent_doc.html and "основание полномочий: мать" in consent_doc.html
+        assert (order_doc.kind, order_doc.number, order_doc.issued_at) == ("order", "15-од", AT)
+        assert "Петрову Анну Сергеевну, обучающуюся 7Б класса" in order_doc.html
+        assert MODEL_TABLES["order"].get_by_id(order_id).number == order_row["number"]  # the rows stay as they were
+        assert freezing.freeze_missing() == {}
+        assert IssuedDocument.select().count() == 2

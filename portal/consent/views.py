@@ -4,7 +4,6 @@ from flask_login import current_user
 from portal.auth.forms import EmptyForm
 from portal.consent import bp
 from portal.consent.forms import EsignAgreementForm, SignConsentForm
-from portal.documents.consent import consent_pdf
 from portal.models import School
 from portal.services import consent as consents
 from portal.web import attempt, client_ip, form_status, pdf_response, user_agent
@@ -19,7 +18,7 @@ def overview():
     """«Мои согласия»: for each person I sign for, what is signed and what is waiting."""
     person = current_user.person
     return render_template("consent/overview.html", rows=consents.signing_overview(person),
-                           titles=consents.KIND_TITLES, esign=consents.has_esign_agreement(person),
+                           titles=consents.KIND_TITLES, esign=consents.esign_agreement(person),
                            minor=not consents.signs_online(person))
 
 
@@ -39,6 +38,13 @@ def esign():
                             else url_for("consent.overview"), code=303)
     text = consents.render_text(document, school, person, person, consents.SigningDetails())
     return render_template("consent/esign.html", form=form, document=document, text=text), form_status(form)
+
+
+@bp.route("/esign/<int:consent_id>/pdf")
+def esign_pdf(consent_id):
+    """The e-signature agreement as accepted, frozen at acceptance, with its verification code."""
+    consent = consents.esign_agreement_for(_account(), consent_id)
+    return pdf_response(consents.consent_pdf(consent), f"soglashenie-ep-{consent.id}.pdf")
 
 
 @bp.route("/<int:subject_id>/<kind>", methods=["GET", "POST"])
@@ -73,13 +79,14 @@ def sign(subject_id, kind):
 def signed(consent_id):
     consent = consents.consent_for(_account(), consent_id)
     return render_template("consent/signed.html", consent=consent, title=consents.KIND_TITLES[consent.document.kind],
-                           withdrawal=consents.withdrawal_of(consent), form=EmptyForm())
+                           withdrawal=consents.withdrawal_of(consent), document=consents.issued_document(consent),
+                           form=EmptyForm())
 
 
 @bp.route("/signed/<int:consent_id>/pdf")
 def download(consent_id):
     consent = consents.consent_for(_account(), consent_id)
-    return pdf_response(consent_pdf(consent), f"soglasie-{consent.id}.pdf")
+    return pdf_response(consents.consent_pdf(consent), f"soglasie-{consent.id}.pdf")
 
 
 @bp.route("/signed/<int:consent_id>/withdraw", methods=["GET", "POST"])

@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.auth.forms import REQUIRED, EmptyForm, printable, too_long
 from portal.coordinator import bp
-from portal.documents import order as order_document
 from portal.services import orders as order_rules
 from portal.services.staff import scope_for
 from portal.services import NotAllowed, ServiceError
@@ -196,5 +195,5 @@ def order_correct(order_id):
 
 @bp.route("/orders/<int:order_id>/pdf")
 def order_pdf(order_id):
-    return pdf_response(order_document.order_pdf(_scope(), order_id), f"prikaz-{order_id}.pdf")
+    return pdf_response(order_rules.order_pdf(_scope(), order_id), f"prikaz-{order_id}.pdf")
 

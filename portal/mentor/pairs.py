@@ -7,7 +7,6 @@ or the form with the message beside the field (422); without JS the same form po
 from flask import flash, redirect, render_template, request, url_for
 
 from portal.auth.forms import EmptyForm
-from portal.documents import report as report_document
 from portal.formatting import ru_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
@@ -178,4 +177,4 @@ def report_pdf(mentorship_id):
     if written is None:
         flash("Сначала напишите отчёт: PDF составляется из него.", "info")
         return redirect(url_for("mentor.report", mentorship_id=mentorship_id), code=303)
-    return pdf_response(report_document.report_pdf(person, mentorship_id), f"otchet-{mentorship_id}.pdf")
+    return pdf_response(cycle.report_pdf(person, mentorship_id), f"otchet-{mentorship_id}.pdf")

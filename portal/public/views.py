@@ -1,9 +1,14 @@
-from flask import redirect, render_template
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 
 from portal.auth.access import home_url
+from portal.extensions import limiter
 from portal.models import School
 from portal.public import bp
+from portal.services import issued
+from portal.web import attempt, client_ip, form_status
 
 
 @bp.route("/")
@@ -11,3 +16,45 @@ def index():
     if current_user.is_authenticated:
         return redirect(home_url())
     return render_template("public/index.html", school=School.select().order_by(School.id).first())
+
+
+# --- checking an issued document by its code (DECISIONS.md «What a signed document is») -----------
+
+class VerifyForm(FlaskForm):
+    file = FileField("Файл PDF, который нужно проверить",
+                     validators=[FileRequired("Выберите файл PDF, полученный из портала.")])
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "30 per minute")
+
+
+@bp.route("/verify")
+@limiter.limit(_verify_limit)
+def verify_lookup():
+    """The code typed off a paper copy; a well-formed code goes to its page."""
+    typed = request.args.get("code")
+    if typed is None:
+        return render_template("public/verify_lookup.html", error=None, typed="")
+    code = issued.normalise_code(typed)
+    if code is None:
+        return render_template("public/verify_lookup.html", typed=typed[:64],
+                               error=f"Код проверки — {issued.CODE_LENGTH} латинских букв и цифр, как напечатан "
+                                     "внизу документа."), 422
+    return redirect(url_for("public.verify", code=code), code=303)
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@limiter.limit(_verify_limit)
+def verify(code):
+    """Without login: the kind, the date, the number, withdrawn or not, and whether an uploaded file is the
+    very PDF the portal issued — never a name."""
+    found = issued.verify(code)
+    if found is None:
+        return render_template("public/verify_unknown.html", code=code[:64]), 404
+    form = VerifyForm()
+    result = None
+    if form.validate_on_submit():
+        data = form.file.data.read(issued.MAX_UPLOAD_BYTES + 1)
+        result = attempt(form, lambda: issued.check_upload(code, data, ip=client_ip()))
+    return render_template("public/verify.html", form=form, result=result, **found), form_status(form)

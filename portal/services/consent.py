@@ -14,16 +14,17 @@ from string import Template
 from peewee import JOIN, IntegrityError, fn
 
 from portal.db import atomic_write, db, is_sqlite
+from portal.documents.consent import consent_html
 from portal.models import (
     Account, Answer, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport, Guardianship,
-    Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
+    Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
     Person, Plan, PlanTask, Proposal, Response, RoleGrant, School,
 )
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
 from portal.models.consent import CONSENT_KINDS
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, audit, passwords
+from portal.services import NotAllowed, ServiceError, audit, issued, passwords
 
 TEXTS = Path(__file__).resolve().parent.parent / "data" / "consents"
 KIND_TITLES = dict(CONSENT_KINDS)
@@ -353,6 +354,7 @@ def accept_esign_agreement(account: Account, password: str, agree: bool, ip: str
         consent = Consent.create(document=document, subject=person, signer=person, text_sha256=document.sha256,
                                  ip=ip, user_agent=user_agent)
         audit.record("esign_agreement.accepted", actor=person, obj=consent, ip=ip, version=document.version)
+        _issue(consent, person, person, "лично", ip=ip)
     return consent
 
 
@@ -360,7 +362,7 @@ def sign(account: Account, subject_id: int, kind: str, *, password: str, agree: 
          ip: str = "", user_agent: str = "") -> Consent:
     """A simple electronic signature: re-entered password, a ticked agreement, the identity details typed."""
     signer = account.person
-    subject, _basis = subject_for_signer(signer, subject_id)
+    subject, basis = subject_for_signer(signer, subject_id)
     if kind not in kinds_for(signer, subject):
         raise NotAllowed("Такое согласие здесь не подписывается.")
     if not has_esign_agreement(signer):
@@ -383,7 +385,71 @@ def sign(account: Account, subject_id: int, kind: str, *, password: str, agree: 
             ip=ip, user_agent=user_agent)
         audit.record("consent.signed", actor=signer, obj=consent, ip=ip, kind=kind, subject=subject.id,
                      version=document.version, sha256=document.sha256)
+        _issue(consent, signer, subject, basis, ip=ip)
         _activate(subject, kind, signer, ip)
+    return consent
+
+
+# --- the signed document: frozen at signing (DECISIONS.md «What a signed document is») ---------------
+
+def _issue(consent: Consent, signer: Person, subject: Person, basis: str, ip: str = "",
+           late: bool = False) -> IssuedDocument:
+    """The consent exactly as signed — names, the school's details, the identity details typed, the
+    authority the school confirmed — frozen with its SHA-256 and a verification code, in the signing's
+    transaction. A later change of any of these changes nothing the signer was given."""
+    school = School.get_by_id(consent.document.school_id)
+    details = SigningDetails(consent.identity_document, consent.address, consent.subject_document,
+                             consent.subject_address)
+    data = {"consent": consent, "signer": signer, "subject": subject, "school": school,
+            "self_signed": signer.id == subject.id, "basis": basis or "родитель",
+            "text": render_text(consent.document, school, signer, subject, details, basis)}
+    kind = consent.document.kind
+    return issued.issue(school_id=school.id, kind="esign_agreement" if kind == "esign_agreement" else "consent",
+                        title=KIND_TITLES[kind].capitalize(), issued_at=consent.signed_at,
+                        actor=None if late else signer, ip=ip, frozen_late=late, consent=consent.id,
+                        render=lambda verification: consent_html(dict(data, verification=verification)))
+
+
+def freeze_late(consent: Consent) -> IssuedDocument:
+    """A consent signed before documents were frozen: frozen now from what it renders today, marked so.
+
+    Inside the caller's transaction (flask db-upgrade, or the first download of an old consent)."""
+    signer = Person.get_by_id(consent.signer_id)
+    subject = Person.get_by_id(consent.subject_id)
+    if signer.id == subject.id:
+        basis = "лично"
+    else:
+        link = Guardianship.get_or_none((Guardianship.parent == signer) & (Guardianship.child == subject))
+        basis = link.basis if link else ""
+    return _issue(consent, signer, subject, basis, late=True)
+
+
+def issued_document(consent: Consent) -> IssuedDocument:
+    """The frozen document of a consent the caller may see (consent_for / esign_agreement_of)."""
+    found = issued.of(consent=consent.id)
+    if found is None:
+        with atomic_write():
+            found = issued.of(consent=consent.id) or freeze_late(consent)
+    return found
+
+
+def consent_pdf(consent: Consent) -> bytes:
+    """Always the PDF of the frozen document: the same bytes at every download."""
+    return issued.pdf_bytes(issued_document(consent))
+
+
+def esign_agreement(person: Person) -> Consent | None:
+    """The person's own e-signature agreement, if accepted."""
+    return (Consent.select(Consent, ConsentDocument).join(ConsentDocument)
+            .where((Consent.signer == person) & (ConsentDocument.kind == "esign_agreement"))
+            .order_by(Consent.id).first())
+
+
+def esign_agreement_for(account: Account, consent_id: int) -> Consent:
+    """The e-signature agreement the account itself accepted; anyone else's is «not found»."""
+    consent = esign_agreement(account.person)
+    if consent is None or consent.id != consent_id:
+        raise NotAllowed("Нет такого соглашения.")
     return consent
 
 
@@ -641,12 +707,16 @@ def _destroy(actor: Person | None, withdrawal: ConsentWithdrawal, ip: str) -> in
         if bases:
             _erase_base_data(subject, bases)
         Consent.update(**blank_identity).where(Consent.id == consent.id).execute()
+        issued.erase(IssuedDocument.consent == consent.id)
         closed = [withdrawal.id]
     else:
         _pseudonymise(subject, actor, ip)
         withdrawn = ConsentWithdrawal.select(ConsentWithdrawal.consent)
-        Consent.update(**blank_identity).where(
-            (Consent.subject == subject) | ((Consent.signer == subject) & Consent.id.in_(withdrawn))).execute()
+        blanked = (Consent.subject == subject) | ((Consent.signer == subject) & Consent.id.in_(withdrawn))
+        Consent.update(**blank_identity).where(blanked).execute()
+        # The frozen documents carry the same names and details: erased too, their codes and hashes kept.
+        issued.erase(IssuedDocument.consent.in_(Consent.select(Consent.id).where(blanked))
+                     | (IssuedDocument.person == subject))
         # Nothing is left to destroy for the person's other withdrawals either.
         closed = [row[0] for row in ConsentWithdrawal.select(ConsentWithdrawal.id).join(Consent).where(
             (Consent.subject == subject) & ConsentWithdrawal.destroyed_at.is_null()).tuples()]
@@ -674,6 +744,7 @@ def _erase_base_data(person: Person, bases) -> None:
     PlanTask.update(title="").where(PlanTask.plan.in_(plans)).execute()
     FinalReport.update(work_done="", results="", conclusions="", proposals="").where(
         FinalReport.mentorship.in_(pairs)).execute()
+    issued.erase(IssuedDocument.report.in_(FinalReport.select(FinalReport.id).where(FinalReport.mentorship.in_(pairs))))
     Answer.update(text="").where(Answer.response.in_(
         Response.select(Response.id).where(Response.mentorship.in_(pairs)))).execute()
 

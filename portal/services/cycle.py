@@ -16,7 +16,8 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
-from portal.services import NotAllowed, ServiceError, audit
+from portal.documents.report import report_html
+from portal.services import NotAllowed, ServiceError, audit, issued
 from portal.services import consent as consents
 
 STAGE_TITLES = dict(STAGES)
@@ -358,7 +359,36 @@ def write_report(mentor: Person, mentorship_id: int, *, work_done: str, results:
             raise ServiceError("Отчёт по этой паре уже составлен.")
         report = FinalReport.create(mentorship=mentorship, written_by=mentor, **fields)
         audit.record("report.written", actor=mentor, obj=mentorship, ip=ip)
+        _issue_report(mentor, mentorship.id, ip=ip)
     return report
+
+
+def _issue_report(mentor: Person, mentorship_id: int, ip: str = "", late: bool = False):
+    """The report as written, with the plan and the meeting log of that day, frozen in the writing's
+    transaction (DECISIONS.md «What a signed document is»)."""
+    data = dict(report_document(mentor, mentorship_id), stage_titles=STAGE_TITLES, format_titles=FORMAT_TITLES)
+    report = data["report"]
+    return issued.issue(school_id=data["school"].id, kind="report", title=issued.KIND_TITLES["report"].capitalize(),
+                        issued_at=report.written_at, actor=None if late else mentor, ip=ip, frozen_late=late,
+                        report=report.id, render=lambda verification: report_html(dict(data, verification=verification)))
+
+
+def freeze_late(report: FinalReport):
+    """A report written before documents were frozen: frozen from what it renders today, marked so."""
+    mentor = Person.get_by_id(Mentorship.get_by_id(report.mentorship_id).mentor_id)
+    return _issue_report(mentor, report.mentorship_id, late=True)
+
+
+def report_pdf(mentor: Person, mentorship_id: int) -> bytes:
+    """The PDF of the report as frozen when it was written: the same bytes at every download."""
+    _, report = report_of(mentor, mentorship_id)
+    if report is None:
+        raise ServiceError("Отчёт ещё не написан.")
+    document = issued.of(report=report.id)
+    if document is None:
+        with atomic_write():
+            document = issued.of(report=report.id) or freeze_late(report)
+    return issued.pdf_bytes(document)
 
 
 # --- reading the journal: the mentee's and the parent's pair page, the curator's view of the form ----

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from peewee import JOIN, IntegrityError, fn
 
 from portal.db import atomic_write, is_sqlite
+from portal.documents.order import order_html
+from portal.documents.pdf import render_pdf
 from portal.formatting import SCHOOL_TZ, ru_short_date
 from portal.models import (
     Account, AuditEvent, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person, Proposal, RoleGrant,
@@ -23,7 +25,7 @@ from portal.models.mentorship import (
     MENTORSHIP_STATES, ORDER_KINDS, ORDER_STATUSES, PROPOSAL_STATUSES, order_number_key,
 )
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, audit
+from portal.services import NotAllowed, ServiceError, audit, issued
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -423,6 +425,7 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
             for pair in pairs:
                 audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                              order=order.id, number=number, dated_on=dated_on.isoformat())
+            _freeze(Order.get_by_id(order.id), actor=scope.person, ip=ip)  # registration freezes the order
     except IntegrityError:  # another registration took the number a moment ago (the unique index holds it)
         holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order_id)
         if holder is not None:
@@ -457,15 +460,45 @@ def start_correction(scope: StaffScope, order_id: int, ip: str = "") -> Order:
 
 def document(scope: StaffScope, order_id: int) -> dict:
     """What the printed order says: the school, the pairs by format and mentor, who controls it."""
+    return _document_data(order_of(scope, order_id))
+
+
+def _freeze(order: Order, actor: Person | None = None, ip: str = "", late: bool = False):
+    """The registered order as the director signed it, frozen in the registration's transaction (DECISIONS.md
+    «What a signed document is»): later changes of names, classes or the school's details change nothing."""
+    data = _document_data(order)
+    return issued.issue(school_id=order.school_id, kind="order", title=f"Приказ «{order.title}»", number=order.number,
+                        issued_at=order.registered_at, actor=actor, ip=ip, frozen_late=late, order=order.id,
+                        render=lambda verification: order_html(dict(data, verification=verification)))
+
+
+def freeze_late(order: Order):
+    """An order registered before documents were frozen: frozen from what it renders today, marked so."""
+    return _freeze(order, late=True)
+
+
+def order_pdf(scope: StaffScope, order_id: int) -> bytes:
+    """A draft prints from today's data (it is what the director is about to sign); a registered order is
+    always the PDF of its frozen document."""
     order = order_of(scope, order_id)
+    if order.status != "registered":
+        return render_pdf(order_html(_document_data(order)))
+    frozen = issued.of(order=order.id)
+    if frozen is None:
+        with atomic_write():
+            frozen = issued.of(order=order.id) or freeze_late(order)
+    return issued.pdf_bytes(frozen)
+
+
+def _document_data(order: Order) -> dict:
     formats = _by_format(_order_pairs(order))
     mentors = list({g.mentor.id: g.mentor for f in formats for g in f["groups"]}.values())
     controller = Person.get_or_none(Person.id == order.created_by_id) if order.created_by_id else None
     if controller is None:  # drafted outside the portal's pages: the school's first coordinator (its deputy head)
         controller = (Person.select().join(Account).join(RoleGrant)
-                      .where((Account.school == scope.school_id) & (RoleGrant.role == "coordinator"))
+                      .where((Account.school == order.school_id) & (RoleGrant.role == "coordinator"))
                       .order_by(Account.id).first())
-    return {"order": order, "school": School.get_by_id(scope.school_id), "formats": formats, "mentors": mentors,
+    return {"order": order, "school": School.get_by_id(order.school_id), "formats": formats, "mentors": mentors,
             "corrected": Order.get_by_id(order.corrects_id) if order.corrects_id else None,
             "controller": controller}
 

@@ -9,13 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp
 
 from portal.auth.forms import EmptyForm, printable, too_long
-from portal.documents import agreement as agreements
 from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
 from portal.staff import bp
 from portal.staff.views import scope
-from portal.web import attempt, client_ip, pdf_response, render, wants_fragment
+from portal.web import attempt, client_ip, render, wants_fragment
 
 
 class GuardianForm(FlaskForm):
@@ -127,12 +126,3 @@ def invite(person_id):
             account, code = result
             return render_template("staff/slip.html", account=account, code=code, ttl_days=ttl.days)
     return _card(staff, person_id, invite_form=form, status=422)
-
-
-@bp.route("/people/<int:person_id>/agreement.pdf", endpoint="agreement_pdf")
-def agreement_pdf(person_id):
-    """4.14: only people from outside the school sign a cooperation agreement."""
-    person = scope().roster_person(person_id)
-    if person.kind != "external" or person.destroyed_at is not None:
-        abort(404)
-    return pdf_response(agreements.agreement_pdf(person), f"dogovor-{person.id}.pdf")

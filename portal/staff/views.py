@@ -14,4 +14,4 @@ def scope():
         abort(403)
 
 
-from portal.staff import bases, cycle, monitoring, pairs, people, programmes, proposals, roster_import  # noqa: E402,F401
+from portal.staff import agreements, bases, cycle, monitoring, pairs, people, programmes, proposals, roster_import  # noqa: E402,F401

@@ -14,7 +14,7 @@ from peewee import JOIN, IntegrityError
 
 from portal.db import atomic_write, db
 from portal.documents.pdf import render_pdf
-from portal.models import ConsentWithdrawal, IssuedDocument
+from portal.models import ConsentWithdrawal, IssuedDocument, Order
 from portal.models.base import utcnow
 from portal.models.documents import ISSUED_KINDS
 from portal.services import NotAllowed, ServiceError, audit
@@ -132,7 +132,8 @@ def erase(where) -> int:
 # --- /verify -------------------------------------------------------------------------------------
 
 def verify(code: str | None) -> dict | None:
-    """What /verify may say about a code: kind, date, number, withdrawn or not — never a name. One query."""
+    """What /verify may say about a code: kind, date, number, withdrawn (a consent) or corrected by a later
+    order (an order) — never a name. One query, two for an order."""
     code = normalise_code(code)
     if code is None:
         return None
@@ -141,8 +142,13 @@ def verify(code: str | None) -> dict | None:
            .where(IssuedDocument.code == code).objects().first())
     if row is None:
         return None
+    corrections = []
+    if row.order_id is not None:  # a registered order is never changed: a correction is a new order naming it
+        corrections = list(Order.select(Order.number, Order.dated_on)
+                           .where((Order.corrects == row.order_id) & (Order.status == "registered"))
+                           .order_by(Order.dated_on, Order.id))
     return {"document": row, "kind_title": KIND_TITLES[row.kind], "withdrawn_at": row.withdrawn_at,
-            "has_pdf": row.pdf_sha256 is not None}
+            "has_pdf": row.pdf_sha256 is not None, "corrections": corrections}
 
 
 def check_upload(code: str | None, data: bytes | None, ip: str = "") -> dict:

@@ -63,3 +63,23 @@ def test_a_refused_registration_freezes_nothing(client, coordinator, teacher_and
     assert register(client, order, "46", date.today() + timedelta(days=3)).status_code == 422
     assert not IssuedDocument.select().exists()
     assert Order.get_by_id(order.id).status == "draft"
+
+
+@pytest.mark.clause("4.13")
+def test_verify_names_the_order_that_corrected_it(client, coordinator, order_world, teacher_and_pupil):  # noqa: F811
+    """A registered order is never changed; /verify says which later order corrected it."""
+    teacher, _, pair = teacher_and_pupil
+    late = order_world.pair(teacher, order_world.mentee("Учитель – ученик", "Орлова", "Мария", "Ивановна", sex="f"))
+    original = drafted(client, pair)
+    assert register(client, original, "45-о", LAST_WEEK).status_code == 303
+    code = IssuedDocument.get(IssuedDocument.order == original.id).code
+    assert "Изменения" not in client.get(f"/verify/{code}").get_data(as_text=True)
+
+    client.post(f"/coordinator/orders/{original.id}/correct")
+    correction = Order.get(Order.corrects == original.id)
+    client.post(f"/coordinator/orders/{correction.id}/items", {"mentorships": [str(late.id)]})
+    assert register(client, correction, "52-о", date.today()).status_code == 303
+    frozen = IssuedDocument.get(IssuedDocument.order == correction.id)
+    assert "О внесении изменений в приказ" in frozen.html and frozen.number == "52-о"
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert f"внесены приказом от {date.today().strftime('%d.%m.%Y')} № 52-о" in page

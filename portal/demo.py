@@ -116,6 +116,12 @@ def load() -> School:
                 family = child.surname[:-1] if child.surname.endswith("а") else child.surname
                 parent = _person(school, rng, "f", kind="parent", surname=family + "а", birth_date=date(1984, 1, 1))
             Guardianship.create(parent=parent, child=child, confirmed_by=curator_uu, confirmed_at=utcnow())
+        # A link the curator typed in, waiting for the coordinator to see the document (DECISIONS.md, "Who
+        # may change whom"): the coordinator's «Связи на подтверждение» has a row to confirm or reject.
+        father = Person.create(school=school, kind="parent", surname="Иванов", first_name="Сергей",
+                               patronymic="Петрович", sex="m", birth_date=date(1983, 2, 20))
+        Guardianship.create(parent=father, child=mentee, status="pending", requested_by=curator_uu,
+                            requested_at=utcnow(), document="свидетельство о рождении (копию принесёт отец)")
 
         start = date(date.today().year - (0 if date.today().month >= 9 else 1), 9, 1)
         for fmt, goals in ((student_student, "Адаптация пятиклассников, помощь в учёбе и школьной жизни"),

@@ -1,8 +1,9 @@
 """What every blueprint's views share: page-or-fragment rendering, the client's address, form errors."""
-from flask import Response, render_template, request
-from flask_login import current_user
+from flask import Response, flash, render_template, request
+from flask_login import current_user, user_logged_in
 
-from portal.services import NotAllowed, ServiceError
+from portal.formatting import ru_datetime
+from portal.services import NotAllowed, ServiceError, resets
 
 
 def wants_fragment() -> bool:
@@ -64,3 +65,17 @@ def pdf_response(data: bytes, filename: str) -> Response:
     """A PDF download; the file name is ASCII so no header carries Cyrillic."""
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def tell_about_a_reset(sender, user, **extra) -> None:
+    """At the first login after a password reset the person sees who reset it and when (DECISIONS.md,
+    "Who may change whom"): a reset they did not ask for must not go unnoticed. Every way into a
+    session (password, second factor, invitation code) passes flask-login's signal, so one receiver
+    covers them all."""
+    notice = resets.notice_after_login(user, ip=client_ip())
+    if notice is not None:
+        flash(f"Пароль к вашей учётной записи сбросил(а) координатор {notice.by} {ru_datetime(notice.at)}. "
+              "Если вы об этом не просили, сообщите в школу.", "info")
+
+
+user_logged_in.connect(tell_about_a_reset)

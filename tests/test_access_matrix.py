@@ -152,17 +152,27 @@ def pending_withdrawal(samples, elsewhere=False) -> int:
 # --- samples of the staff area: the roster and the bases of the school's first format ---------------
 # (`make_account("curator")` curates the first format.)
 
+def _in_first_format(samples, person: Person, base: str = "mentee") -> Person:
+    """Into a base of the first format, so the person is within its curator's circle (DECISIONS.md, "Who may
+    change whom"); `OUTSIDE_CIRCLE` below asks the same routes about people of another form."""
+    BaseMembership.create(mentoring_format=MentoringFormat.of_school(samples.school).first(), person=person,
+                          base=base, status="awaiting_consent")
+    return person
+
+
 def roster_person(samples, elsewhere=False) -> int:
-    """A minor student of the roster."""
-    return _stranger(samples, "student", date(2011, 5, 20)).id if elsewhere else samples.make_person().id
+    """A minor student of the roster, in the first format's mentee base."""
+    if elsewhere:
+        return _stranger(samples, "student", date(2011, 5, 20)).id
+    return _in_first_format(samples, samples.make_person()).id
 
 
 def parent_of_a_child(samples, elsewhere=False) -> int:
-    """A roster parent confirmed for a minor child: someone to invite."""
+    """A roster parent confirmed for a minor child of the first format: someone to invite."""
     if elsewhere:
         return _stranger(samples).id
     parent = samples.make_person(kind="parent", sex="f", birth_date=ADULT)
-    _minor_child_of(samples, parent)
+    _in_first_format(samples, _minor_child_of(samples, parent))
     return parent.id
 
 
@@ -171,16 +181,28 @@ def guardianship(samples, elsewhere=False) -> int:
         parent, child = _stranger(samples), _stranger(samples, "student", date(2011, 5, 20))
         return Guardianship.create(parent=parent, child=child, confirmed_at=utcnow()).id
     parent = samples.make_person(kind="parent", sex="f", birth_date=ADULT)
-    child = _minor_child_of(samples, parent)
+    child = _in_first_format(samples, _minor_child_of(samples, parent))
     return Guardianship.get((Guardianship.parent == parent) & (Guardianship.child == child)).id
 
 
+def pending_guardianship(samples, elsewhere=False) -> int:
+    """A link a curator asked for, waiting for the coordinator."""
+    if elsewhere:
+        parent, child = _stranger(samples), _stranger(samples, "student", date(2011, 5, 20))
+    else:
+        parent = samples.make_person(kind="parent", sex="f", birth_date=ADULT)
+        child = _in_first_format(samples, samples.make_person(birth_date=date(date.today().year - 12, 3, 1)))
+    return Guardianship.create(parent=parent, child=child, status="pending", requested_at=utcnow()).id
+
+
 def external_person(samples, elsewhere=False) -> int:
-    """Someone from outside the school: the only kind with a cooperation agreement (4.14)."""
+    """Someone from outside the school: the only kind with a cooperation agreement (4.14); a mentor of the
+    first format, so its curator prints the agreement too."""
     if elsewhere:
         return _stranger(samples, "external").id
-    return samples.make_person(kind="external", birth_date=date(1979, 6, 1), organisation="ООО «Ярпромсервис»",
-                               position="инженер-технолог").id
+    return _in_first_format(samples, samples.make_person(
+        kind="external", birth_date=date(1979, 6, 1), organisation="ООО «Ярпромсервис»",
+        position="инженер-технолог"), base="mentor").id
 
 
 def issued_agreement(samples, elsewhere=False) -> int:
@@ -550,8 +572,18 @@ EXPECTED: dict[str, Route] = {
     "coordinator.home": _route({"GET"}, {"coordinator"}),
     "coordinator.account_list": _route({"GET"}, {"coordinator"}),
     "coordinator.second_factor_requirement": _route({"POST"}, {"coordinator"}, post=lambda s: {}),
-    "coordinator.issue_invitation": _route({"POST"}, {"coordinator"}, args={"account_id": school_account},
-                                           post=lambda s: {}, post_status=200),
+    # An account that has a password: the new code is a reset, asked for with its reason (2.6).
+    "coordinator.issue_invitation": _route({"GET", "POST"}, {"coordinator"}, args={"account_id": school_account},
+                                           post=lambda s: {"reason": "забыл(а) пароль"}, post_status=200,
+                                           clause="2.6"),
+    # Guardian links a curator asked for wait for the coordinator (4.11, 2.6).
+    "coordinator.guardianship_requests": _route({"GET"}, {"coordinator"}, clause="4.11"),
+    "coordinator.confirm_guardianship": _route({"POST"}, {"coordinator"}, args={"link_id": pending_guardianship},
+                                               post=lambda s: {"document": "свидетельство о рождении II-ГР № 1"},
+                                               clause="4.11"),
+    "coordinator.reject_guardianship": _route({"POST"}, {"coordinator"}, args={"link_id": pending_guardianship},
+                                              post=lambda s: {"reason": "документ на другого ребёнка"},
+                                              clause="4.11"),
     "coordinator.consent_texts": _route({"GET"}, {"coordinator"}),
     "coordinator.new_consent_text": _route({"GET", "POST"}, {"coordinator"}, args={"kind": "adult_self"},
                                            post=lambda s: {"title": "", "body": ""}, post_status=422),
@@ -586,8 +618,10 @@ EXPECTED: dict[str, Route] = {
     "staff.new_person": _route({"GET", "POST"}, STAFF, post=lambda s: {}, post_status=422),
     "staff.import_people": _route({"GET", "POST"}, STAFF, post=lambda s: {}, post_status=422),
     "staff.import_commit": _route({"POST"}, STAFF, post=lambda s: {}),
+    # The coordinator's link counts at once; a curator's waits for the coordinator (both answer 303).
     "staff.link_parent": _route({"POST"}, STAFF, args={"person_id": roster_person}, post=lambda s: {
-        "parent_id": s.make_person(kind="parent", sex="f", birth_date=ADULT).id, "basis": "родитель"}),
+        "parent_id": s.make_person(kind="parent", sex="f", birth_date=ADULT).id, "basis": "родитель",
+        "document": "свидетельство о рождении II-ГР № 654321"}, clause="4.11"),
     "staff.unlink_parent": _route({"GET", "POST"}, STAFF, args={"link_id": guardianship}, post=lambda s: {}),
     "staff.invite": _route({"POST"}, STAFF, args={"person_id": parent_of_a_child}, post=lambda s: {},
                            post_status=200),
@@ -933,3 +967,71 @@ def test_an_object_of_another_school_is_404(client, conn, sign_in, samples, url_
         assert response.status_code == 404, "POST"
         assert "Страница не найдена" in response.get_data(as_text=True)
     assert AuditEvent.select().count() == before
+
+
+# --- a curator outside their circle (DECISIONS.md, "Who may change whom") ----------------------------
+# Every route about one person (its URL names a person or a guardian link) answers a curator about someone
+# of another form with 404 and writes nothing, where the coordinator would act; the samples above sit in
+# the curator's form, so these rows prove the circle, not the role. A person-level staff route missing
+# here fails `test_every_person_level_route_is_checked_outside_the_circle`.
+
+def _of_another_form(samples, person: Person, base: str = "mentee") -> Person:
+    BaseMembership.create(mentoring_format=list(MentoringFormat.of_school(samples.school))[1], person=person,
+                          base=base, status="awaiting_consent")
+    return person
+
+
+def _child_of_another_form(samples) -> Person:
+    return _of_another_form(samples, samples.make_person(birth_date=date(date.today().year - 12, 3, 1)))
+
+
+def _parent_of_another_form(samples) -> int:
+    """A parent of another form's mentee, with an account in use: the takeover of issue 10."""
+    parent = samples.make_person(kind="parent", sex="f", birth_date=ADULT)
+    Guardianship.create(parent=parent, child=_child_of_another_form(samples), confirmed_at=utcnow())
+    samples.make_account("parent", person=parent)
+    return parent.id
+
+
+def _link_of_another_form(samples) -> int:
+    parent = samples.make_person(kind="parent", sex="f", birth_date=ADULT)
+    return Guardianship.create(parent=parent, child=_child_of_another_form(samples), confirmed_at=utcnow()).id
+
+
+OUTSIDE_CIRCLE = {
+    "staff.person": {"person_id": lambda s: _child_of_another_form(s).id},
+    "staff.link_parent": {"person_id": lambda s: _child_of_another_form(s).id},
+    "staff.unlink_parent": {"link_id": _link_of_another_form},
+    "staff.invite": {"person_id": _parent_of_another_form},
+    "staff.agreement_pdf": {"person_id": lambda s: _of_another_form(s, s.make_person(
+        kind="external", birth_date=date(1979, 6, 1)), base="mentor").id},
+    "staff.agreement": {"person_id": lambda s: _of_another_form(s, s.make_person(
+        kind="external", birth_date=date(1979, 6, 1)), base="mentor").id},
+}
+# Person-level, but the coordinator's alone whoever the person is (403 for a curator, in EXPECTED).
+COORDINATOR_ONLY = {"staff.person_export"}
+
+
+def test_every_person_level_route_is_checked_outside_the_circle():
+    person_level = {endpoint for endpoint, route in EXPECTED.items()
+                    if endpoint.startswith("staff.") and {"person_id", "link_id"} & set(route.args)}
+    missing = sorted(person_level - set(OUTSIDE_CIRCLE) - COORDINATOR_ONLY)
+    assert not missing, f"person-level routes without an outside-the-circle case: {missing}"
+
+
+@pytest.mark.clause("2.7")
+@pytest.mark.parametrize("endpoint", sorted(OUTSIDE_CIRCLE))
+def test_a_curator_meets_404_outside_their_forms(client, conn, app, sign_in, samples, endpoint):
+    route = EXPECTED[endpoint]
+    sign_in("curator")
+    values = {name: value(samples) for name, value in OUTSIDE_CIRCLE[endpoint].items()}
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    form = route.post(samples) if route.methods & WRITE_METHODS else None
+    tables = (Person, Guardianship, Account, RoleGrant, AuditEvent)
+    before = [model.select().count() for model in tables]
+    if "GET" in route.methods:
+        _assert_not_found(client.get(url))
+    if route.methods & WRITE_METHODS:
+        _assert_not_found(client.post(url, form))
+    assert [model.select().count() for model in tables] == before

@@ -122,7 +122,8 @@ def _acknowledge(k) -> Case:
 def _issue_invitation(k) -> Case:
     k.login_as("coordinator")
     target = k.make_account("parent")
-    return Case(f"/coordinator/accounts/{target.id}/invitation", {},
+    # The account has a password: the new code is a reset, with its reason.
+    return Case(f"/coordinator/accounts/{target.id}/invitation", {"reason": "забыл пароль"},
                 lambda: Invitation.select().where(Invitation.account == target).count())
 
 
@@ -188,8 +189,31 @@ def _link_parent(k) -> Case:
     child = k.make_person(birth_date=MINOR)
     parent = k.make_person(kind="parent", sex="f", birth_date=ADULT)
     k.client.get(f"/staff/people/{child.id}")
-    return Case(f"/staff/people/{child.id}/guardians", {"parent_id": parent.id, "basis": "родитель"},
+    return Case(f"/staff/people/{child.id}/guardians",
+                {"parent_id": parent.id, "basis": "родитель", "document": "свидетельство о рождении II-ГР № 654321"},
                 lambda: consents.guardianship(parent, child) is not None)
+
+
+def _pending_link(k) -> Guardianship:
+    """A link a curator asked for, waiting for the coordinator, who is signed in."""
+    k.login_as("coordinator")
+    child = k.make_person(birth_date=MINOR)
+    parent = k.make_person(kind="parent", sex="f", birth_date=ADULT)
+    link = Guardianship.create(parent=parent, child=child, status="pending", requested_at=utcnow())
+    k.client.get("/coordinator/guardianships")
+    return link
+
+
+def _confirm_guardianship(k) -> Case:
+    link = _pending_link(k)
+    return Case(f"/coordinator/guardianships/{link.id}/confirm", {"document": "свидетельство о рождении II-ГР № 1"},
+                lambda: Guardianship.get_by_id(link.id).status)
+
+
+def _reject_guardianship(k) -> Case:
+    link = _pending_link(k)
+    return Case(f"/coordinator/guardianships/{link.id}/reject", {"reason": "документ на другого ребёнка"},
+                lambda: Guardianship.get_by_id(link.id).status)
 
 
 def _unlink_parent(k) -> Case:
@@ -204,7 +228,10 @@ def _unlink_parent(k) -> Case:
 def _invite(k) -> Case:
     k.login_as("curator")
     parent = k.make_person(kind="parent", sex="f", birth_date=ADULT)
-    Guardianship.create(parent=parent, child=k.make_person(birth_date=MINOR), confirmed_at=utcnow())
+    child = k.make_person(birth_date=MINOR)
+    Guardianship.create(parent=parent, child=child, confirmed_at=utcnow())
+    # In the curator's base, so the parent is within the curator's reach.
+    BaseMembership.create(mentoring_format=_first_format(k), person=child, base="mentee", status="awaiting_consent")
     k.client.get(f"/staff/people/{parent.id}")
     return Case(f"/staff/people/{parent.id}/invitation", {},
                 lambda: (Account.select().where(Account.person == parent).count(),
@@ -624,6 +651,8 @@ CASES: dict[str, Callable] = {
     "staff.import_people": _import_people,
     "staff.import_commit": _import_commit,
     "staff.link_parent": _link_parent,
+    "coordinator.confirm_guardianship": _confirm_guardianship,
+    "coordinator.reject_guardianship": _reject_guardianship,
     "staff.unlink_parent": _unlink_parent,
     "staff.invite": _invite,
     "staff.nominate": _nominate,
@@ -724,7 +753,7 @@ def test_htmx_post_with_the_token_in_the_header_is_accepted(client, conn, login_
     page = client.get("/coordinator/accounts")
     token = hx_csrf_token(page)
     assert token
-    response = client.raw.post(f"/coordinator/accounts/{target.id}/invitation",
+    response = client.raw.post(f"/coordinator/accounts/{target.id}/invitation", data={"reason": "забыл пароль"},
                                headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200
     assert 'id="invitation-code"' in response.get_data(as_text=True)

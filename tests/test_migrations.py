@@ -419,6 +419,36 @@ def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_
         assert Order.select().count() == 4
 
 
+@pytest.mark.clause("4.11")
+def test_005_keeps_confirmed_links_and_marks_removed_ones(new_database):
+    """A school running before 005 keeps every guardian link as it was: a confirmed one stays confirmed
+    (the parent still signs), one removed earlier (no `confirmed_at`) reads «removed», not «waiting», so
+    no old row turns into a request for the coordinator."""
+    database = new_database("guardian_requests")
+    with bound(database):
+        router = schema.router()
+        before = [name for name in router.todo if name < "005"]
+        assert router.run(before[-1]) == before
+        written = fill(router.migrator.orm)
+        assert "status" not in {c.name for c in database.get_columns("guardianship")}
+        [(_, confirmed_id, _)] = [w for w in written if w[0] == "guardianship"]
+        [(_, school_id, _)] = [w for w in written if w[0] == "school"]
+        people = router.migrator.orm["person"]
+        parent, child = (people.insert(school=school_id, kind=kind, surname=surname, first_name="Ирина",
+                                       patronymic="", sex="f", created_at=AT).execute()
+                         for kind, surname in (("parent", "Бывшая"), ("student", "Ребёнкова")))
+        removed_id = router.migrator.orm["guardianship"].insert(parent=parent, child=child, basis="родитель",
+                                                                created_at=AT).execute()
+
+        assert "005_guardian_requests" in schema.upgrade()
+        Guardianship = MODEL_TABLES["guardianship"]
+        confirmed, removed = Guardianship.get_by_id(confirmed_id), Guardianship.get_by_id(removed_id)
+        assert (confirmed.status, confirmed.confirmed_at, confirmed.basis) == ("confirmed", AT, "мать")
+        assert (confirmed.document, confirmed.requested_by_id, confirmed.rejection_reason) == ("", None, "")
+        assert (removed.status, removed.confirmed_at) == ("removed", None)
+        assert not Guardianship.select().where(Guardianship.status == "pending").exists()
+
+
 @pytest.mark.clause("4.11", "4.13")
 def test_006_freezes_the_consents_and_orders_a_school_already_holds(new_database):
     """A school upgraded from before 006: the migration creates the table, and the data step that `flask

@@ -5,4 +5,6 @@ from portal.auth.access import require_role
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_role("coordinator"))
 
-from portal.coordinator import consents, dashboard, exports, formats, orders, questionnaires, views  # noqa: E402,F401
+from portal.coordinator import (  # noqa: E402,F401
+    consents, dashboard, exports, formats, guardianships, orders, questionnaires, views,
+)

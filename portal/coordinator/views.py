@@ -1,12 +1,24 @@
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.auth.forms import EmptyForm, RequireSecondFactorForm
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+from portal.auth.forms import EmptyForm, RequireSecondFactorForm, printable, too_long
 from portal.coordinator import bp
-from portal.models import Account, RoleGrant
+from portal.models import RoleGrant
 from portal.models.accounts import ROLE_TITLES
-from portal.services import accounts, overview, totp
-from portal.web import actor, attempt, client_ip
+from portal.services import overview, resets, totp
+from portal.services.staff import scope_for
+from portal.web import attempt, client_ip, form_status
+
+
+class ResetForm(FlaskForm):
+    """A new code; the reason counts only when the account has a password (a reset)."""
+
+    reason = StringField("Причина сброса пароля", validators=[
+        Length(max=resets.REASON_LIMIT, message=too_long(resets.REASON_LIMIT)), printable])
 
 
 @bp.route("/")
@@ -37,12 +49,18 @@ def second_factor_requirement():
     return account_list(require_form=form, status=422)
 
 
-@bp.route("/accounts/<int:account_id>/invitation", methods=["POST"])
+@bp.route("/accounts/<int:account_id>/invitation", methods=["GET", "POST"])
 def issue_invitation(account_id):
-    account = Account.get_or_none((Account.id == account_id) & (Account.school == current_user.school_id))
-    form = EmptyForm()
-    if account is None or not form.validate_on_submit():
-        return render_template("errors/404.html"), 404
-    code = accounts.issue_invitation(actor(), account, current_app.config["INVITATION_TTL"], ip=client_ip())
-    return render_template("coordinator/invitation_slip.html", account=account, code=code,
-                           ttl_days=current_app.config["INVITATION_TTL"].days)
+    """A new code; for an account that has a password it is a reset, asked for on a page with the reason
+    (services.resets, the same rule as on a person's card)."""
+    staff = scope_for(current_user._get_current_object())
+    account = resets.account_of_school(staff, account_id)
+    form = ResetForm()
+    if form.validate_on_submit():
+        ttl = current_app.config["INVITATION_TTL"]
+        done = attempt(form, lambda: resets.reissue_for_account(staff, account_id, ttl, reason=form.reason.data or "",
+                                                                ip=client_ip()))
+        if done is not None:
+            return render_template("coordinator/invitation_slip.html", account=done[0], code=done[1], ttl_days=ttl.days)
+    return render_template("coordinator/reset.html", account=account, form=form,
+                           is_reset=resets.is_reset(account)), form_status(form)

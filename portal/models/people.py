@@ -102,8 +102,22 @@ class Person(NameAndAge, BaseModel):
         return cls.select().where(cls.school == school)
 
 
+GUARDIANSHIP_STATUSES = (
+    ("pending", "ожидает подтверждения"),
+    ("confirmed", "подтверждена"),
+    ("rejected", "отклонена"),
+    ("removed", "снята"),
+)
+
+
 class Guardianship(BaseModel):
-    """A parent's authority over a child, created or confirmed by staff, never self-declared."""
+    """A parent's authority over a child, created or confirmed by staff, never self-declared.
+
+    Only `confirmed_at` makes a link count (signing, the parent's view of the child, the parent role):
+    every reader checks it, so a link a curator asked for stays «pending» with `confirmed_at` NULL and
+    gives nothing until the coordinator confirms it with the document seen (DECISIONS.md, "Who may
+    change whom"). `status` tells the rows without `confirmed_at` apart: waiting, rejected or removed.
+    """
 
     parent = ForeignKeyField(Person, backref="children_links", on_delete="CASCADE")
     child = ForeignKeyField(Person, backref="guardian_links", on_delete="CASCADE")
@@ -111,6 +125,15 @@ class Guardianship(BaseModel):
     confirmed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
     confirmed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Database-level defaults, so migration 005 adds the columns in place (see School.staff_totp_required).
+    status = CharField(max_length=10, choices=GUARDIANSHIP_STATUSES, default="confirmed",
+                       constraints=[SQL("DEFAULT 'confirmed'")])
+    # The document the confirming staff member saw («свидетельство о рождении II-ГР № 654321»).
+    document = CharField(max_length=300, default="", constraints=[SQL("DEFAULT ''")])
+    requested_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    requested_at = DateTimeField(null=True)
+    # Why the coordinator rejected a curator's request.
+    rejection_reason = CharField(max_length=300, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("parent", "child"), True),)

@@ -22,8 +22,8 @@ from portal.models.mentorship import Order, OrderItem
 from portal.models.base import utcnow
 from portal.models.bases import BASES, MEMBER_STATUSES
 from portal.models.consent import CONSENT_KINDS
-from portal.models.people import PERSON_KINDS, SEX_CHOICES
-from portal.services import NotAllowed, ServiceError, accounts, audit
+from portal.models.people import GUARDIANSHIP_STATUSES, PERSON_KINDS, SEX_CHOICES
+from portal.services import NotAllowed, ServiceError, accounts, audit, resets
 from portal.services.staff import StaffScope
 
 PAGE_SIZE = 50
@@ -32,6 +32,7 @@ KIND_TITLES = dict(PERSON_KINDS)
 BASE_TITLES = dict(BASES)
 MEMBER_STATUS_TITLES = dict(MEMBER_STATUSES)
 CONSENT_TITLES = dict(CONSENT_KINDS)
+GUARDIANSHIP_STATUS_TITLES = dict(GUARDIANSHIP_STATUSES)
 # The grounds of a legal representative's authority, as a school writes them.
 GUARDIAN_BASES = ("родитель", "опекун", "попечитель", "приёмный родитель")
 
@@ -68,7 +69,10 @@ def surname_matches(text: str):
 
 def roster(scope: StaffScope, *, surname: str = "", kind: str = "", class_id: int | None = None,
            page: int = 1) -> RosterPage:
-    """The school's people (staff keep the roster school-wide), 50 a page, in two queries."""
+    """The school's people (staff keep the roster school-wide), 50 a page, in two queries.
+
+    A curator reads every name (they nominate new people to their bases from here), but each row says
+    whether the person is within their circle: only those have a card for them (DECISIONS.md)."""
     query = Person.select().where((Person.school == scope.school_id) & Person.destroyed_at.is_null())
     surname = clean(surname)
     if surname:
@@ -80,11 +84,16 @@ def roster(scope: StaffScope, *, surname: str = "", kind: str = "", class_id: in
     total = query.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page or 1), pages)
-    rows = list(query.select(Person, SchoolClass, Account.id, Account.login)
+    columns = [Person, SchoolClass, Account.id, Account.login]
+    if not scope.is_coordinator:  # names stay school-wide; the card only for the curator's circle
+        columns.append(Person.id.in_(scope.circle()).alias("reachable"))
+    rows = list(query.select(*columns)
                 .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
                 .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id), attr="account")
                 .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
                 .paginate(page, PAGE_SIZE))
+    for row in rows:
+        row.reachable = scope.is_coordinator or bool(getattr(row, "reachable", False))
     return RosterPage(rows=rows, total=total, page=page, pages=pages)
 
 
@@ -107,10 +116,14 @@ def parent_candidates(scope: StaffScope, surname: str, limit: int = 20) -> list[
 # --- the card ------------------------------------------------------------------------------------
 
 def _person_with_account(scope: StaffScope, person_id: int) -> Person:
-    person = (Person.select(Person, SchoolClass, Account)
-              .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
-              .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id), attr="account")
-              .where((Person.id == person_id) & (Person.school == scope.school_id)).first())
+    """The person with class and account, if the staff member may reach them (a curator: their circle)."""
+    query = (Person.select(Person, SchoolClass, Account)
+             .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
+             .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id), attr="account")
+             .where((Person.id == person_id) & (Person.school == scope.school_id)))
+    if not scope.is_coordinator:
+        query = query.where(Person.id.in_(scope.circle()))
+    person = query.first()
     if person is None:
         raise NotAllowed("Нет такого человека.")
     if getattr(person, "account", None) is not None and person.account.id is None:
@@ -146,14 +159,16 @@ def _grants(person):
 
 
 def _links():
-    """Guardianship links with the parent, the child (and class) and who confirmed, in one query."""
-    parent, child, confirmer = Person.alias(), Person.alias(), Person.alias()
-    return (Guardianship.select(Guardianship, parent, child, SchoolClass, confirmer)
+    """Guardianship links with the parent, the child (and class), who confirmed and who asked, in one query."""
+    parent, child, confirmer, requester = Person.alias(), Person.alias(), Person.alias(), Person.alias()
+    return (Guardianship.select(Guardianship, parent, child, SchoolClass, confirmer, requester)
             .join(parent, on=(Guardianship.parent == parent.id), attr="parent").switch(Guardianship)
             .join(child, on=(Guardianship.child == child.id), attr="child")
             .join(SchoolClass, JOIN.LEFT_OUTER, on=(child.school_class == SchoolClass.id), attr="school_class")
             .switch(Guardianship)
             .join(confirmer, JOIN.LEFT_OUTER, on=(Guardianship.confirmed_by == confirmer.id), attr="confirmed_by")
+            .switch(Guardianship)
+            .join(requester, JOIN.LEFT_OUTER, on=(Guardianship.requested_by == requester.id), attr="requested_by")
             .order_by(Guardianship.id))
 
 
@@ -270,14 +285,19 @@ def card(scope: StaffScope, person_id: int, today: date | None = None) -> dict:
     """
     person = _person_with_account(scope, person_id)
     limit_formats = None if scope.is_coordinator else scope.format_ids
-    links = _guardianships(person)
+    links = _guardianships(person, confirmed_only=False)
+    valid = [link for link in links if link.confirmed_at is not None]
+    pending = [link for link in links if link.status == "pending"]
     return {
         "person": person,
         "minor": person.is_minor(today),
         "account": person.account,
         "grants": _grants(person),
-        "parents": [link for link in links if link.child.id == person.id],
-        "children": [link for link in links if link.parent.id == person.id],
+        "parents": [link for link in valid if link.child.id == person.id],
+        "children": [link for link in valid if link.parent.id == person.id],
+        # Links a curator asked for, waiting for the coordinator: shown, never counted.
+        "pending_parents": [link for link in pending if link.child.id == person.id],
+        "pending_children": [link for link in pending if link.parent.id == person.id],
         "memberships": _memberships(person, with_categories_for=scope.format_ids),
         "sees_categories": scope.format_ids,
         "mentorships": _mentorships(person, limit_formats),
@@ -330,7 +350,10 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
              "parent": _name(link.parent), "child": _name(link.child), "basis": link.basis,
              "confirmed_at": _iso(link.confirmed_at),
              "confirmed_by": link.confirmed_by.full_name if link.confirmed_by and link.confirmed_by.id else None,
-             "removed": link.confirmed_at is None}
+             "document": link.document, "status": GUARDIANSHIP_STATUS_TITLES.get(link.status, link.status),
+             "requested_at": _iso(link.requested_at),
+             "requested_by": link.requested_by.full_name if link.requested_by and link.requested_by.id else None,
+             "removed": link.status == "removed"}
             for link in _guardianships(person, confirmed_only=False)],
         "memberships": [
             {"format": m.mentoring_format.name, "base": BASE_TITLES[m.base],
@@ -510,10 +533,25 @@ def _lock(person_id: int) -> None:
         list(Person.select(Person.id).where(Person.id == person_id).for_update())
 
 
-def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = None, new_parent: NewParent | None = None,
-                basis: str = "родитель", ip: str = "", today: date | None = None) -> Guardianship:
-    """Link a parent to a minor student, confirmed by the staff member who checked the documents."""
-    child = scope.roster_person(child_id)
+DOCUMENT_LIMIT = 300
+REASON_LIMIT = 300
+
+
+def _one_line(text: str | None, limit: int) -> str:
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit + 1]
+
+
+def _document(text: str | None, required: bool) -> str:
+    """What the staff member saw (DECISIONS.md: the coordinator confirms «with the document seen»)."""
+    document = _one_line(text, DOCUMENT_LIMIT)
+    if len(document) > DOCUMENT_LIMIT:
+        raise ServiceError(f"Не длиннее {DOCUMENT_LIMIT} символов.", field="document")
+    if required and not document:
+        raise ServiceError("Укажите документ, который вы видели: вид, серию и номер, дату.", field="document")
+    return document
+
+
+def _check_child(child: Person, today: date | None) -> None:
     if child.kind != "student":
         raise ServiceError("Родителя можно связать только с обучающимся.")
     if child.destroyed_at is not None:
@@ -523,8 +561,28 @@ def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = Non
     if not child.is_minor(today):
         raise ServiceError(f"{child.full_name} — совершеннолетний: согласие он подписывает сам, "
                            "законный представитель не нужен.")
+
+
+def _grant_parent_role(scope: StaffScope, parent: Person, ip: str) -> None:
+    account = Account.get_or_none(Account.person == parent)
+    if account is not None:
+        accounts.grant_role(scope.person, account, "parent", ip=ip)
+
+
+def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = None, new_parent: NewParent | None = None,
+                basis: str = "родитель", document: str = "", ip: str = "", today: date | None = None) -> Guardianship:
+    """Link a parent to a minor student of the staff member's reach.
+
+    The coordinator's link counts at once, with the document they saw. A curator's link waits
+    («ожидает подтверждения», DECISIONS.md "Who may change whom"): guardianship decides who signs for a
+    child, so one staff member never completes it alone; until the coordinator confirms it, the parent
+    neither sees the child nor signs, and gets no parent role.
+    """
+    child = scope.circle_person(child_id)
+    _check_child(child, today)
     if basis not in GUARDIAN_BASES:
         raise ServiceError("Выберите основание из списка.", field="basis")
+    document = _document(document, required=scope.is_coordinator)
     if parent_id:
         parent = Person.get_or_none((Person.id == parent_id) & (Person.school == scope.school_id)
                                     & Person.destroyed_at.is_null())
@@ -544,40 +602,112 @@ def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = Non
         existing = Guardianship.get_or_none((Guardianship.parent == parent) & (Guardianship.child == child))
         if existing is not None and existing.confirmed_at is not None:
             raise ServiceError(f"{parent.full_name} уже связан(а) с этим ребёнком.", field="parent_id")
+        if existing is not None and existing.status == "pending" and not scope.is_coordinator:
+            raise ServiceError(f"{parent.full_name}: связь уже ожидает подтверждения координатора.",
+                               field="parent_id")
         now = utcnow()
-        if existing is not None:  # a link removed earlier and confirmed again: the same row, its history kept
-            Guardianship.update(basis=basis, confirmed_by=scope.person, confirmed_at=now).where(
-                Guardianship.id == existing.id).execute()
+        if scope.is_coordinator:
+            values = {"basis": basis, "document": document, "status": "confirmed", "confirmed_by": scope.person,
+                      "confirmed_at": now, "rejection_reason": ""}
+        else:
+            values = {"basis": basis, "document": document, "status": "pending", "requested_by": scope.person,
+                      "requested_at": now, "confirmed_by": None, "confirmed_at": None, "rejection_reason": ""}
+        if existing is not None:  # a link removed or rejected earlier: the same row, its history kept
+            Guardianship.update(**values).where(Guardianship.id == existing.id).execute()
             link = Guardianship.get_by_id(existing.id)
         else:
-            link = Guardianship.create(parent=parent, child=child, basis=basis, confirmed_by=scope.person,
-                                       confirmed_at=now)
-        audit.record("guardianship.linked", actor=scope.person, obj=link, ip=ip, parent=parent.id, child=child.id,
-                     basis=basis)
-        account = Account.get_or_none(Account.person == parent)
-        if account is not None:
-            accounts.grant_role(scope.person, account, "parent", ip=ip)
+            link = Guardianship.create(parent=parent, child=child, **values)
+        if scope.is_coordinator:
+            audit.record("guardianship.linked", actor=scope.person, obj=link, ip=ip, parent=parent.id, child=child.id,
+                         basis=basis, document=document, confirmed_at_once=True)
+            _grant_parent_role(scope, parent, ip)
+        else:
+            audit.record("guardianship.requested", actor=scope.person, obj=link, ip=ip, parent=parent.id,
+                         child=child.id, basis=basis, document=document)
     return link
 
 
 def guardianship_for(scope: StaffScope, link_id: int) -> Guardianship:
-    """A confirmed link of this school's child, with both people; anything else is «not found»."""
-    link = _links().where((Guardianship.id == link_id) & Guardianship.confirmed_at.is_null(False)).first()
+    """A confirmed link of a child within the staff member's reach, with both people; else «not found»."""
+    query = _links().where((Guardianship.id == link_id) & Guardianship.confirmed_at.is_null(False))
+    if not scope.is_coordinator:
+        query = query.where(Guardianship.child.in_(scope.circle()))
+    link = query.first()
     if link is None or link.child.school_id != scope.school_id:
         raise NotAllowed("Нет такой связи.")
     return link
 
 
 def unlink_parent(scope: StaffScope, link_id: int, ip: str = "") -> Guardianship:
-    """The parent can no longer sign for the child. The row stays unconfirmed: signed consents print its basis."""
+    """The parent can no longer sign for the child. The row stays, «removed»: signed consents print its basis."""
     link = guardianship_for(scope, link_id)
     with atomic_write():
         _lock(link.child.id)
-        changed = (Guardianship.update(confirmed_at=None, confirmed_by=None)
+        changed = (Guardianship.update(confirmed_at=None, confirmed_by=None, status="removed")
                    .where((Guardianship.id == link.id) & Guardianship.confirmed_at.is_null(False)).execute())
         if changed:
             audit.record("guardianship.removed", actor=scope.person, obj=link, ip=ip, parent=link.parent.id,
                          child=link.child.id, basis=link.basis)
+    return link
+
+
+# --- the coordinator's confirmation of a curator's link ------------------------------------------
+
+def pending_links(scope: StaffScope) -> list[Guardianship]:
+    """Every link waiting for the coordinator, oldest first, in one query."""
+    if not scope.is_coordinator:
+        raise NotAllowed("Связи подтверждает координатор.")
+    child = Person.alias()
+    return list(_links().where((Guardianship.status == "pending") & Guardianship.child.in_(
+        child.select(child.id).where(child.school == scope.school_id))))
+
+
+def pending_link(scope: StaffScope, link_id: int) -> Guardianship:
+    """A link of this school waiting for the coordinator; for anyone else, or anything else, «not found»."""
+    if not scope.is_coordinator:
+        raise NotAllowed("Связи подтверждает координатор.")
+    link = _links().where((Guardianship.id == link_id) & (Guardianship.status == "pending")).first()
+    if link is None or link.child.school_id != scope.school_id:
+        raise NotAllowed("Нет такого запроса.")
+    return link
+
+
+def confirm_link(scope: StaffScope, link_id: int, document: str, ip: str = "",
+                 today: date | None = None) -> Guardianship:
+    """The coordinator confirms a curator's link, naming the document they saw; from now on it counts."""
+    link = pending_link(scope, link_id)
+    document = _document(document, required=True)
+    _check_child(link.child, today)
+    with atomic_write():
+        _lock(link.child.id)
+        changed = (Guardianship.update(status="confirmed", confirmed_by=scope.person, confirmed_at=utcnow(),
+                                       document=document)
+                   .where((Guardianship.id == link.id) & (Guardianship.status == "pending")).execute())
+        if not changed:
+            raise ServiceError("Этот запрос уже рассмотрен. Обновите страницу.")
+        audit.record("guardianship.confirmed", actor=scope.person, obj=link, ip=ip, parent=link.parent.id,
+                     child=link.child.id, basis=link.basis, document=document,
+                     requested_by=link.requested_by.id if link.requested_by else None)
+        _grant_parent_role(scope, link.parent, ip)
+    return Guardianship.get_by_id(link.id)
+
+
+def reject_link(scope: StaffScope, link_id: int, reason: str, ip: str = "") -> Guardianship:
+    """The coordinator turns a curator's link down, saying why; the parent never gained anything."""
+    link = pending_link(scope, link_id)
+    reason = _one_line(reason, REASON_LIMIT)
+    if not reason:
+        raise ServiceError("Укажите, почему связь не подтверждена.", field="reason")
+    if len(reason) > REASON_LIMIT:
+        raise ServiceError(f"Не длиннее {REASON_LIMIT} символов.", field="reason")
+    with atomic_write():
+        _lock(link.child.id)
+        changed = (Guardianship.update(status="rejected", rejection_reason=reason)
+                   .where((Guardianship.id == link.id) & (Guardianship.status == "pending")).execute())
+        if not changed:
+            raise ServiceError("Этот запрос уже рассмотрен. Обновите страницу.")
+        audit.record("guardianship.rejected", actor=scope.person, obj=link, ip=ip, parent=link.parent.id,
+                     child=link.child.id, reason=reason)
     return link
 
 
@@ -627,13 +757,15 @@ def implied_roles(person: Person) -> list[str]:
     return roles
 
 
-def invite(scope: StaffScope, person_id: int, ttl: timedelta, ip: str = "") -> tuple[Account, str]:
+def invite(scope: StaffScope, person_id: int, ttl: timedelta, reason: str = "", ip: str = "") -> tuple[Account, str]:
     """The account (created if missing, with the roles the person's situation implies) and a fresh code.
 
-    A curator may not invite someone holding a staff role: whoever holds the code sets the password,
-    so that would hand a curator the coordinator's account.
+    Only for a person within the staff member's reach (a curator: their circle). A curator may not
+    invite someone holding a staff role: whoever holds the code sets the password, so that would hand
+    a curator the coordinator's account. For the same reason a code for an account that has a password
+    is a reset (`resets.reissue`): the coordinator's, with a reason; a curator gets «not found».
     """
-    person = scope.roster_person(person_id)
+    person = scope.circle_person(person_id)
     if person.destroyed_at is not None:
         raise ServiceError("Данные этого человека уничтожены: приглашение выдать нельзя.")
     roles = implied_roles(person)
@@ -641,6 +773,8 @@ def invite(scope: StaffScope, person_id: int, ttl: timedelta, ip: str = "") -> t
         with atomic_write():
             _lock(person.id)
             account = Account.get_or_none(Account.person == person)
+            if account is not None and resets.is_reset(account) and not scope.is_coordinator:
+                raise NotAllowed("Пароль сбрасывает координатор.")
             held = {g.role for g in RoleGrant.select(RoleGrant.role).where(RoleGrant.account == account)} \
                 if account is not None else set()
             if held & STAFF_ROLES and not scope.is_coordinator:
@@ -653,7 +787,7 @@ def invite(scope: StaffScope, person_id: int, ttl: timedelta, ip: str = "") -> t
             else:
                 for role in roles:
                     accounts.grant_role(scope.person, account, role, ip=ip)
-            code = accounts.issue_invitation(scope.person, account, ttl, ip=ip)
+            code = resets.reissue(scope, account, ttl, reason=reason, ip=ip)
     except IntegrityError:  # two staff members inviting the same person at the same moment
         raise ServiceError("Приглашение для этого человека только что создано. Обновите страницу и повторите.")
     account = Account.select(Account, Person).join(Person).where(Account.id == account.id).get()

@@ -540,11 +540,15 @@ def commit_import(scope: StaffScope, data: bytes, format_id=None, base: str = ""
         parent_ids = {key: created[_exact(p, parent_fields)] for key, p in new_parents}
         parent_ids.update(plan.reused_parents)
         links, members = [], []
+        link_state = ({"status": "confirmed", "confirmed_by": scope.person.id, "confirmed_at": now}
+                      if scope.is_coordinator else
+                      {"status": "pending", "requested_by": scope.person.id, "requested_at": now})
         for row, person in zip(plan.rows, people):
             pid = person_ids[_exact(person, person_fields)]
             if row.parent_key:
+                # A curator's links wait for the coordinator like any other (DECISIONS.md, "Who may change whom").
                 links.append({"parent": parent_ids[row.parent_key], "child": pid, "basis": "родитель",
-                              "confirmed_by": scope.person.id, "confirmed_at": now, "created_at": now})
+                              "created_at": now, **link_state})
             if plan.format_name:
                 # New people have signed nothing yet, so bases.nominate's rule gives «ожидает согласия».
                 members.append({"mentoring_format": int(format_id), "person": pid, "base": base,

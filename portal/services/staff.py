@@ -1,7 +1,9 @@
 """What a staff member may reach: the coordinator the whole school, a curator only their own formats."""
 from dataclasses import dataclass
 
-from portal.models import Account, MentoringFormat, Person, RoleGrant
+from portal.models import (
+    Account, BaseMembership, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Person, RoleGrant,
+)
 from portal.services import NotAllowed
 
 
@@ -25,6 +27,35 @@ class StaffScope:
     def roster_person(self, person_id: int) -> Person:
         """A roster person of this school (staff fill the roster school-wide), else NotAllowed."""
         found = Person.get_or_none((Person.id == person_id) & (Person.school == self.school_id))
+        if found is None:
+            raise NotAllowed("Нет такого человека.")
+        return found
+
+    def circle(self):
+        """Ids of the people a curator acts on (DECISIONS.md, "Who may change whom"), as a subquery: the
+        members of their formats' bases (not those who left), the mentors and mentees of their formats'
+        pairs, and the parents confirmed for those children. A pending or removed link adds nobody."""
+        formats = list(self.format_ids)
+        members = BaseMembership.select(BaseMembership.person).where(
+            BaseMembership.mentoring_format.in_(formats) & (BaseMembership.status != "left"))
+        mentors = Mentorship.select(Mentorship.mentor).where(Mentorship.mentoring_format.in_(formats))
+        mentees = (MentorshipMember.select(MentorshipMember.mentee).join(Mentorship)
+                   .where(Mentorship.mentoring_format.in_(formats)))
+        parents = Guardianship.select(Guardianship.parent).where(
+            Guardianship.confirmed_at.is_null(False)
+            & (Guardianship.child.in_(members) | Guardianship.child.in_(mentees)))
+        return members | mentors | mentees | parents
+
+    def circle_person(self, person_id: int) -> Person:
+        """A person this staff member may act on (card, guardians, invitations, documents), in one query.
+
+        The roster stays school-wide for names (a curator nominates new people to their bases from it),
+        but everything done to a person is the coordinator's alone outside a curator's circle: there
+        NotAllowed, which views answer with 404, as for any object outside one's scope."""
+        query = Person.select().where((Person.id == person_id) & (Person.school == self.school_id))
+        if not self.is_coordinator:
+            query = query.where(Person.id.in_(self.circle()))
+        found = query.first()
         if found is None:
             raise NotAllowed("Нет такого человека.")
         return found

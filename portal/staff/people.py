@@ -12,6 +12,7 @@ from portal.auth.forms import EmptyForm, printable, too_long
 from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
+from portal.services import resets
 from portal.staff import bp
 from portal.staff.views import scope
 from portal.web import attempt, client_ip, render, wants_fragment
@@ -30,6 +31,15 @@ class GuardianForm(FlaskForm):
     sex = SelectField("Пол", choices=[SelectChoice("", "— выберите —")] + [SelectChoice(k, t) for k, t in SEX_CHOICES],
                       validate_choice=False)
     phone = StringField("Телефон", validators=[Length(max=50, message=too_long(50)), printable])
+    document = StringField("Документ о полномочиях: вид, серия и номер, дата", validators=[
+        Length(max=records.DOCUMENT_LIMIT, message=too_long(records.DOCUMENT_LIMIT)), printable])
+
+
+class InviteForm(FlaskForm):
+    """The invitation button; the reason matters only for a reset (an account that has a password)."""
+
+    reason = StringField("Причина сброса пароля", validators=[
+        Length(max=resets.REASON_LIMIT, message=too_long(resets.REASON_LIMIT)), printable])
 
 
 def _roster_filters() -> dict:
@@ -58,7 +68,8 @@ def _card(staff, person_id, *, guardian_form=None, invite_form=None, status=200)
     return render_template(
         "staff/person.html", **data, is_coordinator=staff.is_coordinator, parent_q=parent_q,
         candidates=records.parent_candidates(staff, parent_q) if data["may_have_parents"] else [],
-        guardian_form=guardian_form or GuardianForm(formdata=None), invite_form=invite_form or EmptyForm(),
+        guardian_form=guardian_form or GuardianForm(formdata=None), invite_form=invite_form or InviteForm(formdata=None),
+        csrf_form=EmptyForm(),
         role_titles=records.ROLE_TITLES, base_titles=records.BASE_TITLES,
         status_titles=records.MEMBER_STATUS_TITLES, kind_titles=records.KIND_TITLES), status
 
@@ -67,7 +78,7 @@ def _card(staff, person_id, *, guardian_form=None, invite_form=None, status=200)
 def card(person_id):
     staff = scope()
     if wants_fragment() and "parent_q" in request.args:  # the parent search on a child's card
-        staff.roster_person(person_id)
+        staff.circle_person(person_id)
         parent_q = records.clean(request.args.get("parent_q"))
         return render("staff/person.html", "staff/_person_parent_choices.html", parent_q=parent_q,
                       candidates=records.parent_candidates(staff, parent_q), guardian_form=GuardianForm(formdata=None))
@@ -95,9 +106,14 @@ def link_parent(person_id):
                                        form.patronymic.data or "", form.sex.data or "", form.phone.data or "")
         parent_id = int(form.parent_id.data or 0) or None
         link = attempt(form, lambda: records.link_parent(staff, person_id, parent_id=parent_id, new_parent=new_parent,
-                                                         basis=form.basis.data or "", ip=client_ip()))
-        if link is not None:
+                                                         basis=form.basis.data or "", document=form.document.data or "",
+                                                         ip=client_ip()))
+        if link is not None and link.confirmed_at is not None:
             flash(f"Связь подтверждена: {link.parent.full_name} может подписывать согласия за ребёнка.", "success")
+        elif link is not None:
+            flash(f"Связь ожидает подтверждения координатора: пока он не сверит документ, {link.parent.full_name} "
+                  "не видит ребёнка в портале и не может подписывать за него согласия.", "success")
+        if link is not None:
             return redirect(url_for("staff.person", person_id=person_id), code=303)
     return _card(staff, person_id, guardian_form=form, status=422)
 
@@ -118,10 +134,11 @@ def unlink_parent(link_id):
 def invite(person_id):
     """The code is shown once, on this response's printable slip; only its hash is kept."""
     staff = scope()
-    form = EmptyForm()
+    form = InviteForm()
     if form.validate_on_submit():
         ttl = current_app.config["INVITATION_TTL"]
-        result = attempt(form, lambda: records.invite(staff, person_id, ttl, ip=client_ip()))
+        result = attempt(form, lambda: records.invite(staff, person_id, ttl, reason=form.reason.data or "",
+                                                      ip=client_ip()))
         if result is not None:
             account, code = result
             return render_template("staff/slip.html", account=account, code=code, ttl_days=ttl.days)

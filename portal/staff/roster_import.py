@@ -140,7 +140,7 @@ def _forget_pending() -> None:
 def _page(form, *, plan=None, problems=(), status=200):
     return render_template("staff/import.html", form=form, plan=plan, problems=list(problems)[:SHOWN_PROBLEMS],
                            more_problems=max(0, len(problems) - SHOWN_PROBLEMS), shown_rows=SHOWN_ROWS,
-                           commit_form=EmptyForm(), kind_titles=roster.KIND_TITLES, sexes=dict(SEX_CHOICES),
+                           commit_form=EmptyForm(), is_coordinator=scope().is_coordinator, kind_titles=roster.KIND_TITLES, sexes=dict(SEX_CHOICES),
                            max_mb=roster.MAX_FILE_BYTES // (1024 * 1024)), status
 
 
@@ -183,8 +183,10 @@ def import_commit():
     parts = [f"Импортировано человек: {result.people}"]
     if result.classes_created:
         parts.append(f"новых классов: {result.classes_created}")
-    if result.guardianships:
+    if result.guardianships and staff.is_coordinator:
         parts.append(f"связей «родитель — ребёнок»: {result.guardianships}")
+    elif result.guardianships:
+        parts.append(f"связей «родитель — ребёнок», ожидающих подтверждения координатора: {result.guardianships}")
     if result.nominated:
         parts.append(f"включено в базу и ожидают согласия: {result.nominated}")
     flash("; ".join(parts) + ".", "success")

@@ -100,7 +100,7 @@ def test_static_files_may_be_cached(client, conn):
 @pytest.mark.parametrize("method,url,role,status,heading,message", [
     ("get", "/no-such-page", None, 404, "Страница не найдена", "Такой страницы нет."),
     ("get", "/no-such-page", "mentor", 404, "Страница не найдена", "Такой страницы нет."),
-    ("get", "/coordinator/accounts/1/invitation", "coordinator", 405, "Метод не поддерживается",
+    ("get", "/staff/people/1/invitation", "coordinator", 405, "Метод не поддерживается",
      "Так обратиться к этой странице нельзя."),
     ("get", "/logout", "mentor", 405, "Метод не поддерживается", "Так обратиться к этой странице нельзя."),
     ("get", "/coordinator/", "mentor", 403, "Доступ запрещён", "Этот раздел вам недоступен."),

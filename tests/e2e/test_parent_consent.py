@@ -102,6 +102,8 @@ def link_father_and_invite(page: Page, child: Person, father_name: str) -> tuple
     link_form.get_by_label("Отчество", exact=True).fill(FATHER["patronymic"])
     link_form.get_by_label("Пол", exact=True).select_option(label="мужской")
     link_form.get_by_label("Основание полномочий", exact=True).select_option(label="родитель")
+    link_form.get_by_label("Документ о полномочиях: вид, серия и номер, дата", exact=True).fill(
+        "свидетельство о рождении II-ГР № 654321 от 12.03.2014")  # the coordinator saw it (DECISIONS.md)
     link_form.get_by_role("button", name="Подтвердить связь").click()
     expect(page.get_by_text(f"Связь подтверждена: {father_name} может подписывать согласия за ребёнка.")) \
         .to_be_visible()

@@ -225,3 +225,12 @@ def test_db_upgrade_freezes_what_was_issued_before_and_marks_it_late(app, school
     assert again.exit_code == 0 and "Зафиксировано" not in again.output
     assert [d.html for d in IssuedDocument.select().order_by(IssuedDocument.id)] == [
         frozen[k].html for k in ("consent", "order", "report")]
+
+
+def test_a_frozen_document_is_autoescaped(make_person, make_account):
+    """Names reach the frozen HTML escaped, as in the app's own templates (pdfkit reads meta tags as options)."""
+    person = make_person(kind="staff", surname='<meta name="pdfkit-cookie-jar" content="/tmp/x">', first_name="Ия",
+                         birth_date=date(1990, 1, 1))
+    consent = consents.accept_esign_agreement(make_account("mentor", person=person), PASSWORD, True)
+    html = IssuedDocument.get(IssuedDocument.consent == consent.id).html
+    assert "<meta name=\"pdfkit" not in html and "&lt;meta name=&#34;pdfkit-cookie-jar&#34;" in html

@@ -4,6 +4,7 @@ Each write route of the URL map has a case below: the person who may use it post
 succeed with a token, but without one. The answer is 400 with the Russian message and nothing in the
 database moves. A route the table does not know fails `test_every_write_route_has_a_case`.
 """
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,13 +12,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Callable
 
+import pyotp
 import pytest
 
 from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
-    RoleGrant,
+    RecoveryCode, RoleGrant, School,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -117,6 +119,53 @@ def _acknowledge(k) -> Case:
     k.client.get("/regulation/acknowledge")
     return Case("/regulation/acknowledge", {},
                 lambda: Account.get_by_id(account.id).regulation_acknowledged_at)
+
+
+def _with_second_factor(account) -> pyotp.TOTP:
+    secret = pyotp.random_base32()
+    Account.update(totp_secret=secret, totp_enabled_at=utcnow()).where(Account.id == account.id).execute()
+    return pyotp.TOTP(secret)
+
+
+def _login_code(k) -> Case:
+    account = k.make_account("coordinator", acknowledged=True)
+    phone = _with_second_factor(account)
+    k.client.get("/login")
+    assert k.client.post("/login", {"login": account.login, "password": PASSWORD}).status_code == 303
+    k.client.get("/login/code")
+    return Case("/login/code", {"code": phone.now()}, lambda: k.client.raw.get("/coordinator/").status_code)
+
+
+def _second_factor_enable(k) -> Case:
+    account = k.login_as("curator", acknowledged=True)
+    page = k.client.get("/account/second-factor/enable").get_data(as_text=True)
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    return Case("/account/second-factor/enable", {"code": pyotp.TOTP(secret).now(), "password": PASSWORD},
+                lambda: Account.get_by_id(account.id).totp_enabled_at)
+
+
+def _second_factor_disable(k) -> Case:
+    account = k.login_as("curator", acknowledged=True)
+    phone = _with_second_factor(account)
+    k.client.get("/account/second-factor/disable")
+    return Case("/account/second-factor/disable", {"code": phone.now(), "password": PASSWORD},
+                lambda: Account.get_by_id(account.id).totp_enabled_at)
+
+
+def _recovery_codes(k) -> Case:
+    account = k.login_as("coordinator", acknowledged=True)
+    phone = _with_second_factor(account)
+    k.client.get("/account/second-factor/recovery-codes")
+    return Case("/account/second-factor/recovery-codes", {"code": phone.now(), "password": PASSWORD},
+                lambda: sorted(c.code_hash for c in RecoveryCode.select().where(RecoveryCode.account == account.id)))
+
+
+def _second_factor_requirement(k) -> Case:
+    account = k.login_as("coordinator", acknowledged=True)
+    _with_second_factor(account)
+    k.client.get("/coordinator/accounts")
+    return Case("/coordinator/accounts/second-factor", {"required": "y"},
+                lambda: School.get_by_id(account.school_id).staff_totp_required)
 
 
 def _issue_invitation(k) -> Case:
@@ -641,6 +690,11 @@ CASES: dict[str, Callable] = {
     "auth.invitation": _invitation,
     "auth.switch_role": _switch_role,
     "auth.acknowledge": _acknowledge,
+    "auth.login_code": _login_code,
+    "auth.second_factor_enable": _second_factor_enable,
+    "auth.second_factor_disable": _second_factor_disable,
+    "auth.recovery_codes": _recovery_codes,
+    "coordinator.second_factor_requirement": _second_factor_requirement,
     "coordinator.issue_invitation": _issue_invitation,
     "coordinator.new_consent_text": _new_consent_text,
     "coordinator.destroy": _destroy,

@@ -14,7 +14,7 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import Account, AuditEvent, Person
-from portal.services import NotAllowed, ServiceError, accounts, audit
+from portal.services import NotAllowed, ServiceError, accounts, audit, totp
 from portal.services.staff import StaffScope
 
 REASON_LIMIT = 300
@@ -40,7 +40,8 @@ def reissue(scope: StaffScope, account: Account, ttl: timedelta, reason: str = "
     """A fresh single-use code for an account of the scope's school (the caller checked who the person is).
 
     Without a password it is the first invitation, reissued. With one it is a reset: NotAllowed for a
-    curator (views answer 404), a reason required, every session of the account ended in the same
+    curator (views answer 404), a reason required, every session of the account ended and its second
+    factor taken away (a lost phone is what a staff member's reset is usually for) in the same
     transaction as the new code and the audit record.
     """
     if account.school_id != scope.school_id:
@@ -53,8 +54,9 @@ def reissue(scope: StaffScope, account: Account, ttl: timedelta, reason: str = "
     with atomic_write():
         code = accounts.issue_invitation(scope.person, account, ttl, ip=ip)
         Account.update(session_version=Account.session_version + 1).where(Account.id == account.id).execute()
+        second_factor = totp.clear_for_reset(account)
         audit.record(RESET, actor=scope.person, obj=account, school=account.school_id, ip=ip,
-                     account=account.login, reason=reason)
+                     account=account.login, reason=reason, second_factor_cleared=second_factor)
     return code
 
 

@@ -264,6 +264,17 @@ def disable(account: Account, password: str, code: str, ip: str = "") -> Account
     return Account.get_by_id(account.id)
 
 
+def clear_for_reset(account: Account) -> bool:
+    """The coordinator's password reset also takes the second factor away (inside the reset's transaction).
+
+    The reset is how a person who lost both the phone and the recovery codes gets back in; whoever
+    redeems the new code sets up a new factor, at once where the school requires one. True if one was on."""
+    cleared = (Account.update(totp_secret="", totp_enabled_at=None, totp_last_step=0)
+               .where((Account.id == account.id) & Account.totp_enabled_at.is_null(False)).execute())
+    RecoveryCode.delete().where(RecoveryCode.account == account.id).execute()
+    return bool(cleared)
+
+
 def set_required(account: Account, required: bool, ip: str = "") -> bool:
     """The coordinator requires (or stops requiring) a second factor of the school's staff accounts.
 

@@ -441,3 +441,31 @@ def test_the_new_pages_cost_the_same_whatever_the_school_size(app, client, conn,
         staff("curator" if n % 2 else "coordinator")
         make_account("mentor")
     assert measure() == small
+
+
+# --- a lost phone: the coordinator's reset --------------------------------------------------------
+
+def test_the_coordinators_reset_takes_the_second_factor_away(app, client, conn, school, staff, login_as):
+    """The curator lost the phone and the recovery codes: the coordinator resets the password with a reason;
+    the new code sets a password, the login asks no code, and the school's requirement asks for a new one."""
+    curator, phone = staff("curator")
+    _with_recovery(curator)
+    assert phone.totp.secret
+    coordinator, coordinator_phone = staff("coordinator")
+    _log_in(client, coordinator, coordinator_phone)
+    client.get("/coordinator/accounts")
+    assert client.post("/coordinator/accounts/second-factor", {"required": "y"}).status_code == 303
+    client.get("/coordinator/accounts")
+    response = client.post(f"/coordinator/accounts/{curator.id}/invitation", {"reason": "потерян телефон"})
+    assert response.status_code == 200
+    code = re.search(r'id="invitation-code"[^>]*>([A-Z0-9-]+)<', response.get_data(as_text=True)).group(1)
+    stored = Account.get_by_id(curator.id)
+    assert (stored.totp_secret, stored.totp_enabled_at) == ("", None) and totp.recovery_codes_left(stored) == 0
+    [reset] = _events("password.reset")
+    assert json.loads(reset.details)["second_factor_cleared"] is True
+
+    browser = type(client)(app.test_client())
+    browser.get("/invitation")
+    redeemed = browser.post("/invitation", {"code": code, "password": "a new long password", "confirm": "a new long password"})
+    assert redeemed.status_code == 303
+    assert browser.get("/curator/").headers["Location"] == "/account/second-factor", "a new factor, at once"

@@ -13,7 +13,7 @@ from peewee import JOIN, IntegrityError, fn
 from portal.db import atomic_write, is_sqlite
 from portal.models import (
     Acknowledgement, Account, Answer, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal,
-    Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
+    Guardianship, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MentorshipMember, Person, Programme, Proposal, Question, Questionnaire, Response, RoleGrant, SchoolClass,
 )
 from portal.models.accounts import ROLE_TITLES, STAFF_ROLES
@@ -387,6 +387,7 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
         "meetings": _meetings(person, pair_ids),
         "meeting_confirmations": _confirmations(person),
         "final_reports": _final_reports(pair_ids),
+        "issued_documents": _issued_documents(person, pair_ids),
         "questionnaire_responses": _responses(person),
         "audit_events": [
             {"at": _iso(e.created_at), "action": e.action, "title": e.title, "object": e.object_type,
@@ -438,6 +439,22 @@ def _proposals(person) -> list[dict]:
             .switch(Proposal).join(mentor, on=(Proposal.mentor == mentor.id), attr="mentor")
             .switch(Proposal).join(mentee, on=(Proposal.mentee == mentee.id), attr="mentee")
             .where((Proposal.mentee == person) | (Proposal.mentor == person)).order_by(Proposal.id)]
+
+
+def _issued_documents(person, pair_ids) -> list[dict]:
+    """The frozen documents that name the person: their consents and e-signature agreement (signed or about
+    them), their cooperation agreement, the orders and final reports of their pairs — with the text as issued."""
+    reports = FinalReport.select(FinalReport.id).where(FinalReport.mentorship.in_(pair_ids))
+    orders = OrderItem.select(OrderItem.order).where(OrderItem.mentorship.in_(pair_ids))
+    documents = IssuedDocument.select().where(
+        IssuedDocument.consent.in_(_consent_ids(person)) | IssuedDocument.report.in_(reports)
+        | IssuedDocument.order.in_(orders) | (IssuedDocument.person == person)
+    ).order_by(IssuedDocument.issued_at, IssuedDocument.id)
+    return [{"kind": d.kind, "title": d.title, "number": d.number, "issued_at": _iso(d.issued_at),
+             "verification_code": d.code, "html_sha256": d.html_sha256, "pdf_sha256": d.pdf_sha256,
+             "frozen_late": d.frozen_late_at is not None, "erased_at": _iso(d.erased_at),
+             "html": d.html if d.erased_at is None else None}
+            for d in documents]
 
 
 def _orders(pair_ids) -> list[dict]:

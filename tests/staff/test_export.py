@@ -103,3 +103,25 @@ def test_the_export_costs_the_same_for_one_pair_and_for_four(client, login_as, y
         data = export_of(client, mentor)
     assert len(data["plans"]) == 4 and len(data["final_reports"]) == 4 and len(data["orders"]) == 4
     assert len(four) == len(one)
+
+
+@pytest.mark.clause("3.2")
+def test_the_export_holds_the_documents_issued_about_the_person_as_issued(client, login_as, make_account,
+                                                                           make_person):
+    from portal.services import consent as consents
+    from tests.factories import PASSWORD
+    child = make_person(kind="student", sex="m", surname="Соколов", first_name="Артём",
+                        birth_date=date(date.today().year - 12, 3, 1))
+    parent = make_account("parent", person=make_person(kind="parent", sex="f", surname="Соколова",
+                                                      first_name="Мария", birth_date=date(1984, 2, 2)))
+    Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    consents.accept_esign_agreement(parent, PASSWORD, True)
+    consents.sign(parent, child.id, "parent_mentee", password=PASSWORD, agree=True,
+                  details=consents.SigningDetails("паспорт 7801 123456", "г. Ярославль", "свидетельство II-ГР 1",
+                                                  "г. Ярославль"))
+    login_as("coordinator")
+    [document] = export_of(client, child)["issued_documents"]
+    assert document["kind"] == "consent" and len(document["verification_code"]) >= 8
+    assert "Соколова Артёма" in document["html"] and len(document["html_sha256"]) == 64
+    kinds = sorted(d["kind"] for d in export_of(client, parent.person)["issued_documents"])
+    assert kinds == ["consent", "esign_agreement"]

@@ -25,7 +25,7 @@ def coordinator(login_as):
     return login_as("coordinator")
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("value", HUGE)
 def test_filters_of_staff_pages_out_of_range_are_ignored(client, coordinator, school, make_person, value):
     person = make_person(kind="student", surname="Большечислова")
@@ -38,7 +38,7 @@ def test_filters_of_staff_pages_out_of_range_are_ignored(client, coordinator, sc
     assert person.surname in roster.get_data(as_text=True)  # the whole roster, as with no filter
 
 
-@pytest.mark.clause("6.3")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("value", HUGE)
 def test_an_answering_page_for_a_pair_out_of_range_is_not_found(client, login, pair, value):
     questionnaire = monitoring.current_questionnaires(pair["format"].school_id)["entry"]
@@ -54,7 +54,7 @@ def test_an_answering_page_for_a_pair_out_of_range_is_not_found(client, login, p
         assert client.post(f"{base}?pair={value}", {}).status_code == 404
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("value", HUGE)
 def test_nominating_a_person_out_of_range_is_refused_beside_the_field(client, coordinator, school, make_person,
                                                                        value):
@@ -72,7 +72,7 @@ def test_nominating_a_person_out_of_range_is_refused_beside_the_field(client, co
     assert BaseMembership.select().count() == before
 
 
-@pytest.mark.clause("4.3")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("value", HUGE)
 def test_appointing_a_curator_out_of_range_is_refused_beside_the_field(client, coordinator, school, value):
     fmt = _fmt(school)
@@ -82,7 +82,7 @@ def test_appointing_a_curator_out_of_range_is_refused_beside_the_field(client, c
     assert field_errors(response, "person") == ["Выберите человека из списка."]
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("value", HUGE)
 def test_other_id_fields_out_of_range_never_give_500(client, coordinator, school, make_person, pair, value):
     child = make_person(kind="student")

@@ -29,7 +29,6 @@ def run(app, *args, **kw):
     return result.output
 
 
-@pytest.mark.clause("2.6")
 def test_demo_loads_only_into_a_new_database(cli_app):
     assert "Применено миграций" in run(cli_app, "db-upgrade")
     assert "Применено миграций: 0" in run(cli_app, "db-upgrade")  # upgrading again is a no-op
@@ -74,7 +73,7 @@ CREATE = {"--name": "МОУ СОШ № 7 г. Ярославля", "--short-name"
           "--first-name": "Мария", "--patronymic": "Ивановна", "--sex": "f", "--login": "kuznetsova"}
 
 
-@pytest.mark.clause("4.2")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("option, value, message", [
     ("--name", "<script>alert(1)</script> СОШ № 7", "Полное название школы: только буквы, цифры"),
     ("--name", "СОШ <b>№ 7</b>", "Полное название школы: только буквы, цифры"),
@@ -97,7 +96,7 @@ def test_create_school_refuses_what_the_pages_refuse_and_writes_nothing(cli_app,
         assert School.select().count() == 0 and Account.select().count() == 0
 
 
-@pytest.mark.clause("4.2")
+@pytest.mark.quality("validation")
 def test_create_school_takes_the_punctuation_of_an_official_name(cli_app):
     run(cli_app, "db-upgrade")
     name = "Муниципальное общеобразовательное учреждение «Средняя школа № 7 им. А. С. Пушкина» (МОУ СШ № 7)"

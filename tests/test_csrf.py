@@ -31,6 +31,8 @@ from tests.factories import PASSWORD
 from tests.test_access_matrix import MEETING_FORM, REPORT_FORM, World
 from tests.monitoring.test_publish_version_page import posted
 
+pytestmark = pytest.mark.quality("csrf")
+
 STALE_FORM = "Форма устарела или открыта в другом окне. Обновите страницу и повторите."
 NEW_PASSWORD = "a brand new secret"
 ADULT = date(1985, 1, 1)

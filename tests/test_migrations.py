@@ -29,6 +29,8 @@ from portal.models.base import BaseModel
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 HISTORY_TABLE = "migratehistory"
+
+pytestmark = pytest.mark.quality("migration")
 MODEL_TABLES = {m._meta.table_name: m for m in MODELS}
 
 
@@ -278,7 +280,6 @@ def fill(orm):
     return written
 
 
-@pytest.mark.clause("3.2")
 def test_filled_database_upgrades_to_head_with_rows_intact(new_database):
     """Personalised records survive upgrades: whatever the head is, rows written under the first
     migration's schema read back unchanged through today's models after every later migration ran
@@ -357,7 +358,6 @@ def test_models_changed_without_a_migration_fail(new_database):
 
 # --- 4. migrations one by one ------------------------------------------------------------------
 
-@pytest.mark.clause("2.6", "2.7")
 def test_003_adds_the_second_factor_to_an_existing_school(new_database):
     """A school running before 003 keeps its accounts and school row; the new columns arrive with the
     values that mean «no second factor, not required», so nobody is locked out by the upgrade."""
@@ -386,7 +386,6 @@ def test_003_adds_the_second_factor_to_an_existing_school(new_database):
         assert school.short_name == "МОУ «СОШ № 62»" and school.staff_totp_required is False
 
 
-@pytest.mark.clause("4.13", "s10")
 def test_007_makes_order_numbers_unique_per_year_keeping_every_signed_order(new_database):
     """A school that registered «15-од» twice in one year under the old rule (another date) upgrades: both
     orders stay exactly as signed, the first keeps the number for the year, the database refuses a third."""

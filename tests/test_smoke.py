@@ -1,7 +1,7 @@
 import pytest
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role,heading", [
     ("coordinator", "Школа в целом"), ("curator", "Форма «Ученик – ученик»"), ("mentor", "Мои наставляемые"),
     ("mentee", "Моя программа наставничества"), ("parent", "Мои дети")])

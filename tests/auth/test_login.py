@@ -13,7 +13,6 @@ from tests.factories import PASSWORD
 GENERIC = "Неверный логин или пароль."
 HOMES = {"coordinator": "/coordinator/", "curator": "/curator/", "mentor": "/mentor/", "mentee": "/mentee/",
          "parent": "/parent/"}
-ROLE_CLAUSES = {"coordinator": "2.6", "curator": "2.7", "mentor": "2.5", "mentee": "2.4"}
 
 
 def _events(action):
@@ -71,8 +70,8 @@ def test_sixth_failure_in_a_minute_is_refused_with_429(client, conn, make_accoun
     assert response.status_code == 429
 
 
-@pytest.mark.parametrize("role", [pytest.param(r, marks=[pytest.mark.clause(ROLE_CLAUSES[r])] if r in ROLE_CLAUSES
-                                               else [], id=r) for r in HOMES])
+@pytest.mark.quality("access")
+@pytest.mark.parametrize("role", list(HOMES))
 def test_successful_login_goes_to_the_roles_home(client, conn, make_account, role):
     account = make_account(role, acknowledged=True)
     response = client.post("/login", {"login": account.login, "password": PASSWORD})

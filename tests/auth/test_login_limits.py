@@ -14,7 +14,7 @@ from tests.conftest import error_messages
 from tests.factories import PASSWORD
 from tests.gunicorn_server import Browser, serve
 
-pytestmark = pytest.mark.clause("2.6", "2.7")
+pytestmark = pytest.mark.quality("security")
 
 WAIT_RE = re.compile(r"Слишком много неудачных попыток\. Подождите (\d+) (секунд[уы]?|минут[уы]?) и попробуйте снова\.")
 

@@ -14,10 +14,10 @@ from tests.factories import PASSWORD
 ACKNOWLEDGE = "/regulation/acknowledge"
 
 
-# --- The regulation before anything else (s5, s7) -------------------------------------------------
+# --- The regulation before anything else (s10) ----------------------------------------------------
 
-@pytest.mark.parametrize("role", [pytest.param("mentor", marks=pytest.mark.clause("s5")),
-                                  pytest.param("mentee", marks=pytest.mark.clause("s7"))])
+@pytest.mark.clause("s10", part="regulation")
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
 def test_a_fresh_account_reads_the_regulation_before_anything_else(client, conn, make_account, login, role):
     account = make_account(role)
     response = login(account.login, acknowledge=False)
@@ -45,7 +45,7 @@ def test_a_fresh_account_reads_the_regulation_before_anything_else(client, conn,
     assert Account.get_by_id(account.id).regulation_acknowledged_at is not None
 
 
-@pytest.mark.clause("s5", "s7")
+@pytest.mark.clause("s10", part="regulation")
 def test_the_acknowledgement_is_asked_once(app, client, conn, make_account, login):
     account = make_account("mentor", "mentee")
     login(account.login)  # acknowledges
@@ -121,11 +121,10 @@ def test_error_pages_are_russian(client, conn, login_as, method, url, role, stat
 # --- Home pages without data ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role,empty", [
-    pytest.param("coordinator", "Пар пока нет: кураторы формируют их из баз своих форм.",
-                 marks=pytest.mark.clause("2.6")),
-    pytest.param("curator", "Программа формы ещё не утверждена.", marks=pytest.mark.clause("2.7")),
-    pytest.param("mentor", "У вас пока нет наставляемых.", marks=pytest.mark.clause("2.5")),
-    pytest.param("mentee", "Наставник пока не выбран.", marks=pytest.mark.clause("2.4")),
+    pytest.param("coordinator", "Пар пока нет: кураторы формируют их из баз своих форм."),
+    pytest.param("curator", "Программа формы ещё не утверждена."),
+    pytest.param("mentor", "У вас пока нет наставляемых."),
+    pytest.param("mentee", "Наставник пока не выбран."),
     pytest.param("parent", "Школа ещё не подтвердила вашу связь с ребёнком."),
 ])
 def test_home_pages_explain_what_is_empty(client, conn, login_as, role, empty):

@@ -185,7 +185,7 @@ def test_role_chips_and_switch(client, conn, login_as):
     assert client.get("/curator/").status_code == 200
 
 
-@pytest.mark.clause("2.5", "2.7")
+@pytest.mark.quality("access")
 def test_a_mentor_curator_reaches_both_roles(client, conn, login_as):
     login_as("mentor", "curator")
     assert client.get("/curator/").status_code == 200

@@ -16,7 +16,7 @@ from tests.conftest import error_messages, field_errors
 from tests.factories import PASSWORD
 from tests.querycount import count_queries
 
-pytestmark = pytest.mark.clause("2.6", "2.7")
+pytestmark = pytest.mark.quality("security")
 
 SECRET_RE = re.compile(r'<p class="code" id="totp-secret">([A-Z2-7 ]+)</p>')
 RECOVERY_RE = re.compile(r"<li><code>([A-Z2-9]{5}-[A-Z2-9]{5})</code></li>")

@@ -10,7 +10,7 @@ from tools.bench import generate
 TINY = generate.Size(students=20, staff=6, parents=25, pairs=4, meetings_per_pair=6, waiting_mentees=2)
 
 
-@pytest.mark.clause("6.5")
+@pytest.mark.quality("performance")
 def test_generated_school_has_people_pairs_meetings_and_verbal_answers(database_url):
     generate.generate(database_url, schools=2, size=TINY, log=lambda line: None)
     db.initialize(database_from_url(database_url))

@@ -105,7 +105,7 @@ def test_signing_again_resumes_the_suspended_pair(client, world):
     assert AuditEvent.select().where(AuditEvent.action == "mentorship.resumed").count() == 1
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_the_destruction_list_shows_the_withdrawal_with_its_deadline(client, login, world, coordinator, today):
     child = world["child"]
     withdraw(client, consent_of(child, "parent_mentee"))
@@ -124,7 +124,7 @@ def test_the_destruction_list_shows_the_withdrawal_with_its_deadline(client, log
     assert "ФИО сохраняется" in row
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_an_overdue_withdrawal_is_marked_red(client, login, world, coordinator, today):
     withdraw(client, consent_of(world["child"], "parent_mentee"))
     ConsentWithdrawal.update(destruction_due_on=today - timedelta(days=2)).execute()
@@ -134,7 +134,7 @@ def test_an_overdue_withdrawal_is_marked_red(client, login, world, coordinator, 
     assert "status-cancelled" in html
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, login, signed_in_parent, make_person,
                                                                      make_account, coordinator, school):
     child, fmt = signed_in_parent["child"], signed_in_parent["format"]
@@ -194,7 +194,7 @@ def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, logi
     assert f"Участник №{child.id}" in curator_home and "Иванов П." not in curator_home
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_a_destroyed_persons_account_no_longer_opens(client, login, signed_in_parent, make_account, coordinator):
     child = signed_in_parent["child"]
     account = make_account("mentee", person=child, login="ivanov.petr")
@@ -208,7 +208,7 @@ def test_a_destroyed_persons_account_no_longer_opens(client, login, signed_in_pa
     assert type(account).get_by_id(account.id).login != "ivanov.petr"
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_a_person_still_taking_part_keeps_their_name(client, login, world, coordinator):
     child = world["child"]
     mentee_side = world["membership"]
@@ -227,7 +227,7 @@ def test_a_person_still_taking_part_keeps_their_name(client, login, world, coord
     assert consents.may_take_part(child, "mentor")
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("idempotency")
 def test_a_second_click_destroys_once(client, login, signed_in_parent, coordinator):
     child = signed_in_parent["child"]
     sign_for_child(client, child, "parent_mentee")
@@ -249,7 +249,7 @@ def _withdrawn_child(client, signed_in_parent, make_person, name):
     return child, ConsentWithdrawal.get(ConsentWithdrawal.consent == consent_of(child, "parent_mentee"))
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.clause("4.11")
 def test_destroy_due_takes_only_what_is_due(app, client, signed_in_parent, make_person, today):
     due_child, due = _withdrawn_child(client, signed_in_parent, make_person, "Сроков")
     waiting_child, waiting = _withdrawn_child(client, signed_in_parent, make_person, "Ждунов")
@@ -271,7 +271,7 @@ def test_destroy_due_takes_only_what_is_due(app, client, signed_in_parent, make_
     assert Person.get_by_id(waiting_child.id).destroyed_at is not None
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("access")
 def test_a_curator_may_not_see_or_destroy(client, login, login_as, signed_in_parent, make_account):
     child = signed_in_parent["child"]
     sign_for_child(client, child, "parent_mentee")
@@ -286,7 +286,7 @@ def test_a_curator_may_not_see_or_destroy(client, login, login_as, signed_in_par
         consents.destroy(make_account("curator").person, withdrawal.id, child.school_id)
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("access")
 def test_another_schools_withdrawal_is_not_found(client, login, coordinator, other_school, today):
     stranger = Person.create(school=other_school, kind="staff", surname="Чужой", first_name="Олег", sex="m",
                              birth_date=date(1980, 1, 1))
@@ -303,7 +303,7 @@ def test_another_schools_withdrawal_is_not_found(client, login, coordinator, oth
     assert client.get("/coordinator/destruction/999999").status_code == 404
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("query count")
 def test_the_list_costs_the_same_queries_however_long(client, login, signed_in_parent, make_person, coordinator):
     _withdrawn_child(client, signed_in_parent, make_person, "Первов")
     log_in_as(client, login, coordinator)
@@ -319,7 +319,7 @@ def test_the_list_costs_the_same_queries_however_long(client, login, signed_in_p
     assert len(four) == len(one)
 
 
-@pytest.mark.clause("4.10")
+@pytest.mark.quality("csrf")
 def test_destroying_without_the_csrf_token_is_refused(client, login, signed_in_parent, coordinator):
     child = signed_in_parent["child"]
     sign_for_child(client, child, "parent_mentee")

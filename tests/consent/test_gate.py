@@ -160,7 +160,7 @@ def test_on_the_eighteenth_birthday_the_parents_consent_stops_counting(client, l
     assert consents.may_take_part(grown_up, "mentor")
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("query count")
 def test_the_gate_for_many_people_costs_what_it_costs_for_one(client, signed_in_parent, make_person, today):
     parent = signed_in_parent["parent"].person
     child = signed_in_parent["child"]

@@ -28,7 +28,7 @@ def test_parent_signs_for_child_and_child_becomes_active(client, signed_in_paren
     assert AuditEvent.select().where(AuditEvent.action == "consent.signed").count() == 1
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("idempotency")
 def test_double_submit_signs_once(client, signed_in_parent):
     child = signed_in_parent["child"]
     client.get(f"/consent/{child.id}/parent_mentee")

@@ -171,7 +171,7 @@ def test_a_bad_text_is_refused_beside_the_field(client, login, coordinator, scho
     assert ConsentDocument.select().count() == before
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 def test_an_empty_title_is_refused_beside_the_field(client, login, coordinator, school):
     log_in_as(client, login, coordinator)
     response = publish(client, school, "adult_self", title="   ")
@@ -180,7 +180,7 @@ def test_an_empty_title_is_refused_beside_the_field(client, login, coordinator, 
     assert current(school, "adult_self").version == 1
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 def test_an_unknown_kind_is_not_found(client, login, coordinator):
     log_in_as(client, login, coordinator)
     assert client.get("/coordinator/consent-texts/nonsense/new").status_code == 404
@@ -188,7 +188,7 @@ def test_an_unknown_kind_is_not_found(client, login, coordinator):
                        ).status_code == 404
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("access")
 def test_a_curator_may_not_touch_the_texts(client, login_as, school):
     login_as("curator")
     document = current(school, "adult_self")
@@ -200,14 +200,14 @@ def test_a_curator_may_not_touch_the_texts(client, login_as, school):
     assert current(school, "adult_self").version == 1
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("access")
 def test_the_service_refuses_a_curator_too(make_account, school):
     curator = make_account("curator")
     with pytest.raises(consents.NotAllowed):
         consents.new_version(curator.person, "adult_self", "Заголовок", amended(current(school, "adult_self")))
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("query count")
 def test_the_list_costs_the_same_queries_however_many_versions(client, login, coordinator, school):
     log_in_as(client, login, coordinator)
     with counted_queries() as few:
@@ -220,7 +220,7 @@ def test_the_list_costs_the_same_queries_however_many_versions(client, login, co
     assert len(many) == len(few)
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("csrf")
 def test_publishing_without_the_csrf_token_is_refused(client, login, coordinator, school):
     log_in_as(client, login, coordinator)
     document = current(school, "adult_self")

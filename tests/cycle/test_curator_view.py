@@ -36,7 +36,7 @@ def row_of(text, mentorship):
     return " ".join(re.sub(r"<[^>]+>", " ", text[text.index(">", start) + 1:text.index("</tr>", start)]).split())
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.clause("5.3", "2.7")
 def test_stage_last_meeting_held_of_planned_and_the_quiet_mark(client, login, pair, make_pair, curator):
     log(pair["mentor"].person, pair["mentorship"], "first", 40, topic="Знакомство")  # quiet since
     busy = make_pair()
@@ -83,7 +83,7 @@ def test_held_of_planned_counts_against_the_agreed_plan(client, login, pair, cur
     assert "4 из 6" in row and "не согласован" not in row and "регулярная встреча" in row
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("access")
 def test_another_curators_form_is_not_found(client, login_as, pair):
     login_as("curator")  # curates the school's first form, «Ученик – ученик»
     assert client.get(url(pair)).status_code == 404
@@ -92,7 +92,7 @@ def test_another_curators_form_is_not_found(client, login_as, pair):
     assert "Ученик – ученик" in index and "Учитель – учитель" not in index
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("access")
 def test_the_coordinator_sees_every_form(client, login_as, pair):
     login_as("coordinator")
     assert client.get(url(pair)).status_code == 200
@@ -100,7 +100,6 @@ def test_the_coordinator_sees_every_form(client, login_as, pair):
     assert "Ход наставничества" in index and f"/staff/formats/{pair['mentorship'].mentoring_format_id}/cycle" in index
 
 
-@pytest.mark.clause("5.3")
 def test_the_curator_finds_the_view_in_the_menu(client, login, pair, curator):
     login(curator.login)
     home = client.get("/curator/").get_data(as_text=True)
@@ -109,7 +108,7 @@ def test_the_curator_finds_the_view_in_the_menu(client, login, pair, curator):
     assert f'href="{url(pair)}"' in index
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentor", "mentee", "parent"])
 def test_participants_have_no_staff_view(client, login_as, pair, role):
     login_as(role)
@@ -117,7 +116,7 @@ def test_participants_have_no_staff_view(client, login_as, pair, role):
     assert client.get("/staff/cycle").status_code == 403
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("query count")
 def test_the_view_costs_the_same_for_2_and_20_pairs(client, login, pair, make_pair, curator):
     def add_pairs(n):
         for _ in range(n):

@@ -56,7 +56,7 @@ def test_the_mentee_confirms_a_meeting_and_the_row_swaps_in_place(client, login,
     assert AuditEvent.select().where(AuditEvent.action == "meeting.confirmed").count() == 1
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("htmx")
 def test_without_js_the_confirmation_redirects_back_to_the_pair(client, login, pair):
     meeting = log(pair, "first", 20)
     login(pair["mentee"].login)
@@ -88,7 +88,7 @@ def test_a_disputed_meeting_reaches_the_curators_list(client, login, pair, make_
     assert 'id="disputed-count">1<' in text and 'id="unconfirmed-count">1<' in text  # the trial meeting
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("validation")
 def test_a_dispute_without_a_comment_is_refused_beside_the_comment(client, login, pair):
     meeting = log(pair, "first", 20)
     login(pair["mentee"].login)
@@ -133,7 +133,7 @@ def test_planned_meetings_are_listed_apart_and_cannot_be_confirmed(client, login
     assert MeetingConfirmation.select().count() == 0
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("access")
 def test_another_mentee_gets_not_found(client, login_as, pair):
     meeting = log(pair, "first", 20)
     plan = cycle.propose_plan(pair["mentor"].person, pair["mentorship"].id, PlanData("Цели", 10, []))
@@ -148,7 +148,7 @@ def test_another_mentee_gets_not_found(client, login_as, pair):
     assert Plan.get_by_id(plan.id).mentee_confirmed_at is None and Plan.select().count() == 1
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("access")
 def test_the_mentor_of_the_pair_is_not_its_mentee(client, login, pair):
     log(pair, "first", 20)
     accounts.grant_role(None, pair["mentor"], "mentee", None)
@@ -156,7 +156,7 @@ def test_the_mentor_of_the_pair_is_not_its_mentee(client, login, pair):
     assert client.get(page_url(pair)).status_code == 404
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.clause("s8")
 def test_a_parent_confirms_for_their_minor_child(client, login, minor_pair):
     meeting = log(minor_pair, "first", 20, topic="Знакомство с наставником")
     child = minor_pair["mentee"].person
@@ -182,7 +182,7 @@ def test_a_parent_confirms_for_their_minor_child(client, login, minor_pair):
     assert "Подтвердить, что встреча состоялась" in text  # the child may still give their own verdict
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("access")
 def test_an_unlinked_parent_gets_not_found(client, login, login_as, minor_pair, pair):
     meeting = log(minor_pair, "first", 20)
     child = minor_pair["mentee"].person
@@ -256,7 +256,7 @@ def test_the_mentee_proposes_a_changed_plan_that_needs_the_mentor_again(client, 
     assert "План ещё не согласован" in text and "(вариант 2)" in text
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.quality("validation")
 def test_odd_input_is_refused_in_russian_never_a_500(client, login, pair):
     meeting = log(pair, "first", 20)
     login(pair["mentee"].login)

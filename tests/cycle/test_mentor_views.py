@@ -106,7 +106,7 @@ def test_a_date_outside_the_programme_or_unreadable_is_refused_beside_the_date(c
     assert Meeting.select().count() == 0
 
 
-@pytest.mark.clause("5.4")
+@pytest.mark.quality("validation")
 def test_a_held_meeting_in_the_future_is_refused_but_may_be_scheduled(client, pair, mentor):
     client.get(mentor)
     tomorrow = (TODAY + timedelta(days=1)).isoformat()
@@ -138,7 +138,7 @@ def test_a_held_meeting_in_the_future_is_refused_but_may_be_scheduled(client, pa
     assert "сегодня или позже" in " ".join(field_errors(past, "plan-held_on"))
 
 
-@pytest.mark.clause("5.4")
+@pytest.mark.quality("validation")
 def test_bad_duration_and_missing_topic_are_shown_beside_their_fields(client, pair, mentor):
     client.get(mentor)
     for minutes in ("час", "4²", "100000", "0"):
@@ -153,7 +153,7 @@ def test_bad_duration_and_missing_topic_are_shown_beside_their_fields(client, pa
 
 # --- logging inline (htmx) and without JS ----------------------------------------------------------
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("htmx")
 def test_htmx_log_answers_the_fresh_form_and_the_new_row_out_of_band(client, pair, mentor):
     client.get(mentor)
     response = client.post(f"{mentor}/meetings", form("first", days_ago(2), topic="Знакомство с классом"),
@@ -168,7 +168,7 @@ def test_htmx_log_answers_the_fresh_form_and_the_new_row_out_of_band(client, pai
     assert "Записано: первая, организационная встреча" in body
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("htmx")
 def test_without_js_a_log_redirects_back_to_the_pair_page(client, pair, mentor):
     client.get(mentor)
     response = client.post(f"{mentor}/meetings", form("first", days_ago(2), topic="Знакомство с классом"))
@@ -177,7 +177,7 @@ def test_without_js_a_log_redirects_back_to_the_pair_page(client, pair, mentor):
     assert "Знакомство с классом" in text(page) and "Записано: первая, организационная встреча" in text(page)
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("idempotency")
 def test_a_double_submit_logs_once(client, pair, mentor):
     client.get(mentor)
     data = form("first", days_ago(2))
@@ -189,7 +189,7 @@ def test_a_double_submit_logs_once(client, pair, mentor):
     assert "уже записана" in text(again) and "journal-rows" not in text(again)  # no second row appended
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.clause("4.13", "5.3")
 def test_a_pair_not_yet_approved_or_completed_takes_no_meetings(client, pair, mentor):
     Mentorship.update(status="in_order").where(Mentorship.id == pair["mentorship"].id).execute()
     page = client.get(mentor)
@@ -212,7 +212,7 @@ def test_a_pair_not_yet_approved_or_completed_takes_no_meetings(client, pair, me
 
 # --- corrections keep the history ---------------------------------------------------------------------
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("audit")
 def test_a_correction_is_a_new_version_and_the_old_one_stays_in_the_history(client, pair, mentor):
     first = held(pair, "first", 5, topic="Знакомство")
     form_page = client.get(f"/mentor/meetings/{first.id}/correct")
@@ -240,7 +240,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays_in_the_history(clie
     assert Meeting.select().count() == 2
 
 
-@pytest.mark.clause("5.4")
+@pytest.mark.quality("validation")
 def test_a_correction_is_checked_like_a_new_record(client, pair, mentor):
     first = held(pair, "first", 5)
     client.get(f"/mentor/meetings/{first.id}/correct")
@@ -254,7 +254,7 @@ def test_a_correction_is_checked_like_a_new_record(client, pair, mentor):
 
 # --- another mentor's pair ------------------------------------------------------------------------
 
-@pytest.mark.clause("s5")
+@pytest.mark.quality("access")
 def test_another_mentors_pair_is_not_found_on_every_route(client, pair, make_account, login):
     mentor, mentee = pair["mentor"].person, pair["mentee"].person
     mid = pair["mentorship"].id
@@ -292,8 +292,7 @@ def plan_form(goals="Освоить проектную деятельность"
     return data
 
 
-@pytest.mark.clause("5.5")
-@pytest.mark.clause("s5")
+@pytest.mark.clause("5.5", "s5", "2.4", "2.5")
 def test_the_plan_is_proposed_and_needs_both_confirmations(client, pair, mentor):
     mid = pair["mentorship"].id
     for i, stage in enumerate(("first", "trial", "planning")):
@@ -336,7 +335,7 @@ def test_the_plan_is_proposed_and_needs_both_confirmations(client, pair, mentor)
     assert "Проведено встреч:</strong> 3 из 10 по плану" in text(client.get(mentor))
 
 
-@pytest.mark.clause("5.5")
+@pytest.mark.quality("validation")
 def test_a_plan_with_mistakes_is_refused_beside_the_field(client, pair, mentor):
     client.get(mentor)
     for data, field, message in [
@@ -396,7 +395,7 @@ def grow(pair, regular: int, start_day: int):
                 stage="regular", held_on=meeting.held_on, topic=meeting.topic + " (исправлено)"))
 
 
-@pytest.mark.clause("5.3")
+@pytest.mark.quality("query count")
 def test_the_pair_page_costs_the_same_for_3_and_30_meetings(client, pair, mentor):
     mid = pair["mentorship"].id
     for i, stage in enumerate(("first", "trial", "planning")):

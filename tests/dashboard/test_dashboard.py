@@ -109,7 +109,7 @@ def test_each_number_opens_the_list_behind_it(client, school, login_as, make_per
     assert client.get("/coordinator/dashboard/list/quiet?format=abc&period=zzz").status_code == 200
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.clause("6.1")
 def test_filters_by_format_and_period(client, school, login_as, make_person):
     build(school, make_person, pairs=2)
     other = _fmt(school, "Ученик – ученик")
@@ -120,7 +120,7 @@ def test_filters_by_format_and_period(client, school, login_as, make_person):
     assert 'data-number="meetings">1<' in recent  # the 60-day-old meeting falls outside
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("htmx")
 def test_htmx_filter_returns_only_the_numbers(client, school, login_as, make_person):
     build(school, make_person)
     login_as("coordinator")
@@ -131,7 +131,7 @@ def test_htmx_filter_returns_only_the_numbers(client, school, login_as, make_per
     assert "<html" in client.get("/coordinator/dashboard").get_data(as_text=True)
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("roles", [("curator",), ("mentor",), ("mentee",), ("parent",)])
 def test_others_are_refused(client, school, login_as, roles):
     login_as(*roles)
@@ -139,7 +139,7 @@ def test_others_are_refused(client, school, login_as, roles):
         assert client.get(url).status_code == 403
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_query_count_does_not_grow_with_the_data(client, school, login_as, make_person):
     login_as("coordinator")
     build(school, make_person, pairs=1)
@@ -154,7 +154,6 @@ def test_query_count_does_not_grow_with_the_data(client, school, login_as, make_
     assert counts[:3] == counts[3:]
 
 
-@pytest.mark.clause("6.1")
 def test_lists_date_events_by_the_schools_clock(client, school, login_as):
     """Times are stored in UTC; a round opened at half past one at night in Moscow belongs to that day."""
     MonitoringRound.create(mentoring_format=_fmt(school), kind="intermediate", opened_at=datetime(2026, 3, 9, 22, 30))

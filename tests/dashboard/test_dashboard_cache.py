@@ -18,7 +18,7 @@ def cached(app):
     return app
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("performance")
 def test_figures_are_kept_until_an_audited_change(cached, client, school, login_as, make_person):
     build(school, make_person, pairs=2)
     coordinator = login_as("coordinator")
@@ -44,7 +44,7 @@ def test_figures_are_kept_until_an_audited_change(cached, client, school, login_
     assert newcomer.full_name in client.get("/coordinator/dashboard/list/mentees_awaiting").get_data(as_text=True)
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("performance")
 def test_each_filter_and_day_has_its_own_figures(cached, school, login_as, make_person, conn):
     build(school, make_person, pairs=2)
     scope = scope_for(login_as("coordinator"))

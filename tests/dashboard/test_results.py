@@ -76,7 +76,7 @@ def _satisfaction(school, fmt, make_person, answers):
     return question
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("privacy")
 @pytest.mark.parametrize("answers, shown", [(2, False), (3, True)])
 def test_answers_about_a_mentor_need_three(client, school, login_as, make_person, answers, shown):
     _satisfaction(school, _fmt(school), make_person, answers)
@@ -86,7 +86,7 @@ def test_answers_about_a_mentor_need_three(client, school, login_as, make_person
     assert ("недостаточно ответов для показа (нужно не меньше 3)" in html) is not shown
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("privacy")
 def test_a_filter_that_leaves_two_hides_again(client, school, login_as, make_person):
     fmt = _fmt(school)
     _satisfaction(school, fmt, make_person, 3)  # answered today, 20 and 40 days ago: the last 30 days leave two
@@ -98,7 +98,7 @@ def test_a_filter_that_leaves_two_hides_again(client, school, login_as, make_per
     assert "<svg" not in html and "недостаточно ответов для показа" in html
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("privacy")
 def test_a_hidden_form_is_not_given_away_by_the_school_total(client, school, login_as, make_person, conn):
     """Three answers in one form and one in another: the school's four beside the form's three would
     reveal the single answer by subtraction, so the total is withheld too."""
@@ -117,7 +117,7 @@ def test_a_hidden_form_is_not_given_away_by_the_school_total(client, school, log
     assert "<svg" in client.get(f"/coordinator/results?format={visible.id}").get_data(as_text=True)
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.clause("6.2", "6.5")
 def test_process_quality_counts_each_verbal_option(client, school, login_as, make_person):
     fmt = _fmt(school)
     questionnaire, (question,) = _questionnaire(school, "process", [("Встречи проходят регулярно", "frequency", "")])
@@ -132,7 +132,7 @@ def test_process_quality_counts_each_verbal_option(client, school, login_as, mak
     assert "1–5" not in html and "балл" not in html
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_results_query_count_is_constant(client, school, login_as, make_person):
     fmt = _fmt(school)
     login_as("coordinator")

@@ -89,7 +89,7 @@ def test_each_step_is_named_in_words_with_its_count(client, login_as, answered, 
     assert "Петров" not in text  # counts only: nobody who answered is named
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("privacy")
 def test_fewer_than_three_answers_about_a_person_show_no_counts(client, login_as, answered, engine):
     login_as("coordinator")
     text = _download_text(client)
@@ -100,7 +100,7 @@ def test_fewer_than_three_answers_about_a_person_show_no_counts(client, login_as
     assert "скорее согласен 2" not in text
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_the_report_costs_the_same_queries_for_more_answers(client, login_as, school, make_person, answered):
     login_as("coordinator")
     client.get(URL)

@@ -23,7 +23,6 @@ def test_an_engine_is_present():
     assert ENGINES, "no PDF engine: run `make system-deps`"
 
 
-@pytest.mark.clause("4.11")
 @engines
 def test_cyrillic_text_comes_out_readable(engine):
     html = page("<h1>Согласие на обработку персональных данных</h1>"

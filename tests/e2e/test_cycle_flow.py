@@ -20,7 +20,7 @@ from portal.models import Account, Mentorship, MentorshipMember, Person, Program
 from portal.services.cycle import STAGE_TITLES
 from tests.e2e.flows import log_in, path_is, screenshot, wait_for_htmx
 
-pytestmark = [pytest.mark.e2e, pytest.mark.clause("5.3", "5.5", "s5", "s7")]
+pytestmark = [pytest.mark.e2e, pytest.mark.clause("5.3", "5.5", "s5", "s7", "2.4", "2.5")]
 
 FIRST, TRIAL, PLANNING, REGULAR, FINAL = (STAGE_TITLES[s] for s in ("first", "trial", "planning", "regular", "final"))
 TOPICS = ["Знакомство, ожидания от программы", "Пробное занятие: олимпиадные задачи на делимость",

@@ -53,14 +53,15 @@ def see_parent_home(page: Page) -> None:
 
 
 HOMES = [
-    pytest.param("coordinator", see_coordinator_home, marks=pytest.mark.clause("2.6"), id="coordinator"),
-    pytest.param("curator", see_curator_home, marks=pytest.mark.clause("2.7"), id="curator"),
-    pytest.param("mentor", see_mentor_home, marks=pytest.mark.clause("2.5", "s5"), id="mentor"),
-    pytest.param("mentee", see_mentee_home, marks=pytest.mark.clause("2.4", "s7"), id="mentee"),
+    pytest.param("coordinator", see_coordinator_home, id="coordinator"),
+    pytest.param("curator", see_curator_home, id="curator"),
+    pytest.param("mentor", see_mentor_home, id="mentor"),
+    pytest.param("mentee", see_mentee_home, id="mentee"),
     pytest.param("parent", see_parent_home, id="parent"),
 ]
 
 
+@pytest.mark.clause("s10", part="regulation")
 @pytest.mark.parametrize(("login", "see_home"), HOMES)
 def test_first_login_acknowledges_the_regulation_then_shows_the_roles_home(page, login, see_home):
     open_login(page)
@@ -79,7 +80,7 @@ def test_wrong_password_is_refused_on_the_login_page(page):
     expect(page.get_by_label("Логин", exact=True)).to_have_value("mentor")
 
 
-@pytest.mark.clause("s7")
+@pytest.mark.clause("s10", part="regulation")
 def test_logout_returns_to_the_login_page_and_the_acknowledgement_is_asked_once(page):
     log_in(page, "mentee")
     page.get_by_role("button", name="Выйти", exact=True).click()

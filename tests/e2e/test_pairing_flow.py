@@ -25,7 +25,8 @@ from tests.e2e.flows import (
     acknowledge_regulation, log_in, open_login, path_is, screenshot, submit_login, wait_for_htmx,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.clause("s8", "4.13", "4.12")]
+pytestmark = [pytest.mark.e2e, pytest.mark.clause("s8", "4.13", "4.12", "2.6", "2.7"),
+              pytest.mark.clause("s10", part="pairs-order")]
 
 FORMAT = "Ученик – ученик"  # the demo `curator` curates it
 PASSWORD = "sinyaya-tetrad-2026"

@@ -10,7 +10,7 @@ from portal.services import monitoring
 from portal.models import School
 from tests.e2e.flows import log_in, log_out, path_is, wait_for_htmx
 
-pytestmark = [pytest.mark.e2e, pytest.mark.clause("6.2", "6.5")]
+pytestmark = [pytest.mark.e2e, pytest.mark.clause("6.2"), pytest.mark.quality("htmx")]
 
 NEW_QUESTION = "Я понимаю, зачем нужны наши встречи."
 

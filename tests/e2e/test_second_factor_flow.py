@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.flows import PASSWORD, log_in, log_out, path_is, screenshot, submit_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.clause("2.6")]
+pytestmark = [pytest.mark.e2e, pytest.mark.quality("security", "accessibility")]
 
 
 def _next_code(totp: pyotp.TOTP, after: int | None) -> tuple[str, int]:

@@ -126,7 +126,7 @@ def test_bases_export_holds_names_consent_and_categories(coordinator, fixture):
             "молодой специалист", "", "Дисциплина на уроке"] in rows_csv
 
 
-@pytest.mark.clause("s10")
+@pytest.mark.clause("4.13")
 def test_pairs_export_names_the_order(coordinator, fixture):
     _, rows = xlsx_rows(download(coordinator, "/coordinator/exports/pairs.xlsx"))
     assert rows[0] == ["Форма наставничества", "Наставник", "Наставляемые", "Статус", "Номер приказа", "Дата приказа"]
@@ -225,7 +225,6 @@ def test_monitoring_report_pdf(coordinator, fixture, engine):
         assert name not in text
 
 
-@pytest.mark.clause("6.1")
 def test_the_exports_page_links_every_file(coordinator):
     text = coordinator.get("/coordinator/exports").get_data(as_text=True)
     for url in URLS[:-1]:
@@ -233,7 +232,7 @@ def test_the_exports_page_links_every_file(coordinator):
     assert "Для муниципалитета" in text
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("audit")
 def test_a_download_is_audited(coordinator, fixture, school):
     download(coordinator, "/coordinator/exports/bases.xlsx")
     download(coordinator, "/coordinator/exports/municipal.csv")
@@ -243,7 +242,7 @@ def test_a_download_is_audited(coordinator, fixture, school):
     assert all(e.actor_id == coordinator.account.person_id and e.school_id == school.id for e in events)
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["curator", "mentor", "mentee", "parent"])
 def test_only_the_coordinator_exports(client, login_as, fixture, role):
     login_as(role)
@@ -252,14 +251,14 @@ def test_only_the_coordinator_exports(client, login_as, fixture, role):
     assert not AuditEvent.select().where(AuditEvent.action == "export.downloaded").exists()
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("validation")
 def test_unknown_exports_are_not_found(coordinator):
     for url in ("/coordinator/exports/people.xlsx", "/coordinator/exports/bases.pdf",
                 "/coordinator/exports/municipal.pdf", "/coordinator/exports/bases"):
         assert coordinator.get(url).status_code == 404
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("security")
 def test_typed_text_never_becomes_a_formula(coordinator, fixture):
     Meeting.update(topic="=HYPERLINK(\"http://evil\")").where(Meeting.topic == "Знакомство").execute()
     sheet, rows = xlsx_rows(download(coordinator, "/coordinator/exports/meetings.xlsx"))
@@ -267,7 +266,7 @@ def test_typed_text_never_becomes_a_formula(coordinator, fixture):
     assert csv_rows(download(coordinator, "/coordinator/exports/meetings.csv"))[1][6].startswith("'=")
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_an_export_costs_the_same_for_2_and_20_pairs(coordinator, fixture, school, make_person):
     fmt = fixture["format"]
     questionnaire = Questionnaire.get(Questionnaire.school == school)

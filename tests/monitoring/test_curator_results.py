@@ -49,7 +49,6 @@ def _grow(surveys, fmt, make_person, surname, exit_days_ago=0):
 
 
 @pytest.mark.clause("6.3")
-@pytest.mark.clause("3.2")
 def test_curator_sees_growth_and_summaries_of_their_format_only(client, school, curator_of, make_person, surveys):
     mine, foreign = _formats(school)
     _grow(surveys, mine, make_person, "Своя")
@@ -65,7 +64,7 @@ def test_curator_sees_growth_and_summaries_of_their_format_only(client, school, 
     assert html.count(">1</text>") == 1
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("access")
 def test_a_foreign_format_in_the_query_string_is_ignored(client, school, curator_of, make_person, surveys):
     mine, foreign = _formats(school)
     _grow(surveys, mine, make_person, "Своя")
@@ -81,7 +80,7 @@ def test_a_foreign_format_in_the_query_string_is_ignored(client, school, curator
     assert "Чужая" not in html and "Своя" in html
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.clause("6.1")
 def test_the_period_filter_narrows_the_curators_results(client, school, curator_of, make_person, surveys):
     mine, _ = _formats(school)
     _grow(surveys, mine, make_person, "Недавняя", exit_days_ago=5)
@@ -94,7 +93,7 @@ def test_the_period_filter_narrows_the_curators_results(client, school, curator_
     assert "Недавняя" in html and "Давняя" in html
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("privacy")
 def test_answers_about_a_mentor_stay_hidden_below_three_for_the_curator(client, school, curator_of, make_person):
     mine, _ = _formats(school)
     questionnaire, (question,) = _questionnaire(school, "satisfaction", [("Наставник мне помогает", "agree", "")])
@@ -107,7 +106,6 @@ def test_answers_about_a_mentor_stay_hidden_below_three_for_the_curator(client, 
     assert "недостаточно ответов для показа (нужно не меньше 3)" in html and "<svg" not in html
 
 
-@pytest.mark.clause("2.7")
 def test_the_curators_home_and_menu_lead_to_the_results(client, school, curator_of):
     mine, _ = _formats(school)
     curator_of(mine)
@@ -116,14 +114,14 @@ def test_the_curators_home_and_menu_lead_to_the_results(client, school, curator_
     assert f'href="/curator/results?format={mine.id}"' in html
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentor", "mentee", "parent", "coordinator"])
 def test_only_curators_open_the_curators_results(client, login_as, role):
     login_as(role)
     assert client.get("/curator/results").status_code == 403
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_curator_results_cost_a_fixed_number_of_queries(client, school, curator_of, make_person, surveys):
     mine, foreign = _formats(school)
     _grow(surveys, mine, make_person, "Своя")

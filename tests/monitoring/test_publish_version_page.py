@@ -60,8 +60,7 @@ def test_the_list_shows_each_questionnaire_with_its_version(client, school, coor
     assert 'href="/coordinator/questionnaires"' in client.get("/coordinator/").get_data(as_text=True)
 
 
-@pytest.mark.clause("6.2")
-@pytest.mark.clause("6.4")
+@pytest.mark.clause("6.2", "6.4")
 def test_a_published_version_is_what_new_rounds_use(client, school, coordinator, pair):
     old = current(school, "process")
     mentee = pair["mentee"].person
@@ -101,6 +100,7 @@ def test_a_published_version_is_what_new_rounds_use(client, school, coordinator,
 
 
 @pytest.mark.clause("6.5")
+@pytest.mark.quality("htmx")
 def test_rows_are_added_and_removed_without_scripts_and_with_htmx(client, school, coordinator):
     count = len(monitoring.questions_of(current(school, "process").id))
     page = client.post(url("process"), dict(posted(school, "process"), add_row="1"))
@@ -138,7 +138,7 @@ def test_bad_questions_are_refused_beside_the_field(client, school, coordinator,
     assert not AuditEvent.select().where(AuditEvent.action == "monitoring.questionnaire_published").exists()
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("change, message", [
     (lambda data: data.update(title=""), "Впишите название анкеты."),
     (lambda data: [data.pop(k) for k in list(data) if k.startswith("questions-")], "хотя бы один вопрос"),
@@ -208,7 +208,7 @@ def test_anchor_rows_have_no_remove_button_and_a_fixed_scale(client, school, coo
     assert f'name="drop_row" value="{len(anchors)}"' in html  # the free-text question may go
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["curator", "mentor", "mentee", "parent"])
 def test_only_the_coordinator_publishes(client, school, login_as, role):
     data = posted(school, "process", step="publish", extra=[("", "agree", "Новый вопрос")])
@@ -219,17 +219,19 @@ def test_only_the_coordinator_publishes(client, school, login_as, role):
     assert versions() == 4
 
 
+@pytest.mark.quality("access")
 def test_anonymous_is_sent_to_login(client):
     response = client.get(url("process"))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.clause("6.2")
+@pytest.mark.quality("validation")
 def test_an_unknown_kind_is_not_found(client, coordinator):
     assert client.get(url("grades")).status_code == 404
     assert client.post(url("grades"), {"title": "Оценки", "step": "publish"}).status_code == 404
 
 
+@pytest.mark.quality("csrf")
 def test_publishing_needs_the_csrf_token(client, school, coordinator):
     data = posted(school, "process", step="publish", extra=[("", "agree", "Новый вопрос")])
     response = client.post(url("process"), data, csrf=False)
@@ -237,7 +239,7 @@ def test_publishing_needs_the_csrf_token(client, school, coordinator):
     assert versions() == 4
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.quality("query count")
 def test_the_pages_cost_a_fixed_number_of_queries(client, school, coordinator):
     with count_queries() as small_list:
         client.get("/coordinator/questionnaires")

@@ -183,7 +183,7 @@ def test_answering_stores_the_words_is_final_and_audited(client, login, pair):
     assert "Сейчас заполнять нечего" in home
 
 
-@pytest.mark.clause("6.1")
+@pytest.mark.clause("4.11")
 def test_no_consent_no_survey(client, login, pair):
     log(pair, "first", 10)
     task = task_of(pair["mentee"].person, "entry")
@@ -197,7 +197,7 @@ def test_no_consent_no_survey(client, login, pair):
     assert Response.select().count() == 0
 
 
-@pytest.mark.clause("6.4")
+@pytest.mark.quality("access")
 def test_another_curator_and_another_pairs_mentee_get_not_found(client, login, pair, make_account, make_person,
                                                                  school):
     log(pair, "first", 10)

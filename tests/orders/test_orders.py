@@ -101,7 +101,7 @@ def test_only_pairs_the_mentor_confirmed_go_into_a_draft(client, coordinator, or
     assert again.status_code == 422 and Order.select().count() == 1
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("validation")
 def test_nothing_ticked_is_refused_beside_the_list(client, coordinator, teacher_and_pupil):
     response = client.post("/coordinator/orders/new", {})
     assert response.status_code == 422
@@ -110,7 +110,7 @@ def test_nothing_ticked_is_refused_beside_the_list(client, coordinator, teacher_
     assert response.status_code == 422 and Order.select().count() == 0
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.clause("4.13", "4.11")
 def test_a_pair_whose_consent_no_longer_holds_is_refused_with_the_person_named(client, coordinator, order_world,
                                                                                teacher_and_pupil):
     """A pupil who turns 18 needs their own consent: the parent's no longer lets them in (4.11)."""
@@ -157,8 +157,7 @@ def test_a_draft_can_drop_a_pair_and_be_deleted_and_its_pairs_wait_again(client,
 
 # --- registration: only then are the pairs active ---------------------------------------------------
 
-@pytest.mark.clause("4.13")
-@pytest.mark.clause("4.1")
+@pytest.mark.clause("4.13", "2.6")
 def test_pairs_become_active_only_when_the_signed_order_is_registered(client, coordinator, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     order = drafted(client, pair)
@@ -198,7 +197,7 @@ def test_an_order_with_a_pair_cancelled_meanwhile_is_not_registered(client, coor
     assert status_of(pair) == "cancelled"  # removing it does not revive it
 
 
-@pytest.mark.clause("s10")
+@pytest.mark.quality("validation")
 def test_the_number_and_date_are_required_and_the_date_not_in_the_future(client, coordinator, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     order = drafted(client, pair)
@@ -228,8 +227,7 @@ def taken(number: str, dated_on: date) -> str:
             "приказа в школе не повторяется в течение календарного года. Проверьте номер на подписанном экземпляре.")
 
 
-@pytest.mark.clause("s10")
-@pytest.mark.clause("4.13")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_an_order_number_is_taken_for_the_whole_calendar_year(client, coordinator, order_world, teacher_and_pupil):
     """«52-од» of 15 September cannot be registered again on 1 December of that year, however it is typed;
     the refusal stands beside the number, the draft and its pairs stay as they were."""
@@ -254,7 +252,7 @@ def test_an_order_number_is_taken_for_the_whole_calendar_year(client, coordinato
     assert Order.get_by_id(second.id).number == "52-од"
 
 
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_another_number_the_same_day_and_another_schools_number_are_free(client, coordinator, order_world,
                                                                           other_school, teacher_and_pupil):
     teacher, pupil, first_pair = teacher_and_pupil
@@ -266,7 +264,7 @@ def test_another_number_the_same_day_and_another_schools_number_are_free(client,
     assert status_of(second_pair) == "active"
 
 
-@pytest.mark.clause("s10")
+@pytest.mark.quality("concurrency")
 def test_two_registrations_of_one_number_at_the_same_moment_give_one_order(client, coordinator, order_world,
                                                                             teacher_and_pupil, monkeypatch):
     """The check and the write are not enough on their own under load: the database's unique index on
@@ -290,8 +288,7 @@ def test_two_registrations_of_one_number_at_the_same_moment_give_one_order(clien
     assert snapshot(second) == before and status_of(second_pair) == "in_order"
 
 
-@pytest.mark.clause("4.13")
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_a_registered_order_is_never_changed(client, coordinator, order_world, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     other = order_world.pair(teacher, order_world.mentee(TEACHER_PUPIL, "Орлова", "Мария", "Ивановна", sex="f"))
@@ -320,8 +317,8 @@ def test_a_registered_order_is_never_changed(client, coordinator, order_world, t
     assert "Зарегистрированный приказ не изменяется" in text(merge) and "Да, объединить" not in text(merge)
 
 
-@pytest.mark.clause("s10")
 @pytest.mark.clause("4.13")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_a_correction_is_a_new_order_pointing_at_the_registered_one(client, coordinator, order_world,
                                                                     teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
@@ -393,7 +390,7 @@ def test_one_mentors_separate_pairs_become_one_group_in_the_draft(client, coordi
     assert register(client, order).status_code == 303 and status_of(first) == "active"
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("validation")
 def test_a_lone_pair_is_not_merged(client, coordinator, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     order = drafted(client, pair)
@@ -406,8 +403,8 @@ def test_a_lone_pair_is_not_merged(client, coordinator, teacher_and_pupil):
 
 # --- the PDF ---------------------------------------------------------------------------------------
 
-@pytest.mark.clause("s10")
 @pytest.mark.clause("4.13")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_the_order_prints_in_the_russian_layout_with_declined_names(client, coordinator, order_world, engine,
                                                                    teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
@@ -446,7 +443,7 @@ def test_the_order_prints_in_the_russian_layout_with_declined_names(client, coor
     assert "«___»" not in printed and "№ ____" not in printed
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_a_single_mentor_is_approved_in_the_singular(client, coordinator, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     order = drafted(client, pair)
@@ -460,8 +457,7 @@ def test_a_single_mentor_is_approved_in_the_singular(client, coordinator, teache
 
 # --- who may -------------------------------------------------------------------------------------
 
-@pytest.mark.clause("4.13")
-@pytest.mark.clause("4.2")
+@pytest.mark.quality("access")
 def test_a_curator_may_not_touch_orders(client, login_as, order_world, teacher_and_pupil):
     teacher, pupil, pair = teacher_and_pupil
     order = Order.create(school=order_world.school, kind="pairs", title=order_rules.PAIRS_TITLE)
@@ -473,7 +469,7 @@ def test_a_curator_may_not_touch_orders(client, login_as, order_world, teacher_a
     assert status_of(pair) == "confirmed"
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("access")
 def test_another_schools_order_and_pairs_are_not_found(client, order_world, other_school, login, teacher_and_pupil,
                                                        coordinator):
     teacher, pupil, pair = teacher_and_pupil
@@ -498,7 +494,7 @@ def _pairs(order_world, count, offset=0) -> list:
     return [order_world.pair(mentors[i % 2], order_world.mentee(TEACHERS)) for i in range(count)]
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("query count")
 def test_the_orders_pages_cost_the_same_for_2_and_for_20_pairs(client, coordinator, order_world):
     def cost(pairs):
         order = drafted(client, *pairs[: len(pairs) // 2])

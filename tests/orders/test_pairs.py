@@ -92,7 +92,6 @@ def test_a_group_keeps_the_history_of_the_pairs_merged_into_it(client, coordinat
     assert history(client.get(f"/staff/pairs/{second.id}"))[0][2] == "пара объединена в группу"
 
 
-@pytest.mark.clause("4.13")
 def test_the_pairs_list_shows_state_mentor_mentees_and_last_change(client, coordinator, order_world,
                                                                    teacher_and_pupil):
     teacher, pupil, active = teacher_and_pupil
@@ -114,8 +113,7 @@ def test_the_pairs_list_shows_state_mentor_mentees_and_last_change(client, coord
     assert client.get("/staff/pairs?state=nonsense&format=abc").status_code == 200
 
 
-@pytest.mark.clause("4.13")
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_a_curator_sees_the_pairs_of_their_own_formats_only(client, login, order_world, make_account, make_person,
                                                             teacher_and_pupil):
     teacher, pupil, other_format_pair = teacher_and_pupil
@@ -137,7 +135,7 @@ def test_a_curator_sees_the_pairs_of_their_own_formats_only(client, login, order
     assert client.get("/staff/pairs/999999").status_code == 404
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("query count")
 def test_the_pair_pages_cost_the_same_whatever_the_data(client, coordinator, order_world):
     def cost(count, number):
         mentor = order_world.mentor(TEACHERS, capacity=10)

@@ -53,8 +53,7 @@ def choose_together(browsers_and_proposals) -> list[tuple[int, str]]:
     return results
 
 
-@pytest.mark.clause("4.13")
-@pytest.mark.clause("s8")
+@pytest.mark.quality("concurrency")
 def test_two_mentees_cannot_both_take_a_mentors_last_place(portal_server, pairing_world, make_account):
     for round_no in range(ROUNDS):
         mentor = pairing_world["mentor"](capacity=1, can_help_with="математика")

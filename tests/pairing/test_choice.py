@@ -105,6 +105,7 @@ def test_the_mentee_sees_the_proposed_mentors_side_by_side(client, world):
 
 
 @pytest.mark.clause("s8")
+@pytest.mark.quality("htmx")
 def test_choosing_swaps_the_card_area_in_place(client, world):
     mentee, account = world["mentee_with_account"]()
     offered = world["mentors"](3)
@@ -129,7 +130,7 @@ def test_choosing_swaps_the_card_area_in_place(client, world):
     assert pair is not None and pair.status == "chosen" and pair.mentor_id == name.id
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("htmx")
 def test_without_javascript_the_choice_posts_and_redirects(client, world):
     mentee, account = world["mentee_with_account"]()
     chosen, _ = world["propose"](mentee, world["mentors"](2))
@@ -161,7 +162,6 @@ def test_a_mentor_not_proposed_to_the_mentee_cannot_be_chosen(client, world):
     assert Proposal.get_by_id(foreign.id).status == "open"
 
 
-@pytest.mark.clause("s8")
 def test_a_mentee_without_proposals_sees_that_the_curator_is_choosing(client, world):
     _, account = world["mentee_with_account"]()
     world["log_in"](account)
@@ -170,7 +170,6 @@ def test_a_mentee_without_proposals_sees_that_the_curator_is_choosing(client, wo
     assert "Куратор пока подбирает вам наставника" in text(client.get("/mentee/"))
 
 
-@pytest.mark.clause("s8")
 def test_the_home_page_leads_to_the_choice_when_mentors_are_proposed(client, world):
     mentee, account = world["mentee_with_account"]()
     world["propose"](mentee, world["mentors"](2))
@@ -182,7 +181,6 @@ def test_the_home_page_leads_to_the_choice_when_mentors_are_proposed(client, wor
     assert "Куратор пока подбирает" not in home
 
 
-@pytest.mark.clause("s8")
 def test_a_full_mentor_cannot_be_taken(client, world):
     first, first_account = world["mentee_with_account"]()
     second, second_account = world["mentee_with_account"]()
@@ -203,7 +201,7 @@ def test_a_full_mentor_cannot_be_taken(client, world):
     assert Mentorship.select().where(Mentorship.mentor == mentor.person).count() == 1
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("query count")
 def test_the_choice_screen_costs_the_same_for_three_and_nine_proposals(client, world):
     few, few_account = world["mentee_with_account"]()
     many, many_account = world["mentee_with_account"]()
@@ -279,7 +277,7 @@ def test_the_mentor_acknowledges_the_programme_on_the_home_page(client, world):
     assert Acknowledgement.select().where(Acknowledgement.person == mentor.person).count() == 1
 
 
-@pytest.mark.clause("4.12")
+@pytest.mark.quality("access")
 def test_a_programme_of_a_format_the_person_is_not_in_is_not_theirs_to_acknowledge(client, world):
     _, account = world["mentee_with_account"](acknowledge=False)
     elsewhere = world["programme"]("Учитель – учитель")
@@ -343,7 +341,7 @@ def test_a_mentor_who_has_not_read_the_programme_cannot_confirm(client, world):
     assert Mentorship.get_by_id(chosen["pair"].id).status == "confirmed"
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("access")
 def test_another_mentor_can_neither_confirm_nor_decline(client, world):
     chosen = chosen_pair(client, world)
     stranger = world["account"](world["mentors"](1)[0], "mentor")
@@ -415,7 +413,7 @@ def test_a_decided_pair_cannot_be_declined_again(client, world):
     assert Mentorship.get_by_id(chosen["pair"].id).status == "confirmed"
 
 
-@pytest.mark.clause("4.13")
+@pytest.mark.quality("validation")
 def test_a_decline_reason_with_control_characters_is_refused(client, world):
     chosen = chosen_pair(client, world)
     world["log_in"](world["account"](chosen["mentors"][0], "mentor"))
@@ -457,7 +455,7 @@ def test_the_parent_sees_the_childs_proposals_and_choice(client, world, make_acc
     assert chosen["mentors"][0].person.full_name not in text(client.get("/parent/"))
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("query count")
 def test_the_parents_page_costs_the_same_for_one_child_and_for_three(client, world, make_account):
     counts = []
     for n_children in (1, 3):

@@ -64,7 +64,6 @@ def curator(world, login):
     return account
 
 
-@pytest.mark.clause("s8")
 def test_candidates_are_ranked_by_fit_and_each_rank_is_explained(client, world, curator):
     mentee = world["mentee"](needs="подтянуть математику, подготовиться к олимпиаде", categories=("gifted",))
     english = world["mentor"](can_help_with="английский язык, разговорная практика", capacity=3)
@@ -83,7 +82,6 @@ def test_candidates_are_ranked_by_fit_and_each_rank_is_explained(client, world, 
     assert "подтянуть математику" in text(page) and "выдающиеся способности" in text(page)
 
 
-@pytest.mark.clause("s8")
 def test_more_free_places_break_a_tie_in_fit(client, world, curator):
     mentee = world["mentee"](needs="физика")
     one_place = world["mentor"](can_help_with="физика", capacity=1)
@@ -94,7 +92,6 @@ def test_more_free_places_break_a_tie_in_fit(client, world, curator):
     assert candidate_order(page) == [three_places.person_id, one_place.person_id]
 
 
-@pytest.mark.clause("s8")
 def test_a_full_mentor_is_not_offered(client, world, curator):
     mentor = world["mentor"](can_help_with="математика", capacity=1)
     first = world["mentee"](needs="математика")
@@ -111,8 +108,7 @@ def test_a_full_mentor_is_not_offered(client, world, curator):
     assert proposals_of(second) == []
 
 
-@pytest.mark.clause("4.10")
-@pytest.mark.clause("s8")
+@pytest.mark.clause("4.10", "4.11")
 def test_a_mentor_without_consent_is_excluded_with_the_reason(client, world, curator, make_person):
     mentee = world["mentee"]()
     waiting = world["mentor"](consent=False, acknowledge=False)
@@ -163,7 +159,6 @@ def test_without_a_programme_nobody_is_proposed(client, world, curator):
     assert propose(client, mentee, mentor).status_code == 422
 
 
-@pytest.mark.clause("s8")
 def test_a_student_mentor_must_be_older_than_the_mentee(client, world, curator):
     mentee = world["mentee"](school_class="7Б", birth_date=date(YEAR - 13, 1, 10))
     older = world["mentor"](school_class="10А")
@@ -182,7 +177,6 @@ def test_a_student_mentor_must_be_older_than_the_mentee(client, world, curator):
     assert propose(client, mentee, younger).status_code == 422
 
 
-@pytest.mark.clause("s8")
 def test_a_teacher_mentor_of_a_student_has_no_age_rule(client, world, login):
     account = world["curator"](TEACHERS)
     login(account.login)
@@ -196,8 +190,7 @@ def test_a_teacher_mentor_of_a_student_has_no_age_rule(client, world, login):
     assert "педагог / специалист" in row(page, "candidate", teacher.person_id)
 
 
-@pytest.mark.clause("s8")
-@pytest.mark.clause("4.13")
+@pytest.mark.clause("s8", "4.13", "2.7")
 def test_the_curator_proposes_several_mentors_and_no_pair_is_formed(client, world, curator):
     mentee = world["mentee"](needs="математика")
     first = world["mentor"](can_help_with="математика")
@@ -226,7 +219,7 @@ def test_the_curator_proposes_several_mentors_and_no_pair_is_formed(client, worl
     assert f'value="{first.person_id}"' not in section(page, "candidates")
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("validation")
 def test_ticking_nobody_or_a_stranger_is_refused_beside_the_list(client, world, curator, make_person):
     mentee = world["mentee"]()
     mentor = world["mentor"]()
@@ -243,8 +236,7 @@ def test_ticking_nobody_or_a_stranger_is_refused_beside_the_list(client, world, 
     assert AuditEvent.select().where(AuditEvent.action == "proposal.created").count() == 0
 
 
-@pytest.mark.clause("4.10")
-@pytest.mark.clause("s8")
+@pytest.mark.clause("4.10", "4.11")
 def test_only_a_consenting_mentee_of_the_format_receives_proposals(client, world, curator):
     mentor = world["mentor"]()
     without_consent = world["mentee"](consent=False, acknowledge=False)
@@ -264,7 +256,6 @@ def test_only_a_consenting_mentee_of_the_format_receives_proposals(client, world
     assert Proposal.select().count() == 0
 
 
-@pytest.mark.clause("s8")
 def test_a_mentee_already_in_a_pair_gets_no_more_proposals(client, world, curator):
     mentee = world["mentee"]()
     first = world["mentor"](capacity=2)
@@ -279,7 +270,7 @@ def test_a_mentee_already_in_a_pair_gets_no_more_proposals(client, world, curato
     assert len(proposals_of(mentee)) == 1
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("access")
 def test_a_curator_of_one_format_gets_404_for_another(client, world, curator):
     other_mentee = world["mentee"](TEACHERS)
     other_mentor = world["mentor"](TEACHERS)
@@ -296,7 +287,6 @@ def test_a_curator_of_one_format_gets_404_for_another(client, world, curator):
     assert f"«{other_format.name}»" not in text(client.get("/staff/proposals"))
 
 
-@pytest.mark.clause("s8")
 def test_withdrawing_asks_first_and_a_re_proposal_reopens_the_same_row(client, world, curator):
     mentee = world["mentee"]()
     mentor = world["mentor"]()
@@ -327,7 +317,6 @@ def test_withdrawing_asks_first_and_a_re_proposal_reopens_the_same_row(client, w
     assert actions == ["proposal.created", "proposal.withdrawn", "proposal.created"]
 
 
-@pytest.mark.clause("4.13")
 def test_a_declined_mentor_can_be_proposed_again(client, world, curator):
     mentee = world["mentee"]()
     mentor = world["mentor"]()
@@ -344,7 +333,7 @@ def test_a_declined_mentor_can_be_proposed_again(client, world, curator):
     assert again.status == "open" and again.mentorship_id is None
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("idempotency")
 def test_proposing_twice_keeps_one_proposal(client, world, curator):
     mentee = world["mentee"]()
     mentor = world["mentor"]()
@@ -355,7 +344,6 @@ def test_proposing_twice_keeps_one_proposal(client, world, curator):
     assert AuditEvent.select().where(AuditEvent.action == "proposal.created").count() == 1
 
 
-@pytest.mark.clause("s8")
 def test_the_queue_shows_who_waits_for_a_mentor(client, world, curator):
     fmt = world["formats"][PUPILS]
     mentor = world["mentor"](school_class="9А")
@@ -386,7 +374,6 @@ def test_the_queue_shows_who_waits_for_a_mentor(client, world, curator):
     assert "не старше наставляемого" in row(mentee_page, "excluded", mentor.person_id)
 
 
-@pytest.mark.clause("s8")
 def test_the_menu_leads_staff_to_the_queue(client, world, curator):
     page = client.get("/staff/proposals")
     assert "Подбор наставников" in text(page)
@@ -394,7 +381,7 @@ def test_the_menu_leads_staff_to_the_queue(client, world, curator):
     assert f'href="{queue_url(fmt)}"' in text(page)
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("query count")
 def test_pages_cost_the_same_for_3_and_30_candidates(client, world, curator):
     fmt = world["formats"][PUPILS]
     mentee = world["mentee"](needs="математика", categories=("gifted",))
@@ -426,7 +413,7 @@ def test_pages_cost_the_same_for_3_and_30_candidates(client, world, curator):
     assert len(many_queue) == len(few_queue), "\n".join(many_queue)
 
 
-@pytest.mark.clause("s8")
+@pytest.mark.quality("validation")
 def test_a_stale_form_gets_an_answer_not_an_error(client, world, curator):
     mentee = world["mentee"]()
     mentor = world["mentor"]()

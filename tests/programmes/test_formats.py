@@ -66,7 +66,7 @@ def test_the_coordinator_adds_a_format_of_the_schools_own(client, coordinator, s
     assert events("format.created")[0].actor_id == coordinator.person_id
 
 
-@pytest.mark.clause("5.1")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("fields,field,message", [
     ({"name": ""}, "name", "Заполните это поле."),
     ({"name": "ученик – УЧЕНИК"}, "name", "уже есть"),
@@ -119,7 +119,7 @@ def test_closing_a_format_asks_first_and_keeps_it(client, coordinator, formats):
     assert MentoringFormat.get_by_id(fmt.id).is_active and len(events("format.activated")) == 1
 
 
-@pytest.mark.clause("5.1")
+@pytest.mark.quality("access")
 def test_another_schools_format_is_not_found(client, coordinator, other_school):
     foreign = MentoringFormat.of_school(other_school).first()
     for url in (f"/coordinator/formats/{foreign.id}/edit", f"/coordinator/formats/{foreign.id}/deactivate",
@@ -188,7 +188,6 @@ def test_a_curator_is_staff_or_from_a_partner_organisation(client, coordinator, 
     assert RoleGrant.get(RoleGrant.role == "curator").account.person_id == partner.id
 
 
-@pytest.mark.clause("4.3")
 def test_a_person_without_an_account_gets_one_and_then_an_invitation(client, coordinator, formats, make_person):
     fmt = formats["Ученик – ученик"]
     teacher = make_person(kind="staff", birth_date=ADULT_BORN, surname="Белова", sex="f")
@@ -201,7 +200,7 @@ def test_a_person_without_an_account_gets_one_and_then_an_invitation(client, coo
     assert slip.status_code == 200 and account.login in text(slip)
 
 
-@pytest.mark.clause("4.3")
+@pytest.mark.quality("access")
 def test_someone_from_another_school_is_not_appointed(client, coordinator, formats, other_school):
     from portal.models import Person
     stranger = Person.create(school=other_school, kind="staff", surname="Чужой", first_name="Пётр", sex="m")
@@ -209,7 +208,7 @@ def test_someone_from_another_school_is_not_appointed(client, coordinator, forma
     assert not RoleGrant.select().where(RoleGrant.role == "curator").exists()
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_the_appointed_curator_reaches_only_their_format(client, login, formats, make_account, make_person):
     own, other = formats["Учитель – учитель"], formats["Учитель – ученик"]
     curator = curator_of(own, make_account, make_person)
@@ -250,7 +249,7 @@ def test_removing_a_curator_asks_first_and_ends_their_reach(client, login, forma
     assert client.get(f"/staff/formats/{fmt.id}/programme").status_code == 403  # no staff role is left
 
 
-@pytest.mark.clause("4.3")
+@pytest.mark.quality("access")
 def test_a_grant_of_another_school_is_not_found(client, coordinator, other_school, make_account):
     foreign_format = MentoringFormat.of_school(other_school).first()
     other = Account.get(Account.login == "other-coordinator")
@@ -262,7 +261,7 @@ def test_a_grant_of_another_school_is_not_found(client, coordinator, other_schoo
 
 # --- who may come here --------------------------------------------------------------------------------
 
-@pytest.mark.clause("5.1")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentor", "mentee", "parent"])
 def test_participants_have_no_formats_pages(client, login_as, formats, role):
     login_as(role)
@@ -277,7 +276,7 @@ def test_participants_have_no_formats_pages(client, login_as, formats, role):
     assert MentoringFormat.select().count() == 3
 
 
-@pytest.mark.clause("5.1")
+@pytest.mark.quality("query count")
 def test_the_formats_page_costs_the_same_for_more_formats(client, coordinator, school, make_account, make_person):
     def cost():
         with count_queries() as queries:

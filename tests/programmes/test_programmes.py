@@ -62,7 +62,7 @@ def unchanged(programme) -> bool:
 
 # --- writing the programme ----------------------------------------------------------------------------
 
-@pytest.mark.clause("2.7")
+@pytest.mark.clause("3.2")
 def test_the_coordinator_writes_a_formats_programme(client, coordinator, teachers):
     empty = client.get(url(teachers))
     assert empty.status_code == 200 and "Программы у формы пока нет" in text(empty)
@@ -100,7 +100,7 @@ def test_twelve_months_to_the_day_before_is_accepted(client, coordinator, teache
     assert programme_rules.last_day(date(2028, 2, 29)) == date(2029, 2, 28)
 
 
-@pytest.mark.clause("5.4")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("fields,field,message", [
     ({"starts_on": "2026-09-01", "ends_on": "2026-08-31"}, "ends_on", "раньше её начала"),
     ({"starts_on": ""}, "starts_on", "Укажите дату"),
@@ -154,7 +154,7 @@ def test_a_curator_writes_their_formats_programme_and_not_another(client, login,
     assert "«Учитель – учитель»" in text(client.get("/staff/programmes"))
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_another_curator_of_the_school_gets_not_found(client, login, formats, make_account, make_person):
     own = formats["Учитель – учитель"]
     programme = make_programme(own)
@@ -165,7 +165,7 @@ def test_another_curator_of_the_school_gets_not_found(client, login, formats, ma
     assert unchanged(programme)
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentor", "mentee", "parent"])
 def test_participants_do_not_edit_programmes(client, login_as, teachers, role):
     programme = make_programme(teachers)
@@ -176,7 +176,7 @@ def test_participants_do_not_edit_programmes(client, login_as, teachers, role):
     assert unchanged(programme)
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("csrf")
 def test_a_change_without_the_forms_token_changes_nothing(client, coordinator, teachers):
     programme = make_programme(teachers)
     client.get(url(teachers))
@@ -198,7 +198,6 @@ def programme_in_use(teachers, make_person):
     return programme
 
 
-@pytest.mark.clause("5.4")
 def test_texts_and_presentations_of_a_programme_in_use_may_change(client, coordinator, teachers, programme_in_use):
     response = save(client, teachers, title="Новое название", starts_on="2026-09-01", ends_on="2027-06-30")
     assert response.status_code == 303
@@ -235,7 +234,7 @@ def test_a_logged_meeting_stays_inside_the_period(client, coordinator, teachers,
     assert save(client, teachers, starts_on="2026-09-15", ends_on="2027-05-31").status_code == 303
 
 
-@pytest.mark.clause("5.4")
+@pytest.mark.quality("idempotency")
 def test_saving_the_same_programme_again_writes_nothing(client, coordinator, teachers):
     save(client, teachers)
     assert save(client, teachers).status_code == 303
@@ -274,7 +273,7 @@ def test_a_participant_sees_the_programme_of_each_of_their_formats(formats, make
     assert programme_rules.for_participant(make_person(kind="staff")) == []
 
 
-@pytest.mark.clause("4.12")
+@pytest.mark.quality("query count")
 def test_reading_ones_programmes_costs_the_same_for_more_formats(school, make_person):
     teacher = make_person(kind="staff", birth_date=ADULT_BORN)
 

@@ -249,7 +249,7 @@ def test_a_curator_builds_only_their_own_formats_bases(client, login_as, formats
     assert client.get(f"/staff/bases/members/{membership.id}/edit").status_code == 200
 
 
-@pytest.mark.clause("4.5")
+@pytest.mark.quality("access")
 def test_a_curator_cannot_touch_a_member_of_another_format(client, login_as, school, formats, make_person):
     teacher = make_person(kind="staff", birth_date=ADULT_BORN)
     coordinator_scope = scope_for(Account.get(Account.login == "coordinator0"))
@@ -261,7 +261,7 @@ def test_a_curator_cannot_touch_a_member_of_another_format(client, login_as, sch
     assert BaseMembership.get_by_id(membership.id).status == "awaiting_consent"
 
 
-@pytest.mark.clause("4.5")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentee", "mentor", "parent"])
 def test_participants_and_parents_have_no_bases_pages(client, login_as, pupils, role):
     login_as(role)
@@ -269,7 +269,7 @@ def test_participants_and_parents_have_no_bases_pages(client, login_as, pupils, 
     assert client.get(page_url(pupils)).status_code == 403
 
 
-@pytest.mark.clause("4.6")
+@pytest.mark.quality("privacy")
 def test_categories_stay_with_staff(client, login, school, pupils, make_person, make_account):
     child = make_person(kind="student", surname="Соколов", birth_date=CHILD_BORN)
     mentee = make_account("mentee", person=child)
@@ -365,7 +365,7 @@ def test_staff_edit_a_members_categories_and_capacity(client, coordinator, teach
 
 # --- htmx ----------------------------------------------------------------------------------------
 
-@pytest.mark.clause("4.4")
+@pytest.mark.quality("htmx")
 def test_htmx_nomination_adds_the_row_in_place_and_shows_mistakes_beside_the_field(client, coordinator, pupils,
                                                                                    make_person):
     child = make_person(kind="student", surname="Соколов", birth_date=CHILD_BORN)
@@ -383,7 +383,7 @@ def test_htmx_nomination_adds_the_row_in_place_and_shows_mistakes_beside_the_fie
     assert field_errors(refused, "mentee-person") == ["Выберите человека из списка."]
 
 
-@pytest.mark.clause("4.4")
+@pytest.mark.quality("htmx")
 def test_the_filter_updates_the_lists_by_status_and_surname(client, coordinator, pupils, make_person):
     first = make_person(kind="student", surname="Иванов", birth_date=CHILD_BORN)
     second = make_person(kind="student", surname="Петров", birth_date=CHILD_BORN)
@@ -401,7 +401,7 @@ def test_the_filter_updates_the_lists_by_status_and_surname(client, coordinator,
     assert "<html" in text(whole) and "Петров" in text(whole)
 
 
-@pytest.mark.clause("4.9")
+@pytest.mark.quality("csrf")
 def test_every_change_needs_the_forms_token(client, coordinator, pupils, make_person):
     child = make_person(kind="student", birth_date=CHILD_BORN)
     refused = client.post(f"{page_url(pupils)}/nominate", nominate_data("mentee", child), csrf=False)
@@ -418,7 +418,7 @@ def test_every_change_needs_the_forms_token(client, coordinator, pupils, make_pe
 
 # --- bad input and cost --------------------------------------------------------------------------
 
-@pytest.mark.clause("4.4")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("fields,status", [
     ({"mentee-person": "abc"}, 422),
     ({"mentee-person": "999999"}, 404),
@@ -433,7 +433,7 @@ def test_bad_input_gets_an_answer_not_an_error(client, coordinator, pupils, make
     assert BaseMembership.select().count() == 0
 
 
-@pytest.mark.clause("4.4")
+@pytest.mark.quality("validation")
 def test_mentor_capacity_must_be_a_small_number(client, coordinator, pupils, make_person):
     child = make_person(kind="student", birth_date=CHILD_BORN)
     for value in ("много", "0", "11"):
@@ -464,7 +464,7 @@ def _fill(scope, fmt, school, make_person, count: int, start: int):
         base_rules.nominate(scope, fmt.id, person.id, base, categories=codes, needs="чтение", can_help_with="шахматы")
 
 
-@pytest.mark.clause("4.4")
+@pytest.mark.quality("query count")
 def test_the_bases_page_costs_the_same_for_3_and_for_30_members(client, coordinator, school, pupils, make_person,
                                                                  make_account):
     scope = scope_for(coordinator)

@@ -93,7 +93,7 @@ def test_roster_searches_by_surname_whatever_the_case_and_pages_by_fifty(client,
     assert "Соколов059" in text(second)
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("htmx")
 def test_roster_search_by_htmx_answers_only_the_rows(client, login_as, school, make_person):
     make_person(kind="parent", surname="Кузнецова", sex="f")
     make_person(kind="student", surname="Смирнов")
@@ -118,7 +118,7 @@ def test_roster_filters_by_class_and_says_when_nobody_matches(client, login_as, 
     assert garbage.status_code == 200
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("query count")
 def test_roster_costs_the_same_number_of_queries_for_5_and_120_people(client, login_as, school):
     login_as("coordinator")
     fill_roster(school, 5)
@@ -159,8 +159,7 @@ def test_card_shows_data_bases_consents_and_history(client, login_as, family_wit
     assert "создана учётная запись" in page and "выдано приглашение" in page
 
 
-@pytest.mark.clause("3.2")
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("privacy")
 def test_identity_details_typed_at_signing_are_shown_to_the_coordinator_only(
         client, second_client, login_as, make_account, family_with_consent):
     child = family_with_consent["child"]
@@ -175,7 +174,7 @@ def test_identity_details_typed_at_signing_are_shown_to_the_coordinator_only(
     assert "видит только координатор" in page
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("privacy")
 def test_categories_on_the_card_stay_within_the_curators_formats(client, login_as, school, family_with_consent):
     other_format = MentoringFormat.of_school(school)[2]
     membership = BaseMembership.create(mentoring_format=other_format, person=family_with_consent["child"],
@@ -204,7 +203,7 @@ def add_history(school, person, mentor, count):
         MembershipCategory.get_or_create(membership=m, code="parent")
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("query count")
 def test_card_costs_the_same_number_of_queries_however_long_the_history(
         client, login_as, school, mother, make_account, make_person):
     make_account("parent", person=mother)
@@ -224,7 +223,7 @@ def test_card_costs_the_same_number_of_queries_however_long_the_history(
     assert len(few) == len(many), many
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("access")
 def test_a_person_of_another_school_is_not_found(client, login_as, other_school):
     stranger = Person.create(school=other_school, kind="student", surname="Чужой", first_name="Иван", sex="m")
     login_as("coordinator")
@@ -259,7 +258,7 @@ def test_export_holds_the_persons_consents_and_memberships_and_is_audited(client
                                      & (AuditEvent.object_id == child.id)).count() == 1
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("security")
 def test_export_of_an_account_holder_never_carries_the_password_hash(client, login_as, family_with_consent):
     mother = family_with_consent["mother"]
     login_as("coordinator")
@@ -270,7 +269,7 @@ def test_export_of_an_account_holder_never_carries_the_password_hash(client, log
     assert data["consents"][0]["subject"]["full_name"] == "Иванов Пётр Сергеевич"  # signed for the child
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("access")
 def test_export_is_refused_to_a_curator(client, login_as, family_with_consent):
     login_as("curator")
     response = client.get(f"/staff/people/{family_with_consent['child'].id}/export")
@@ -343,7 +342,7 @@ def test_a_parent_typed_by_hand_joins_the_roster_and_is_linked(client, login_as,
     assert consents.guardianship(parent, child).basis == "приёмный родитель"
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("htmx")
 def test_the_parent_search_on_the_card_offers_roster_parents(client, login_as, child, mother, make_person):
     make_person(kind="student", surname="Иванович")  # not a parent: never offered
     in_curators_base(child)
@@ -398,7 +397,7 @@ def test_linking_is_refused_with_a_reason_and_nothing_changes(
     assert Guardianship.select().count() == links and Person.select().count() == people
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 def test_a_bad_parent_id_is_answered_beside_the_field(client, login_as, child):
     login_as("coordinator")
     client.get(f"/staff/people/{child.id}")
@@ -436,7 +435,6 @@ def test_invitation_creates_the_parents_account_and_its_code_works_once(
     assert code not in text(client.get(f"/staff/people/{mother.id}"))  # the code is shown only on the slip
 
 
-@pytest.mark.clause("4.11")
 def test_a_taken_login_gets_a_number(client, login_as, make_person, make_account, child, mother):
     namesake = make_person(kind="parent", sex="f", surname="Иванова", first_name="Ольга")
     make_account("parent", person=namesake, login="ivanova.olga")
@@ -447,7 +445,6 @@ def test_a_taken_login_gets_a_number(client, login_as, make_person, make_account
     assert Account.get(Account.person == mother).login == "ivanova.olga2"
 
 
-@pytest.mark.clause("4.11")
 def test_a_mentor_base_member_gets_the_mentor_role(client, login_as, school, make_person):
     teacher = make_person(kind="staff", sex="f", surname="Щукина", first_name="Юлия", birth_date=date(1980, 1, 1))
     BaseMembership.create(mentoring_format=MentoringFormat.of_school(school).first(), person=teacher, base="mentor")
@@ -458,7 +455,7 @@ def test_a_mentor_base_member_gets_the_mentor_role(client, login_as, school, mak
     assert account.login == "shchukina.iuliia" and account.role_names() == ["mentor"]
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 def test_nobody_is_invited_to_nothing(client, login_as, make_person):
     loner = make_person(kind="parent", sex="f", surname="Одинокова")
     login_as("coordinator")
@@ -468,7 +465,7 @@ def test_nobody_is_invited_to_nothing(client, login_as, make_person):
     assert Account.select().where(Account.person == loner).count() == 0
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("security")
 def test_a_curator_cannot_take_over_a_coordinators_account_by_invitation(client, login_as, school):
     coordinator = Account.get(Account.login == "coordinator0")
     login_as("curator")

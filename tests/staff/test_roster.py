@@ -91,7 +91,7 @@ def test_a_curator_adds_people_too(client, login_as, school):
     assert Person.get(Person.surname == "Иванов").position == "учитель математики"
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("validation")
 def test_the_same_person_twice_is_refused_beside_the_name(client, coordinator, school):
     client.get("/staff/people/new")
     assert client.post("/staff/people/new", PERSON).status_code == 303
@@ -101,7 +101,7 @@ def test_the_same_person_twice_is_refused_beside_the_name(client, coordinator, s
     assert Person.select().where(Person.surname == "Иванов").count() == 1
 
 
-@pytest.mark.clause("3.2", "4.11")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("field,value,message", [
     ("birth_date", "", "Не указана дата рождения."),
     ("birth_date", "12/03/2012", "Дата рождения «12/03/2012» не в формате ДД.ММ.ГГГГ."),
@@ -166,7 +166,7 @@ def test_a_windows1251_comma_list_with_types(client, coordinator, school):
     assert teacher.kind == "staff" and teacher.phone == "+7 (4852) 11-22-33" and teacher.school_class is None
 
 
-@pytest.mark.clause("4.5", "3.2")
+@pytest.mark.quality("validation")
 def test_a_file_with_bad_rows_imports_nothing_and_lists_each_line(client, coordinator, school, app):
     data = csv_file(HEADER, GOOD_ROWS[0], f"Петрова;Анна;;ж;;7Б", "", f"Орлов;Иван;;м;31.02.{YEAR - 12};7Б",
                     f"Котов;Иван;;x;{BORN};15Я")
@@ -183,7 +183,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_line(client, coordi
     assert response.status_code == 303 and students().count() == 0
 
 
-@pytest.mark.clause("4.5")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("data", [
     HEADER.encode("utf-16") + b"\r\n\x00",                             # UTF-16 from «Unicode text»
     bytes(range(256)) * 4,                                             # binary
@@ -196,7 +196,7 @@ def test_a_file_in_a_wrong_encoding_gets_a_clear_message(client, coordinator, sc
     assert students().count() == 0
 
 
-@pytest.mark.clause("4.5")
+@pytest.mark.quality("validation")
 @pytest.mark.parametrize("data,message", [
     (b"PK\x03\x04 excel", "Это файл Excel, а нужен CSV"),
     (b"", "Файл пустой."),
@@ -213,7 +213,7 @@ def test_a_file_that_is_no_class_list_is_refused(client, coordinator, school, da
     assert students().count() == 0
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("validation")
 def test_duplicates_in_the_file_and_against_the_roster(client, coordinator, school, make_person):
     make_person(kind="student", surname="Иванов", first_name="Пётр", patronymic="Сергеевич",
                 birth_date=date(YEAR - 12, 3, 12))
@@ -226,7 +226,7 @@ def test_duplicates_in_the_file_and_against_the_roster(client, coordinator, scho
     assert students().count() == 1
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("concurrency")
 def test_the_commit_checks_the_roster_again(client, coordinator, school):
     """Someone added the same child between the preview and the commit: still nothing is imported."""
     assert upload(client, csv_file(HEADER, *GOOD_ROWS)).status_code == 200
@@ -238,7 +238,7 @@ def test_the_commit_checks_the_roster_again(client, coordinator, school):
     assert students().count() == 1
 
 
-@pytest.mark.clause("3.2")
+@pytest.mark.quality("idempotency")
 def test_a_double_click_on_import_imports_once(client, coordinator, school):
     upload(client, csv_file(HEADER, *GOOD_ROWS))
     token = client.token
@@ -284,7 +284,7 @@ def test_parent_columns_link_parents_confirmed_so_they_can_sign(client, coordina
     assert client.get(f"/consent/{stranger.id}/parent_mentee").status_code == 404
 
 
-@pytest.mark.clause("4.4", "4.9")
+@pytest.mark.clause("4.4", "4.10")
 def test_import_nominates_everyone_to_a_base_awaiting_consent(client, coordinator, school):
     fmt = MentoringFormat.of_school(school)[2]
     preview = upload(client, csv_file(HEADER, *GOOD_ROWS), mentoring_format=str(fmt.id), base="mentee")
@@ -314,7 +314,7 @@ def test_a_curator_nominates_only_into_their_own_format(client, login_as, school
     assert [(m.mentoring_format_id, m.base) for m in BaseMembership.select()] == [(own.id, "mentor")] * 3
 
 
-@pytest.mark.clause("4.5")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("role", ["mentor", "mentee", "parent"])
 def test_other_roles_cannot_fill_the_roster(client, login_as, school, role):
     login_as(role)
@@ -326,7 +326,7 @@ def test_other_roles_cannot_fill_the_roster(client, login_as, school, role):
     assert Person.select().where(Person.surname == "Иванов").count() == 0
 
 
-@pytest.mark.clause("3.2", "4.9")
+@pytest.mark.quality("performance")
 def test_two_thousand_rows_import_in_one_go(client, coordinator, school, make_person):
     make_person(kind="student", surname="Старожилов", birth_date=date(YEAR - 14, 1, 1))
     letters = "АБВГДЕЖИКЛ"

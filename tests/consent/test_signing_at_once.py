@@ -12,7 +12,7 @@ from tests.consent.conftest import SIGN_DATA
 from tests.factories import PASSWORD
 from tests.gunicorn_server import REQUEST_TIMEOUT, Browser, serve
 
-pytestmark = pytest.mark.clause("4.11")
+pytestmark = pytest.mark.quality("concurrency")
 
 PARENTS = 24
 WORKERS = 3

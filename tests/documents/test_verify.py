@@ -71,7 +71,7 @@ def test_codes_are_short_unambiguous_and_unique(document, signed_consent):
 
 # --- the page --------------------------------------------------------------------------------------
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("security")
 def test_verify_needs_no_login_and_shows_no_personal_data(client, document, downloaded, signed_consent):
     response = client.get(f"/verify/{document.code}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -83,7 +83,7 @@ def test_verify_needs_no_login_and_shows_no_personal_data(client, document, down
     assert client.get(f"/verify/{document.code.lower()}").status_code == 200  # as typed off paper
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("security")
 def test_an_unknown_or_malformed_code_is_a_russian_not_found_page(client, document):
     for code in ("AAAAAAAAAA", "0000000000", "x" * 300, "%3Cscript%3E", document.code[:-1]):
         response = client.get(f"/verify/{code}")
@@ -103,7 +103,7 @@ def test_the_code_typed_in_the_form_opens_its_page(client, document):
     assert wrong.status_code == 422 and "Код проверки — 10 латинских букв и цифр" in page(wrong)
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("security")
 def test_an_uploaded_copy_matches_only_when_byte_identical(client, document, downloaded):
     same = upload(client, document.code, downloaded)
     assert same.status_code == 200 and "Файл совпадает с документом" in page(same)
@@ -182,7 +182,7 @@ def test_destruction_erases_the_frozen_copy_and_verify_still_matches(client, log
 
 # --- documents issued before freezing: `flask db-upgrade` ------------------------------------------
 
-@pytest.mark.clause("4.11", "4.13", "s5")
+@pytest.mark.quality("migration")
 def test_db_upgrade_freezes_what_was_issued_before_and_marks_it_late(app, school, make_person, make_account):
     """Rows from before migration 006 (written here as they were then: without a document) are frozen from
     what they render at the upgrade, in the same `flask db-upgrade`; a second run finds nothing to do."""

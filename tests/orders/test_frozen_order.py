@@ -15,7 +15,7 @@ LAST_WEEK = date.today() - timedelta(days=7)
 
 
 @pytest.mark.clause("4.13")
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="pairs-order")
 def test_a_draft_renders_live_and_registration_freezes_it(client, coordinator, teacher_and_pupil, engine):  # noqa: F811
     teacher, pupil, pair = teacher_and_pupil
     order = drafted(client, pair)

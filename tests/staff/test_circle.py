@@ -83,7 +83,7 @@ def other_forms_family(make_person, make_account, formats):
 
 # --- the two takeovers of issue 10 --------------------------------------------------------------
 
-@pytest.mark.clause("2.7", "4.11")
+@pytest.mark.quality("access")
 def test_a_curator_cannot_link_a_parent_to_a_child_of_another_form(client, login_as, other_forms_family):
     child = other_forms_family["child"]
     login_as("curator")
@@ -94,7 +94,7 @@ def test_a_curator_cannot_link_a_parent_to_a_child_of_another_form(client, login
     assert not Person.select().where(Person.surname == "Подставная").exists()
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_a_curator_cannot_reissue_the_code_of_another_forms_parent(client, browser, login_as, other_forms_family):
     """Path 2 of the issue: the code would have set a new password and logged the real parent out."""
     parent_browser = browser()
@@ -108,7 +108,7 @@ def test_a_curator_cannot_reissue_the_code_of_another_forms_parent(client, brows
     assert parent_browser.get("/parent/").status_code == 200  # the real parent is still signed in
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_a_curator_cannot_reset_the_password_of_a_parent_of_their_own_form_either(
         client, browser, login_as, make_person, make_account, formats):
     child = make_person(kind="student", birth_date=minor())
@@ -127,7 +127,7 @@ def test_a_curator_cannot_reset_the_password_of_a_parent_of_their_own_form_eithe
     assert parent_browser.get("/parent/").status_code == 200
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 @pytest.mark.parametrize("where", ["card", "agreement", "unlink"])
 def test_outside_their_circle_a_curator_meets_not_found(client, login_as, make_person, other_forms_family, where):
     login_as("curator")
@@ -144,7 +144,7 @@ def test_outside_their_circle_a_curator_meets_not_found(client, login_as, make_p
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.clause("2.7")
+@pytest.mark.quality("access")
 def test_the_circle_is_bases_pairs_and_confirmed_parents(client, login_as, make_person, formats, school):
     ours = formats[0]
     member = make_person(kind="student", birth_date=minor())
@@ -164,7 +164,7 @@ def test_the_circle_is_bases_pairs_and_confirmed_parents(client, login_as, make_
         assert client.get(f"/staff/people/{person.id}").status_code == 404, person.surname
 
 
-@pytest.mark.clause("2.7", "3.2")
+@pytest.mark.quality("access")
 def test_the_roster_shows_a_curator_every_name_but_a_card_only_within_their_circle(
         client, login_as, make_person, formats):
     ours = in_base(make_person(kind="student", surname="Своев", birth_date=minor()), formats[0]).person
@@ -176,7 +176,7 @@ def test_the_roster_shows_a_curator_every_name_but_a_card_only_within_their_circ
     assert f"{theirs.full_name} <span class=\"muted\">· вне ваших форм</span>" in page
 
 
-@pytest.mark.clause("2.7", "3.2")
+@pytest.mark.quality("query count")
 def test_the_curators_roster_costs_the_same_number_of_queries_for_few_and_many(
         client, login_as, make_person, formats):
     def add(count):
@@ -294,7 +294,7 @@ def test_the_coordinator_rejects_a_curators_link_saying_why(client, browser, log
     assert curator_links(client, family).status == "pending"
 
 
-@pytest.mark.clause("4.11")
+@pytest.mark.quality("validation")
 def test_a_second_request_for_the_same_link_is_refused_beside_the_field(client, login_as, family):
     login_as("curator")
     curator_links(client, family)
@@ -321,7 +321,7 @@ def test_a_curators_import_with_parent_columns_leaves_the_links_waiting(client, 
     assert link.status == "pending" and link.confirmed_at is None and link.requested_by_id is not None
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("query count")
 def test_the_pending_list_costs_the_same_number_of_queries_for_one_and_ten_links(
         client, login_as, make_person, formats):
     def request_links(count):
@@ -352,7 +352,7 @@ def parent_in_use(make_person, make_account, formats):
     return make_account("parent", person=parent, acknowledged=True)
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("security")
 def test_a_reset_without_a_reason_is_refused_beside_the_field_and_changes_nothing(
         client, browser, login_as, parent_in_use):
     parent_browser = browser()
@@ -367,7 +367,7 @@ def test_a_reset_without_a_reason_is_refused_beside_the_field_and_changes_nothin
     assert parent_browser.get("/parent/").status_code == 200
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("security")
 def test_a_reset_ends_the_persons_sessions_and_they_are_told_who_and_when(
         client, browser, login_as, parent_in_use):
     parent_browser = browser()
@@ -395,7 +395,7 @@ def test_a_reset_ends_the_persons_sessions_and_they_are_told_who_and_when(
     assert "координатор сбросил(а) пароль и выдал(а) новое приглашение" in card
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("security")
 def test_the_person_redeeming_a_reset_code_sees_who_reset_the_password(client, browser, login_as, parent_in_use):
     coordinator = login_as("coordinator")
     slip = client.post(f"/staff/people/{parent_in_use.person_id}/invitation", {"reason": "забыла пароль"})
@@ -405,7 +405,7 @@ def test_the_person_redeeming_a_reset_code_sees_who_reset_the_password(client, b
     assert f"сбросил(а) координатор {coordinator.person.short_name}" in page
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("security")
 def test_the_coordinators_account_list_asks_the_reason_of_a_reset_too(client, browser, login_as, parent_in_use):
     login_as("coordinator")
     accounts_page = text(client.get("/coordinator/accounts"))
@@ -423,7 +423,7 @@ def test_the_coordinators_account_list_asks_the_reason_of_a_reset_too(client, br
     assert Account.get_by_id(parent_in_use.id).session_version == parent_in_use.session_version + 1
 
 
-@pytest.mark.clause("2.6")
+@pytest.mark.quality("security")
 def test_a_first_invitation_reissued_needs_no_reason(client, login_as, make_person, make_account, formats):
     person = make_person(kind="student", birth_date=minor())
     in_base(person, formats[0])

@@ -1,8 +1,9 @@
 """The signed document: frozen at signing (DECISIONS.md «What a signed document is»)."""
 from portal.db import atomic_write
 from portal.documents.consent import consent_html
-from portal.models import Consent, Guardianship, IssuedDocument, Person, School
+from portal.models import Consent, IssuedDocument, Person, School
 from portal.services import issued
+from portal.services.consent.gate import guardianship
 from portal.services.consent.texts import KIND_TITLES, render_text, SigningDetails
 
 
@@ -32,8 +33,8 @@ def freeze_late(consent: Consent) -> IssuedDocument:
     subject = Person.get_by_id(consent.subject_id)
     if signer.id == subject.id:
         basis = "лично"
-    else:
-        link = Guardianship.get_or_none((Guardianship.parent == signer) & (Guardianship.child == subject))
+    else:  # the authority is the guardianship the school confirmed, as at signing (subject_for_signer)
+        link = guardianship(signer, subject)
         basis = link.basis if link else ""
     return _issue(consent, signer, subject, basis, late=True)
 

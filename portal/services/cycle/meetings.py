@@ -2,6 +2,7 @@
 the mentee's (or parent's) verdict, quiet pairs, upcoming meetings."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from peewee import fn
 
@@ -120,9 +121,21 @@ def _in_stage_order(day: date, stage: str, meetings, replacing: int | None = Non
                                f"({m.held_on:%d.%m.%Y}): этапы идут по порядку (п. 5.3 Положения).", field="held_on")
 
 
+class Logged(NamedTuple):
+    """What logging a meeting did: the meeting, and whether it was there already (a double submit)."""
+    meeting: Meeting
+    repeated: bool
+
+
 def log_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: str = "",
                 today: date | None = None) -> Meeting:
     """Log a held meeting or schedule one; a double submit returns the meeting already logged."""
+    return record_meeting(mentor, mentorship_id, data, ip=ip, today=today).meeting
+
+
+def record_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: str = "",
+                   today: date | None = None) -> Logged:
+    """`log_meeting` telling the view whether the meeting was new, so it does not show the same meeting twice."""
     today = today or date.today()
     mentorship = mentorship_of_mentor(mentor, mentorship_id)
     if mentorship.status != "active":
@@ -136,8 +149,7 @@ def log_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: str =
         twin = next((m for m in meetings if (m.stage, m.held_on, m.topic, m.status) ==
                      (data.stage, data.held_on, " ".join(data.topic.split())[:300], status)), None)
         if twin is not None:
-            twin.repeated = True  # so a view does not show the same meeting twice
-            return twin  # a double click or a second tab: one meeting
+            return Logged(twin, repeated=True)  # a double click or a second tab: one meeting
         data = _validate(data, mentorship, legal, today)
         if not data.planned:
             _in_stage_order(data.held_on, data.stage, meetings)
@@ -154,7 +166,7 @@ def log_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: str =
             Mentorship.update(status="completed", status_changed_at=utcnow()).where(
                 Mentorship.id == mentorship.id).execute()
             audit.record("mentorship.completed", actor=mentor, obj=mentorship, ip=ip)
-    return meeting
+    return Logged(meeting, repeated=False)
 
 
 def correct_meeting(mentor: Person, meeting_id: int, data: MeetingData, ip: str = "",

@@ -56,17 +56,18 @@ def log_meeting(mentorship_id):
     planned = request.form.get("planned") == "1"
     data = cycle.mentor_pair(person, mentorship_id)
     form = meeting_form(data["plannable_stages" if planned else "next_stages"], planned=planned, posted=True)
-    meeting = None
+    meeting = repeated = None
     if form.validate_on_submit():
-        meeting = attempt(form, lambda: cycle.log_meeting(person, mentorship_id, form.meeting_data(planned),
-                                                          ip=client_ip()))
+        logged = attempt(form, lambda: cycle.record_meeting(person, mentorship_id, form.meeting_data(planned),
+                                                            ip=client_ip()))
+        if logged is not None:
+            meeting, repeated = logged  # repeated: a double submit, the meeting was logged already
     posted_as = {"schedule_form" if planned else "log_form": form}
     if meeting is None:
         if wants_fragment():
             return render_template("mentor/_meeting_form.html", **_context(data, **posted_as), form=form,
                                    scheduling=planned), 422, VARY
         return _page(data, 422, **posted_as)
-    repeated = getattr(meeting, "repeated", False)
     what = "Запланировано" if planned else "Записано"
     message = ("Эта встреча уже записана." if repeated else
                f"{what}: {cycle.STAGE_TITLES[meeting.stage]}, {ru_date(meeting.held_on)}")

@@ -16,6 +16,7 @@ from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services import consent as consents
 from portal.services.bases import require_open
+from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher of the mentor's pair
 
 # States in which a mentee holds one of the mentor's places.
 OCCUPYING = ("chosen", "confirmed", "in_order", "active", "suspended")
@@ -177,13 +178,6 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
 
 
 # --- the mentor's answer (4.13: voluntary on both sides) -------------------------------------------
-
-def mentorship_of_mentor(mentor: Person, mentorship_id: int) -> Mentorship:
-    found = Mentorship.get_or_none((Mentorship.id == mentorship_id) & (Mentorship.mentor == mentor))
-    if found is None:
-        raise NotAllowed("Нет такой пары.")
-    return found
-
 
 def confirm(mentor: Person, mentorship_id: int, ip: str = "") -> Mentorship:
     mentorship = mentorship_of_mentor(mentor, mentorship_id)

@@ -164,3 +164,29 @@ def test_planned_meetings_appear_on_both_home_pages(pair, client, login):
         assert "Запланированные встречи" in page and "Знакомство в библиотеке" in page
         client.post("/logout")
         client.get("/login")  # a fresh page, a fresh CSRF token, as a browser would have
+
+
+def test_the_service_says_when_a_submit_was_a_double(pair):
+    """The view learns from the return value, not from an attribute set on the model, that nothing new was logged."""
+    data = (pair["mentor"].person, pair["mentorship"].id)
+    first = cycle.record_meeting(*data, held("first"))
+    again = cycle.record_meeting(*data, held("first"))
+    assert (first.repeated, again.repeated) == (False, True)
+    assert first.meeting.id == again.meeting.id and Meeting.select().count() == 1
+
+
+def test_one_fetcher_refuses_another_mentors_pair_alike(pair, make_account):
+    """The cycle, the pair page, the report and the answer to a choice fetch the mentor's pair in one place."""
+    from portal.services import pairing
+
+    stranger = make_account("mentor").person
+    mentorship_id = pair["mentorship"].id
+    assert pairing.mentorship_of_mentor is cycle.mentorship_of_mentor is cycle.pair_for_mentor
+    for refused in (lambda: cycle.mentorship_of_mentor(stranger, mentorship_id),
+                    lambda: cycle.mentor_pair(stranger, mentorship_id),
+                    lambda: cycle.report_of(stranger, mentorship_id),
+                    lambda: pairing.confirm(stranger, mentorship_id),
+                    lambda: pairing.decline(stranger, mentorship_id)):
+        with pytest.raises(NotAllowed, match="Нет такой пары"):
+            refused()
+    assert cycle.mentorship_of_mentor(pair["mentor"].person, mentorship_id).mentor.id == pair["mentor"].person.id

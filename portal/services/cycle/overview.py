@@ -1,0 +1,111 @@
+"""Pages over the cycle: the mentor's pair page and a meeting's versions, the curator's view of a form."""
+from datetime import date
+
+from peewee import JOIN, fn
+
+from portal.models import FinalReport, Meeting, Mentorship, MentorshipMember, Person, Plan, PlanTask
+from portal.services.cycle.access import meeting_of_mentor, mentees_of, Mentor, mentorship_of_mentor, _pairs_with_people
+from portal.services.cycle.meetings import (
+    current_meetings, next_stages, plannable_stages, quiet_pairs, STAGE_TITLES, verdict_state, verdicts_of,
+)
+from portal.services.cycle.plan import current_plan, is_agreed
+
+
+CYCLE_STATES = ("active", "suspended", "completed")  # pairs an order approved: they run (or ran) a cycle
+NOT_STARTED = "ещё не начат"
+
+
+Previous = Meeting.alias()
+
+
+def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
+    """Current meetings, each knowing the status of the version it replaced (`previous_status`):
+    a held meeting replacing a planned one is the plan come true, not a correction."""
+    return list(current_meetings([mentorship_id]).select_extend(Previous.status.alias("previous_status"))
+                .join(Previous, JOIN.LEFT_OUTER, on=(Meeting.supersedes == Previous.id)).objects())
+
+
+def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
+    """Everything the mentor's pair page shows, in seven queries whatever the number of meetings."""
+    mentorship = mentorship_of_mentor(mentor, mentorship_id)
+    meetings = _meetings_with_previous(mentorship.id)
+    held = [m for m in meetings if m.status == "held"]
+    plan = current_plan(mentorship.id)
+    tasks = list(PlanTask.select().where(PlanTask.plan == plan).order_by(PlanTask.id)) if plan else []
+    return {
+        "mentorship": mentorship, "mentees": mentees_of(mentorship.id),
+        "held": held, "upcoming": [m for m in meetings if m.status == "planned"],
+        "verdicts": verdicts_of(m.id for m in held),
+        "corrected": {m.id for m in meetings if m.previous_status == m.status},
+        "next_stages": next_stages(meetings), "plannable_stages": plannable_stages(meetings),
+        "plan": plan, "tasks": tasks, "agreed": is_agreed(plan),
+        "progress": {"held": len(held), "planned": plan.planned_meetings if plan else None,
+                     "tasks_done": sum(1 for t in tasks if t.done_at), "tasks": len(tasks)},
+        "report": FinalReport.get_or_none(FinalReport.mentorship == mentorship.id),
+    }
+
+
+def versions_of(mentor: Person, meeting_id: int) -> dict:
+    """Every version of a meeting, oldest first, with who confirmed each: three queries however long the chain."""
+    meeting, _ = meeting_of_mentor(mentor, meeting_id)
+    everything = {m.id: m for m in Meeting.select().where(Meeting.mentorship == meeting.mentorship_id)}
+    newer = {m.supersedes_id: m for m in everything.values() if m.supersedes_id}
+    chain = [meeting]
+    while chain[0].supersedes_id in everything:
+        chain.insert(0, everything[chain[0].supersedes_id])
+    while chain[-1].id in newer:
+        chain.append(newer[chain[-1].id])
+    return {"meeting": meeting, "versions": chain, "verdicts": verdicts_of(m.id for m in chain)}
+
+
+def cycle_formats(scope) -> list[dict]:
+    """The formats in the staff member's reach, with how many pairs run a cycle in each: two queries."""
+    formats = list(scope.formats())
+    counts = dict(Mentorship.select(Mentorship.mentoring_format, fn.COUNT(1))
+                  .where(Mentorship.mentoring_format.in_([f.id for f in formats])
+                         & Mentorship.status.in_(CYCLE_STATES))
+                  .group_by(Mentorship.mentoring_format).tuples()) if formats else {}
+    return [{"format": f, "pairs": counts.get(f.id, 0)} for f in formats]
+
+
+def format_cycle(scope, format_id: int, today: date | None = None) -> dict:
+    """The curator's view of a form (issue 5 item 6): each pair's stage, last meeting, held of planned,
+    the quiet ones; and the meetings the mentee disputed or nobody confirmed (item 3).
+
+    A fixed number of queries whatever the number of pairs: pairs, members, meetings, plans, quiet, verdicts."""
+    fmt = scope.check_format(format_id)
+    members = (MentorshipMember.select(MentorshipMember, Person).join(Person)
+               .where(MentorshipMember.left_at.is_null()).order_by(Person.surname, Person.first_name))
+    pairs = list(_pairs_with_people().where((Mentorship.mentoring_format == fmt.id)
+                                            & Mentorship.status.in_(CYCLE_STATES))
+                 .order_by(Mentor.surname, Mentor.first_name, Mentorship.id).prefetch(members))
+    ids = [p.id for p in pairs]
+    meetings: dict[int, list[Meeting]] = {}
+    plans: dict[int, Plan] = {}
+    if ids:
+        for meeting in current_meetings(ids):
+            meetings.setdefault(meeting.mentorship_id, []).append(meeting)
+        latest = (Plan.select(Plan.mentorship.alias("pair"), fn.MAX(Plan.version).alias("v"))
+                  .where(Plan.mentorship.in_(ids)).group_by(Plan.mentorship))
+        plans = {p.mentorship_id: p for p in Plan.select().join(
+            latest, on=((Plan.mentorship == latest.c.pair) & (Plan.version == latest.c.v)))}
+    quiet = quiet_pairs(pairs, today)
+    verdicts = verdicts_of(m.id for ms in meetings.values() for m in ms if m.status == "held")
+    rows, unsettled = [], []
+    for pair in pairs:
+        held = [m for m in meetings.get(pair.id, []) if m.status == "held"]
+        upcoming = [m for m in meetings.get(pair.id, []) if m.status == "planned"]
+        states = {m.id: verdict_state(verdicts.get(m.id, [])) for m in held}
+        plan = plans.get(pair.id)
+        rows.append({"pair": pair, "mentees": [member.mentee for member in pair.members],
+                     "stage": STAGE_TITLES[held[-1].stage] if held else NOT_STARTED,
+                     "last": held[-1].held_on if held else None,
+                     "next": upcoming[0].held_on if upcoming else None,
+                     "held": len(held), "plan": plan, "agreed": is_agreed(plan), "quiet": pair.id in quiet,
+                     "disputed": sum(1 for s in states.values() if s == "disputed"),
+                     "unconfirmed": sum(1 for s in states.values() if s == "unconfirmed")})
+        unsettled += [{"meeting": m, "pair": pair, "state": states[m.id], "verdicts": verdicts.get(m.id, [])}
+                      for m in held if states[m.id] != "confirmed"]
+    unsettled.sort(key=lambda u: (u["state"] != "disputed", u["meeting"].held_on, u["meeting"].id))
+    return {"format": fmt, "rows": rows, "unsettled": unsettled,
+            "disputed": sum(r["disputed"] for r in rows), "unconfirmed": sum(r["unconfirmed"] for r in rows)}

@@ -1,7 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.consent import bp
 from portal.consent.forms import EsignAgreementForm, SignConsentForm
 from portal.models import School

@@ -10,11 +10,10 @@ from flask_login import current_user
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.forms import TextForm
+from portal.web.forms import TextForm
 from portal.coordinator import bp
 from portal.services import monitoring
-from portal.services.staff import scope_for
-from portal.web import client_ip, render
+from portal.web import client_ip, render, staff_scope
 
 NEW_ROW = {"anchor": "", "answer_type": "agree", "text": ""}
 
@@ -72,10 +71,6 @@ class VersionForm(TextForm):
                 target.errors = list(target.errors) + [message]
 
 
-def _scope():
-    return scope_for(current_user._get_current_object())
-
-
 def _numbered(form) -> VersionForm:
     for n, row in enumerate(form.questions, 1):
         row.text.label.text = f"Вопрос {n}"
@@ -97,7 +92,7 @@ def questionnaires():
 
 @bp.route("/questionnaires/<kind>/new", methods=["GET", "POST"], endpoint="publish_questionnaire")
 def publish_questionnaire(kind):
-    staff = _scope()
+    staff = staff_scope()
     current, questions = monitoring.current_version(staff, kind)
     form = VersionForm()
     if not form.validate_on_submit():

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.auth.forms import EmptyForm, MeetingVerdictForm, too_long
+from portal.web.forms import EmptyForm, MeetingVerdictForm, too_long
 from portal.mentee import bp
 from portal.services import NotAllowed, ServiceError, cycle
 from portal.web import actor, attempt, client_ip, form_error, render, wants_fragment

@@ -4,7 +4,7 @@ The choice screen is one URL for the page and each format's card area: a «Вы�
 area in place under htmx, and without JS the same form posts and redirects."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.mentee import bp
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, cycle, monitoring, overview, pairing, programmes

@@ -1,10 +1,10 @@
 """The mentor's questionnaires (6.3–6.5) and the rounds a mentor may open for their format (6.4)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.mentor import bp
 from portal.services import NotAllowed, ServiceError, monitoring
-from portal.questionnaires import answer_page
+from portal.web.pages.questionnaires import answer_page
 from portal.web import actor, client_ip, form_error
 
 

@@ -6,7 +6,7 @@ logged inline with htmx: the answer is the fresh form plus the new row appended 
 or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.formatting import ru_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form

@@ -4,13 +4,12 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.names import full_name
 from portal.services import bases as base_rules
 from portal.staff import bp
 from portal.staff.base_forms import MemberForm, NominateForm
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, form_status, render, wants_fragment
+from portal.web import attempt, client_ip, form_status, render, staff_scope, wants_fragment
 
 STATUS_CHOICES = (
     ("current", "все, кроме выбывших"),
@@ -67,14 +66,14 @@ def _nominate_context(staff, fmt, forms: dict) -> dict:
 @bp.route("/bases")
 def bases():
     """Every format in reach with both bases counted by status."""
-    return render_template("staff/bases.html", rows=base_rules.overview(scope()),
+    return render_template("staff/bases.html", rows=base_rules.overview(staff_scope()),
                            base_titles=base_rules.BASE_TITLES)
 
 
 @bp.route("/bases/<int:format_id>")
 def format_bases(format_id):
     """Both bases side by side; the filter asks this URL for the lists alone."""
-    staff = scope()
+    staff = staff_scope()
     fmt = staff.check_format(format_id)
     context = _lists(staff, fmt, _filters())
     if not wants_fragment():
@@ -85,7 +84,7 @@ def format_bases(format_id):
 
 @bp.route("/bases/<int:format_id>/nominate", methods=["POST"])
 def nominate(format_id):
-    staff = scope()
+    staff = staff_scope()
     fmt = staff.check_format(format_id)
     base = request.form.get("base", "")
     if base not in base_rules.BASE_TITLES:
@@ -121,7 +120,7 @@ def nominate(format_id):
 
 @bp.route("/bases/members/<int:membership_id>/edit", methods=["GET", "POST"])
 def edit_member(membership_id):
-    staff = scope()
+    staff = staff_scope()
     membership = base_rules.member(staff, membership_id)
     form = MemberForm().for_base(membership.mentoring_format, membership.base)
     if request.method == "GET":
@@ -144,7 +143,7 @@ def edit_member(membership_id):
 @bp.route("/bases/members/<int:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id):
     """4.9 with a confirmation first: the member becomes «выбыл», the row stays."""
-    staff = scope()
+    staff = staff_scope()
     membership = base_rules.member(staff, membership_id)
     form = EmptyForm()
     if form.validate_on_submit():

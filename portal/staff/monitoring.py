@@ -3,16 +3,15 @@ final round, follow its completion (answered of expected, overdue after 14 days)
 confirmation. Another curator's format is «not found»."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.services import NotAllowed, ServiceError, monitoring
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import client_ip, form_error
+from portal.web import client_ip, form_error, staff_scope
 
 
 @bp.route("/formats/<int:format_id>/monitoring", methods=["GET", "POST"], endpoint="format_monitoring")
 def format_monitoring(format_id):
-    staff = scope()
+    staff = staff_scope()
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -31,7 +30,7 @@ def format_monitoring(format_id):
 
 @bp.route("/monitoring/rounds/<int:round_id>/close", methods=["GET", "POST"], endpoint="close_monitoring_round")
 def close_monitoring_round(round_id):
-    staff = scope()
+    staff = staff_scope()
     monitoring_round = monitoring.round_for(staff, round_id)
     form = EmptyForm()
     if form.validate_on_submit():

@@ -1,11 +1,11 @@
-"""Answering a questionnaire: one view body for the mentor's and the mentee's areas (blueprints do not
-import each other, so the shared page lives here, as portal.web does for the rest).
+"""Answering a questionnaire: one view body for the mentor's and the mentee's areas, each on a URL of its own
+(blueprints do not import each other, so the shared body lives here, beneath both).
 
 Answer fields are named after their questions (`q<id>`) and checked by the monitoring service, so a word
 posted from outside a question's scale is refused beside that question (422)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
+from portal.web.forms import EmptyForm
 from portal.ids import id_arg
 from portal.services import NotAllowed, ServiceError, monitoring
 from portal.web import actor, client_ip, form_error, form_status

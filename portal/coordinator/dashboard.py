@@ -2,10 +2,10 @@
 number opening the list behind it; the filter form swaps the numbers in place with htmx."""
 from flask import abort, current_app, render_template, request
 
-from portal.web.pages import monitoring_results
 from portal.coordinator import bp
 from portal.services import dashboard as dashboards
 from portal.web import render, staff_scope
+from portal.web.pages import monitoring_results
 
 
 def _filters():

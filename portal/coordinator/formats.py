@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, url_for
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.web.forms import EmptyForm, TextForm
 from portal.coordinator import bp
 from portal.names import full_name
 from portal.services import programmes
 from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm, TextForm
 
 
 class FormatForm(TextForm):

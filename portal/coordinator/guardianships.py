@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
-from portal.web.forms import EmptyForm, printable, too_long
 from portal.coordinator import bp
 from portal.services import people as records
 from portal.web import attempt, client_ip, staff_scope
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class ConfirmLinkForm(FlaskForm):

@@ -9,11 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.web.forms import REQUIRED, EmptyForm, printable, too_long
 from portal.coordinator import bp
 from portal.services import orders as order_rules
-from portal.services import NotAllowed, ServiceError
-from portal.web import attempt, client_ip, pdf_response, staff_scope
+from portal.web import attempt, client_ip, outcome, pdf_response, staff_scope
+from portal.web.forms import REQUIRED, EmptyForm, printable, too_long
 
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
@@ -68,13 +67,8 @@ def _refused(order_id, form, action):
     """A button-only change on an order: done → back to the order (303); refused → the order with the reason (422)."""
     if not form.validate_on_submit():
         return _order_page(order_id, status=422, problem="Не удалось отправить форму. Обновите страницу.")
-    try:
-        action()
-    except NotAllowed:
-        raise
-    except ServiceError as exc:
-        return _order_page(order_id, status=422, problem=exc.message)
-    return None
+    _, refusal = outcome(action)
+    return None if refusal is None else _order_page(order_id, status=422, problem=refusal.message)
 
 
 def _orders_page(form=None, status=200):

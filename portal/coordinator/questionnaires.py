@@ -10,10 +10,10 @@ from flask_login import current_user
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.web.forms import TextForm
 from portal.coordinator import bp
 from portal.services import monitoring
 from portal.web import client_ip, render, staff_scope
+from portal.web.forms import TextForm
 
 NEW_ROW = {"anchor": "", "answer_type": "agree", "text": ""}
 
@@ -84,6 +84,13 @@ def _editor(kind, current, form, status=200):
                   type_titles=dict(monitoring.answer_type_choices()))
 
 
+def _confirmation(kind, current, form, draft):
+    return render_template("coordinator/questionnaire_confirm.html", form=form, draft=draft, kind=kind,
+                           kind_title=monitoring.KIND_TITLES[kind], current=current,
+                           twin_title=monitoring.KIND_TITLES.get(draft.twin_kind or "", ""),
+                           type_titles=dict(monitoring.answer_type_choices()))
+
+
 @bp.route("/questionnaires")
 def questionnaires():
     return render_template("coordinator/questionnaires.html",
@@ -116,10 +123,7 @@ def publish_questionnaire(kind):
         form.show(exc)
         return _editor(kind, current, form, 422)
     if action == "review":
-        return render_template("coordinator/questionnaire_confirm.html", form=form, draft=draft, kind=kind,
-                               kind_title=monitoring.KIND_TITLES[kind], current=current,
-                               twin_title=monitoring.KIND_TITLES.get(draft.twin_kind or "", ""),
-                               type_titles=dict(monitoring.answer_type_choices()))
+        return _confirmation(kind, current, form, draft)
     flash(f"Опубликована версия {published.version}: {monitoring.KIND_TITLES[kind]}. "
           "Новые анкеты участники получат уже по ней.", "success")
     return redirect(url_for("coordinator.questionnaires"), 303)

@@ -6,12 +6,12 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from portal.auth.forms import RequireSecondFactorForm
-from portal.web.forms import EmptyForm, printable, too_long
 from portal.coordinator import bp
 from portal.models import RoleGrant
 from portal.models.accounts import ROLE_TITLES
 from portal.services import overview, resets, totp
 from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class ResetForm(FlaskForm):

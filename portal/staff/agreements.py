@@ -1,10 +1,10 @@
 """The external mentor's cooperation agreement (4.14): issued (frozen, with a verification code), then printed."""
 from flask import flash, redirect, render_template, url_for
 
-from portal.web.forms import EmptyForm
 from portal.services import agreements
 from portal.staff import bp
 from portal.web import actor, client_ip, pdf_response, staff_scope
+from portal.web.forms import EmptyForm
 
 
 def _external(person_id):

@@ -4,12 +4,12 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.web.forms import EmptyForm
 from portal.names import full_name
 from portal.services import bases as base_rules
 from portal.staff import bp
 from portal.staff.base_forms import MemberForm, NominateForm
 from portal.web import attempt, client_ip, form_status, render, staff_scope, wants_fragment
+from portal.web.forms import EmptyForm
 
 STATUS_CHOICES = (
     ("current", "все, кроме выбывших"),
@@ -82,6 +82,20 @@ def format_bases(format_id):
     return render("staff/bases_format.html", "staff/_base_lists.html", **context)
 
 
+def _nominated(staff, fmt, base: str, membership):
+    """After a nomination: back to the bases (303), or under htmx a fresh form in place of this one and the
+    lists (with the new row) swapped out of band."""
+    message = (f"{membership.person.full_name} добавлен(а) {INTO_BASE[base]}: "
+               f"{base_rules.STATUS_TITLES[membership.status]}.")
+    if not wants_fragment():
+        flash(message, "success")
+        return redirect(url_for("staff.format_bases", format_id=fmt.id), code=303)
+    context = _lists(staff, fmt, _filters())
+    context.update(base=base, form=_nominate_form(fmt, base), message=message,
+                   people=_groups(base_rules.candidates(staff, fmt, base)))
+    return render("staff/_base_nominated.html", **context)
+
+
 @bp.route("/bases/<int:format_id>/nominate", methods=["POST"])
 def nominate(format_id):
     staff = staff_scope()
@@ -98,16 +112,7 @@ def nominate(format_id):
             membership = attempt(form, lambda: base_rules.nominate(staff, fmt, form.person_id(), base,
                                                                    ip=client_ip(), **form.values()))
         if membership is not None:
-            message = (f"{membership.person.full_name} добавлен(а) {INTO_BASE[base]}: "
-                       f"{base_rules.STATUS_TITLES[membership.status]}.")
-            if not wants_fragment():
-                flash(message, "success")
-                return redirect(url_for("staff.format_bases", format_id=fmt.id), code=303)
-            # htmx: a fresh form in place of this one, and the lists (with the new row) swapped out of band.
-            context = _lists(staff, fmt, _filters())
-            context.update(base=base, form=_nominate_form(fmt, base), message=message,
-                           people=_groups(base_rules.candidates(staff, fmt, base)))
-            return render_template("staff/_base_nominated.html", **context), 200, {"Vary": "HX-Request"}
+            return _nominated(staff, fmt, base, membership)
     if wants_fragment():  # the form alone, its messages beside the fields
         context = {"fmt": fmt, "base": base, "form": form, "into_base": INTO_BASE,
                    "people": _groups(base_rules.candidates(staff, fmt, base))}

@@ -8,13 +8,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp
 
-from portal.web.forms import EmptyForm, printable, too_long
 from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
 from portal.services import resets
 from portal.staff import bp
 from portal.web import attempt, client_ip, render, staff_scope, wants_fragment
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class GuardianForm(FlaskForm):

@@ -3,10 +3,10 @@ coordinator, read and acknowledged by the participants before pairing (4.12)."""
 from flask import flash, redirect, render_template, request, url_for
 from wtforms import StringField, TextAreaField
 
-from portal.web.forms import TextForm
 from portal.services import programmes as programme_rules
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import TextForm
 
 DATE = {"type": "date"}
 

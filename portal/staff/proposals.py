@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 
-from portal.web.forms import EmptyForm
 from portal.names import full_name
 from portal.services import matching
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm
 
 
 class ProposeForm(FlaskForm):

@@ -20,12 +20,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from portal.web.forms import EmptyForm
 from portal.models.bases import BASES
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import roster
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm
 
 PENDING = "roster_import"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")

@@ -48,18 +48,25 @@ def staff_scope():
         abort(403)
 
 
-def attempt(form, action):
-    """Run a service call for a submitted form: a refusal goes beside its field and the result is None.
+def outcome(action):
+    """Run a service call: (its result, None), or (None, the ServiceError that refused it).
 
     NotAllowed passes through: the app answers it with the 404 page, so another person's object
     looks the same as one that does not exist."""
     try:
-        return action()
+        return action(), None
     except NotAllowed:
         raise
     except ServiceError as exc:
-        form_error(form, exc)
-        return None
+        return None, exc
+
+
+def attempt(form, action):
+    """Run a service call for a submitted form: a refusal goes beside its field and the result is None."""
+    result, refusal = outcome(action)
+    if refusal is not None:
+        form_error(form, refusal)
+    return result
 
 
 def form_status(form) -> int:

@@ -37,8 +37,7 @@ def acknowledge(programme_id):
 
 def _choice_context(person, error: str | None = None, error_format: int | None = None) -> dict:
     rows = pairing.proposals_for(person)
-    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative"),
-                                 "pronoun": "её" if row["pair"].mentor.sex == "f" else "его"}
+    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative")}
               for row in rows if row["pair"] is not None}
     declined = pairing.declined_for(person)
     shown = {row["format"].id for row in rows}

@@ -47,6 +47,12 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return f"{n} {word}"
 
 
+def by_sex(person, male: str, female: str) -> str:
+    """The word that agrees with a person's sex: `{{ mentor|by_sex("подтвердил", "подтвердила") }}`,
+    `{{ mentor|by_sex("его", "её") }}`."""
+    return female if person.sex == "f" else male
+
+
 def init_app(app):
-    app.jinja_env.filters.update(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime)
+    app.jinja_env.filters.update(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex)
     app.jinja_env.globals.update(plural=plural)

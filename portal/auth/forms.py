@@ -1,35 +1,7 @@
-from flask import request
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-REQUIRED = "Заполните это поле."
-
-
-def too_long(limit: int) -> str:
-    return f"Не длиннее {limit} символов."
-
-
-def printable(form, field):
-    """Control characters never belong in a login (PostgreSQL refuses NUL in a query outright)."""
-    if field.data and any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data):
-        raise ValidationError("Поле содержит недопустимые символы.")
-
-
-class TextForm(FlaskForm):
-    """A form of text fields, filled from the posted text parts only.
-
-    Flask-WTF would also hand a field an uploaded file or a JSON value (a number, a list), which the
-    validators cannot measure (a 500); these forms never take either, so both are ignored.
-    """
-
-    def __init__(self, **kwargs):
-        submitted = request.method in ("POST", "PUT", "PATCH", "DELETE")
-        super().__init__(formdata=request.form if submitted and request.form else None, **kwargs)
-
-
-class EmptyForm(FlaskForm):
-    """Button-only POSTs still carry the CSRF token."""
+from portal.web.forms import REQUIRED, TextForm, printable, too_long
 
 
 class LoginForm(TextForm):
@@ -75,22 +47,3 @@ class RequireSecondFactorForm(TextForm):
 
 class RoleSwitchForm(TextForm):
     role = HiddenField(validators=[DataRequired()])
-
-
-MAX_VERDICT_COMMENT = 1000
-
-
-class MeetingVerdictForm(FlaskForm):
-    """«Встреча состоялась» or «оспорить» for one row of a journal (mentee and parent pages share it).
-
-    Filled from the posted text parts only, and only for the row that was posted; the comment's id names
-    the meeting, so the error lands beside the right box."""
-
-    verdict = StringField("Встреча состоялась?")
-    comment = TextAreaField("Комментарий (обязателен, если оспариваете)",
-                            validators=[Length(max=MAX_VERDICT_COMMENT, message=too_long(MAX_VERDICT_COMMENT))])
-
-    def __init__(self, meeting_id: int, posted: bool = False):
-        submitted = posted and request.method == "POST" and request.form
-        super().__init__(formdata=request.form if submitted else None)
-        self.comment.id = self.comment.label.field_id = f"comment-{meeting_id}"

@@ -5,10 +5,11 @@ from flask_login import current_user, login_required, logout_user
 
 from portal.auth import bp
 from portal.auth.access import current_role, home_url, safe_next, start_session
-from portal.auth.forms import EmptyForm, InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm
+from portal.auth.forms import InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm
 from portal.regulation import regulation_sections
 from portal.services import accounts, totp
 from portal.web import attempt, client_ip, form_status, render
+from portal.web.forms import EmptyForm
 
 # A correct password with the second factor on waits this long for the code, then starts over.
 PENDING_LOGIN_SECONDS = 5 * 60

@@ -1,12 +1,12 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.auth.forms import EmptyForm
 from portal.consent import bp
 from portal.consent.forms import EsignAgreementForm, SignConsentForm
 from portal.models import School
 from portal.services import consent as consents
 from portal.web import attempt, client_ip, form_status, pdf_response, user_agent
+from portal.web.forms import EmptyForm
 
 
 def _account():

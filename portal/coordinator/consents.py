@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.auth.forms import REQUIRED, EmptyForm, too_long
 from portal.coordinator import bp
 from portal.services import consent as consents
 from portal.web import actor, attempt, client_ip, form_status
+from portal.web.forms import REQUIRED, EmptyForm, too_long
 
 
 class ConsentTextForm(FlaskForm):

@@ -1,17 +1,15 @@
 """The coordinator's dashboard and monitoring results (6.1–6.3, 3.2): filters by form and period, each
 number opening the list behind it; the filter form swaps the numbers in place with htmx."""
 from flask import abort, current_app, render_template, request
-from flask_login import current_user
 
-from portal import monitoring_results
 from portal.coordinator import bp
 from portal.services import dashboard as dashboards
-from portal.services.staff import scope_for
-from portal.web import render
+from portal.web import render, staff_scope
+from portal.web.pages import monitoring_results
 
 
 def _filters():
-    scope = scope_for(current_user)
+    scope = staff_scope()
     return scope, dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
 
 
@@ -45,7 +43,7 @@ def dashboard_list(what):
 
 @bp.route("/results", endpoint="results")
 def results_page():
-    return monitoring_results.results_page(scope_for(current_user), "coordinator.results",
+    return monitoring_results.results_page(staff_scope(), "coordinator.results",
                                            heading="Результаты мониторинга", overall="Школа в целом",
                                            all_formats_title="Вся школа",
                                            back=("coordinator.dashboard", "Панель координатора"))

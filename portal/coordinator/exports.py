@@ -3,20 +3,14 @@ and the internal monitoring report as a PDF. Every download is written to the au
 from datetime import date
 
 from flask import Response, render_template
-from flask_login import current_user
 
 from portal.coordinator import bp
 from portal.documents.monitoring_report import monitoring_report_pdf
-from portal.services import exports
-from portal.services.staff import scope_for
-from portal.web import client_ip, pdf_response
+from portal.services import exports, results
+from portal.web import client_ip, pdf_response, staff_scope
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
-
-
-def _scope():
-    return scope_for(current_user._get_current_object())
 
 
 def _download(data: bytes, name: str, fmt: str) -> Response:
@@ -26,6 +20,16 @@ def _download(data: bytes, name: str, fmt: str) -> Response:
         "Cache-Control": "no-store"})
 
 
+def _monitoring_figures(scope) -> tuple[dict, list]:
+    """What the internal monitoring report shows, from the services; exports.figures() checks that the
+    scope is the coordinator's."""
+    data = exports.figures(scope)
+    ids = [f["format"].id for f in data["formats"]]
+    return dict(data, rounds=exports.rounds(scope), summaries=results.summaries(ids), kinds=results.SUMMARY_KINDS,
+                hidden_text=results.HIDDEN, min_about=results.MIN_ABOUT, base_titles=exports.IN_BASE_TITLES,
+                pair_status_titles=exports.PAIR_STATUS_TITLES), results.growth(ids)
+
+
 @bp.route("/exports")
 def exports_page():
     return render_template("coordinator/exports.html", tables=exports.TABLE_TITLES, file_formats=exports.FILE_FORMATS)
@@ -33,7 +37,7 @@ def exports_page():
 
 @bp.route("/exports/<any(bases, pairs, meetings, monitoring):what>.<any(xlsx, csv):fmt>")
 def export_table(what, fmt):
-    scope = _scope()
+    scope = staff_scope()
     headers, rows = exports.table(scope, what)
     data = exports.file_of(headers, rows, fmt, exports.TABLE_TITLES[what])
     exports.record_download(scope, what, fmt, ip=client_ip())
@@ -42,7 +46,7 @@ def export_table(what, fmt):
 
 @bp.route("/exports/municipal.<any(xlsx, csv):fmt>")
 def export_municipal(fmt):
-    scope = _scope()
+    scope = staff_scope()
     headers, rows = exports.municipal(scope)
     data = exports.file_of(headers, rows, fmt, exports.MUNICIPAL_TITLE)
     exports.record_download(scope, "municipal", fmt, ip=client_ip())
@@ -51,7 +55,7 @@ def export_municipal(fmt):
 
 @bp.route("/exports/monitoring-report.pdf")
 def monitoring_report():
-    scope = _scope()
-    data = monitoring_report_pdf(scope)
+    scope = staff_scope()
+    data = monitoring_report_pdf(*_monitoring_figures(scope))
     exports.record_download(scope, "monitoring-report", "pdf", ip=client_ip())
     return pdf_response(data, f"monitoring-report-{date.today().isoformat()}.pdf")

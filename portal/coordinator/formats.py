@@ -2,16 +2,14 @@
 
 The forms only carry text: the rules and their Russian messages live in services.programmes."""
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.forms import EmptyForm, TextForm
 from portal.coordinator import bp
 from portal.names import full_name
 from portal.services import programmes
-from portal.services.staff import scope_for
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm, TextForm
 
 
 class FormatForm(TextForm):
@@ -48,10 +46,6 @@ class CuratorForm(TextForm):
         return self
 
 
-def _scope():
-    return scope_for(current_user._get_current_object())
-
-
 def _back(fmt=None):
     url = url_for("coordinator.formats")
     return redirect(f"{url}#format-{fmt.id}" if fmt is not None else url, code=303)
@@ -59,13 +53,13 @@ def _back(fmt=None):
 
 @bp.route("/formats")
 def formats():
-    return render_template("coordinator/formats.html", rows=programmes.formats_overview(_scope()),
+    return render_template("coordinator/formats.html", rows=programmes.formats_overview(staff_scope()),
                            form=EmptyForm())
 
 
 @bp.route("/formats/new", methods=["GET", "POST"])
 def new_format():
-    staff = _scope()
+    staff = staff_scope()
     form = FormatForm()
     if form.validate_on_submit():
         fmt = attempt(form, lambda: programmes.create_format(staff, form.name.data, form.description.data,
@@ -79,7 +73,7 @@ def new_format():
 
 @bp.route("/formats/<int:format_id>/edit", methods=["GET", "POST"])
 def edit_format(format_id):
-    staff = _scope()
+    staff = staff_scope()
     fmt = programmes.format_of_school(staff, format_id)
     form = FormatForm(data={"name": fmt.name, "description": fmt.description}).for_edit()
     if form.validate_on_submit():
@@ -96,7 +90,7 @@ def edit_format(format_id):
 @bp.route("/formats/<int:format_id>/deactivate", methods=["GET", "POST"])
 def deactivate_format(format_id):
     """GET asks «are you sure?», POST closes the format to new pairing; its history stays."""
-    staff = _scope()
+    staff = staff_scope()
     form = EmptyForm()
     if form.validate_on_submit():
         fmt = programmes.set_active(staff, format_id, False, ip=client_ip())
@@ -108,14 +102,14 @@ def deactivate_format(format_id):
 
 @bp.route("/formats/<int:format_id>/activate", methods=["POST"])
 def activate_format(format_id):
-    fmt = programmes.set_active(_scope(), format_id, True, ip=client_ip())
+    fmt = programmes.set_active(staff_scope(), format_id, True, ip=client_ip())
     flash(f"Форма «{fmt.name}» снова открыта.", "success")
     return _back(fmt)
 
 
 @bp.route("/formats/<int:format_id>/curators/new", methods=["GET", "POST"])
 def appoint_curator(format_id):
-    staff = _scope()
+    staff = staff_scope()
     fmt = programmes.format_of_school(staff, format_id)
     form = CuratorForm().with_people(programmes.curator_candidates(staff))
     if form.validate_on_submit():
@@ -135,7 +129,7 @@ def appoint_curator(format_id):
 @bp.route("/formats/curators/<int:grant_id>/remove", methods=["GET", "POST"])
 def remove_curator(grant_id):
     """GET asks «are you sure?», POST takes the format away from the curator at once."""
-    staff = _scope()
+    staff = staff_scope()
     grant = programmes.curator_grant(staff, grant_id)
     form = EmptyForm()
     if form.validate_on_submit():

@@ -2,16 +2,14 @@
 whom"): the coordinator confirms one naming the document seen, or rejects it saying why. The same
 forms sit on the child's card; both come here, and the rules live in services.people."""
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
-from portal.auth.forms import EmptyForm, printable, too_long
 from portal.coordinator import bp
 from portal.services import people as records
-from portal.services.staff import scope_for
-from portal.web import attempt, client_ip
+from portal.web import attempt, client_ip, staff_scope
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class ConfirmLinkForm(FlaskForm):
@@ -24,10 +22,6 @@ class RejectLinkForm(FlaskForm):
     reason = StringField("Почему связь не подтверждена", validators=[
         Length(max=records.REASON_LIMIT, message=too_long(records.REASON_LIMIT)), printable])
     back = HiddenField(validators=[Optional(), AnyOf(("card",))])
-
-
-def _scope():
-    return scope_for(current_user._get_current_object())
 
 
 def _page(staff, *, failed=None, confirm_form=None, reject_form=None, status=200):
@@ -45,12 +39,12 @@ def _after(form, link):
 
 @bp.route("/guardianships")
 def guardianship_requests():
-    return _page(_scope())
+    return _page(staff_scope())
 
 
 @bp.route("/guardianships/<int:link_id>/confirm", methods=["POST"])
 def confirm_guardianship(link_id):
-    staff = _scope()
+    staff = staff_scope()
     records.pending_link(staff, link_id)  # another school's or a decided link: 404 before any form error
     form = ConfirmLinkForm()
     if form.validate_on_submit():
@@ -65,7 +59,7 @@ def confirm_guardianship(link_id):
 
 @bp.route("/guardianships/<int:link_id>/reject", methods=["POST"])
 def reject_guardianship(link_id):
-    staff = _scope()
+    staff = staff_scope()
     records.pending_link(staff, link_id)
     form = RejectLinkForm()
     if form.validate_on_submit():

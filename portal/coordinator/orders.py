@@ -5,17 +5,14 @@ import re
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.auth.forms import REQUIRED, EmptyForm, printable, too_long
 from portal.coordinator import bp
 from portal.services import orders as order_rules
-from portal.services.staff import scope_for
-from portal.services import NotAllowed, ServiceError
-from portal.web import attempt, client_ip, pdf_response
+from portal.web import attempt, client_ip, outcome, pdf_response, staff_scope
+from portal.web.forms import REQUIRED, EmptyForm, printable, too_long
 
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
@@ -59,12 +56,8 @@ class RegisterForm(OrderForm):
             raise ValidationError("Укажите дату в виде ДД.ММ.ГГГГ.") from None
 
 
-def _scope():
-    return scope_for(current_user._get_current_object())
-
-
 def _order_page(order_id, status=200, register_form=None, add_form=None, problem=None):
-    page = order_rules.order_page(_scope(), order_id)
+    page = order_rules.order_page(staff_scope(), order_id)
     return render_template("coordinator/order.html", **page, register_form=register_form or RegisterForm(fresh=True),
                            add_form=add_form or PairsForm(fresh=True), button=EmptyForm(), problem=problem,
                            status_titles=order_rules.ORDER_STATUS_TITLES, class_of=order_rules.class_of), status
@@ -74,17 +67,12 @@ def _refused(order_id, form, action):
     """A button-only change on an order: done → back to the order (303); refused → the order with the reason (422)."""
     if not form.validate_on_submit():
         return _order_page(order_id, status=422, problem="Не удалось отправить форму. Обновите страницу.")
-    try:
-        action()
-    except NotAllowed:
-        raise
-    except ServiceError as exc:
-        return _order_page(order_id, status=422, problem=exc.message)
-    return None
+    _, refusal = outcome(action)
+    return None if refusal is None else _order_page(order_id, status=422, problem=refusal.message)
 
 
 def _orders_page(form=None, status=200):
-    staff = _scope()
+    staff = staff_scope()
     return render_template("coordinator/orders.html", orders=order_rules.orders(staff),
                            ready=order_rules.ready_pairs(staff), form=form or PairsForm(fresh=True),
                            status_titles=order_rules.ORDER_STATUS_TITLES, class_of=order_rules.class_of), status
@@ -99,7 +87,7 @@ def orders():
 def order_new():
     form = PairsForm()
     if form.validate_on_submit():
-        order = attempt(form, lambda: order_rules.create_draft(_scope(), form.ids(),
+        order = attempt(form, lambda: order_rules.create_draft(staff_scope(), form.ids(),
                                                                ip=client_ip()))
         if order is not None:
             flash("Проект приказа составлен. Распечатайте его на подпись директору, затем зарегистрируйте номер и дату.",
@@ -117,7 +105,7 @@ def order(order_id):
 def order_add(order_id):
     form = PairsForm()
     if form.validate_on_submit():
-        done = attempt(form, lambda: order_rules.add_pairs(_scope(), order_id, form.ids(),
+        done = attempt(form, lambda: order_rules.add_pairs(staff_scope(), order_id, form.ids(),
                                                            ip=client_ip()))
         if done is not None:
             flash("Пары добавлены в проект приказа. Распечатайте его заново.", "success")
@@ -129,7 +117,7 @@ def order_add(order_id):
 @bp.route("/orders/<int:order_id>/items/<int:mentorship_id>/remove", methods=["POST"])
 def order_item_remove(order_id, mentorship_id):
     refused = _refused(order_id, EmptyForm(),
-                       lambda: order_rules.remove_pair(_scope(), order_id, mentorship_id, ip=client_ip()))
+                       lambda: order_rules.remove_pair(staff_scope(), order_id, mentorship_id, ip=client_ip()))
     if refused:
         return refused
     flash("Пара убрана из проекта приказа и снова ждёт приказа.", "success")
@@ -142,12 +130,12 @@ def order_merge(order_id, mentorship_id):
     form = EmptyForm()
     if form.is_submitted():
         refused = _refused(order_id, form,
-                           lambda: order_rules.merge_group(_scope(), order_id, mentorship_id, ip=client_ip()))
+                           lambda: order_rules.merge_group(staff_scope(), order_id, mentorship_id, ip=client_ip()))
         if refused:
             return refused
         flash("Пары наставника объединены в группу.", "success")
         return redirect(url_for("coordinator.order", order_id=order_id), code=303)
-    page = order_rules.order_page(_scope(), order_id)
+    page = order_rules.order_page(staff_scope(), order_id)
     group = next((g for f in page["formats"] for g in f["groups"] if any(p.id == mentorship_id for p in g.pairs)),
                  None)
     if group is None:
@@ -160,12 +148,12 @@ def order_delete(order_id):
     """GET asks «удалить проект?», POST deletes it; a registered order is never deleted."""
     form = EmptyForm()
     if form.is_submitted():
-        refused = _refused(order_id, form, lambda: order_rules.delete_draft(_scope(), order_id, ip=client_ip()))
+        refused = _refused(order_id, form, lambda: order_rules.delete_draft(staff_scope(), order_id, ip=client_ip()))
         if refused:
             return refused
         flash("Проект приказа удалён. Его пары снова ждут приказа.", "success")
         return redirect(url_for("coordinator.orders"), code=303)
-    page = order_rules.order_page(_scope(), order_id)
+    page = order_rules.order_page(staff_scope(), order_id)
     return render_template("coordinator/order_delete.html", form=form, **page)
 
 
@@ -173,7 +161,7 @@ def order_delete(order_id):
 def order_register(order_id):
     form = RegisterForm()
     if form.validate_on_submit():
-        done = attempt(form, lambda: order_rules.register(_scope(), order_id, form.number.data, form.day,
+        done = attempt(form, lambda: order_rules.register(staff_scope(), order_id, form.number.data, form.day,
                                                           ip=client_ip()))
         if done is not None:
             flash(f"Приказ № {done.number} зарегистрирован. Пары приказа действуют.", "success")
@@ -186,7 +174,7 @@ def order_register(order_id):
 def order_correct(order_id):
     holder = {}
     refused = _refused(order_id, EmptyForm(), lambda: holder.setdefault(
-        "order", order_rules.start_correction(_scope(), order_id, ip=client_ip())))
+        "order", order_rules.start_correction(staff_scope(), order_id, ip=client_ip())))
     if refused:
         return refused
     flash("Составлен проект приказа о внесении изменений. Добавьте в него пары.", "success")
@@ -195,5 +183,5 @@ def order_correct(order_id):
 
 @bp.route("/orders/<int:order_id>/pdf")
 def order_pdf(order_id):
-    return pdf_response(order_rules.order_pdf(_scope(), order_id), f"prikaz-{order_id}.pdf")
+    return pdf_response(order_rules.order_pdf(staff_scope(), order_id), f"prikaz-{order_id}.pdf")
 

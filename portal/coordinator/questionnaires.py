@@ -10,11 +10,10 @@ from flask_login import current_user
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.forms import TextForm
 from portal.coordinator import bp
 from portal.services import monitoring
-from portal.services.staff import scope_for
-from portal.web import client_ip, render
+from portal.web import client_ip, render, staff_scope
+from portal.web.forms import TextForm
 
 NEW_ROW = {"anchor": "", "answer_type": "agree", "text": ""}
 
@@ -72,10 +71,6 @@ class VersionForm(TextForm):
                 target.errors = list(target.errors) + [message]
 
 
-def _scope():
-    return scope_for(current_user._get_current_object())
-
-
 def _numbered(form) -> VersionForm:
     for n, row in enumerate(form.questions, 1):
         row.text.label.text = f"Вопрос {n}"
@@ -89,6 +84,13 @@ def _editor(kind, current, form, status=200):
                   type_titles=dict(monitoring.answer_type_choices()))
 
 
+def _confirmation(kind, current, form, draft):
+    return render_template("coordinator/questionnaire_confirm.html", form=form, draft=draft, kind=kind,
+                           kind_title=monitoring.KIND_TITLES[kind], current=current,
+                           twin_title=monitoring.KIND_TITLES.get(draft.twin_kind or "", ""),
+                           type_titles=dict(monitoring.answer_type_choices()))
+
+
 @bp.route("/questionnaires")
 def questionnaires():
     return render_template("coordinator/questionnaires.html",
@@ -97,7 +99,7 @@ def questionnaires():
 
 @bp.route("/questionnaires/<kind>/new", methods=["GET", "POST"], endpoint="publish_questionnaire")
 def publish_questionnaire(kind):
-    staff = _scope()
+    staff = staff_scope()
     current, questions = monitoring.current_version(staff, kind)
     form = VersionForm()
     if not form.validate_on_submit():
@@ -121,10 +123,7 @@ def publish_questionnaire(kind):
         form.show(exc)
         return _editor(kind, current, form, 422)
     if action == "review":
-        return render_template("coordinator/questionnaire_confirm.html", form=form, draft=draft, kind=kind,
-                               kind_title=monitoring.KIND_TITLES[kind], current=current,
-                               twin_title=monitoring.KIND_TITLES.get(draft.twin_kind or "", ""),
-                               type_titles=dict(monitoring.answer_type_choices()))
+        return _confirmation(kind, current, form, draft)
     flash(f"Опубликована версия {published.version}: {monitoring.KIND_TITLES[kind]}. "
           "Новые анкеты участники получат уже по ней.", "success")
     return redirect(url_for("coordinator.questionnaires"), 303)

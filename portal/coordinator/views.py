@@ -5,13 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from portal.auth.forms import EmptyForm, RequireSecondFactorForm, printable, too_long
+from portal.auth.forms import RequireSecondFactorForm
 from portal.coordinator import bp
 from portal.models import RoleGrant
 from portal.models.accounts import ROLE_TITLES
 from portal.services import overview, resets, totp
-from portal.services.staff import scope_for
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class ResetForm(FlaskForm):
@@ -53,7 +53,7 @@ def second_factor_requirement():
 def issue_invitation(account_id):
     """A new code; for an account that has a password it is a reset, asked for on a page with the reason
     (services.resets, the same rule as on a person's card)."""
-    staff = scope_for(current_user._get_current_object())
+    staff = staff_scope()
     account = resets.account_of_school(staff, account_id)
     form = ResetForm()
     if form.validate_on_submit():

@@ -1,11 +1,11 @@
 """The mentee's questionnaires (6.3–6.5): entry and exit about themselves, process and satisfaction in rounds."""
 from flask import render_template
 
-from portal.auth.forms import EmptyForm
 from portal.mentee import bp
 from portal.services import monitoring
-from portal.questionnaires import answer_page
 from portal.web import actor
+from portal.web.forms import EmptyForm
+from portal.web.pages.questionnaires import answer_page
 
 
 @bp.route("/monitoring", endpoint="monitoring_index")

@@ -11,10 +11,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.auth.forms import EmptyForm, MeetingVerdictForm, too_long
 from portal.mentee import bp
-from portal.services import NotAllowed, ServiceError, cycle
-from portal.web import actor, attempt, client_ip, form_error, render, wants_fragment
+from portal.services import cycle
+from portal.web import actor, attempt, client_ip, outcome, render, wants_fragment
+from portal.web.forms import EmptyForm, MeetingVerdictForm, too_long
 
 MAX_TASKS = 50
 NUMBER = re.compile(r"\d{1,4}", re.ASCII)
@@ -126,12 +126,9 @@ def confirm_plan(plan_id):
     """«Подтвердить план»: with both confirmations the plan is agreed (s5, 5.5)."""
     person = actor()
     plan, mentorship = cycle.plan_for_mentee(person, plan_id)
-    try:
-        plan = cycle.confirm_plan(person, plan.id, ip=client_ip())
-    except NotAllowed:
-        raise
-    except ServiceError as exc:
-        return _page(mentorship, status=422, problem=exc.message)
+    plan, refusal = outcome(lambda: cycle.confirm_plan(person, plan.id, ip=client_ip()))
+    if refusal is not None:
+        return _page(mentorship, status=422, problem=refusal.message)
     flash("План согласован." if cycle.is_agreed(plan) else "Вы подтвердили план. Ждём подтверждения наставника.",
           "success")
     return redirect(url_for("mentee.pair", mentorship_id=mentorship.id) + "#plan", code=303)
@@ -143,14 +140,8 @@ def propose_plan(mentorship_id):
     person = actor()
     mentorship = cycle.mentorship_for_mentee(person, mentorship_id)
     form = PlanForm(posted=True)
-    if form.validate_on_submit():
-        try:
-            cycle.propose_plan(person, mentorship.id, form.data_for_service(), ip=client_ip())
-        except NotAllowed:
-            raise
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash("Вы предложили новый вариант плана. Он вступит в силу, когда его подтвердит наставник.", "success")
-            return redirect(url_for("mentee.pair", mentorship_id=mentorship.id) + "#plan", code=303)
+    if form.validate_on_submit() and attempt(
+            form, lambda: cycle.propose_plan(person, mentorship.id, form.data_for_service(), ip=client_ip())):
+        flash("Вы предложили новый вариант плана. Он вступит в силу, когда его подтвердит наставник.", "success")
+        return redirect(url_for("mentee.pair", mentorship_id=mentorship.id) + "#plan", code=303)
     return _page(mentorship, status=422, plan_form=form)

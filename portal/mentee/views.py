@@ -4,11 +4,11 @@ The choice screen is one URL for the page and each format's card area: a «Вы�
 area in place under htmx, and without JS the same form posts and redirects."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.mentee import bp
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, cycle, monitoring, overview, pairing, programmes
-from portal.web import actor, client_ip, render, wants_fragment
+from portal.services import cycle, monitoring, overview, pairing, programmes
+from portal.web import actor, client_ip, outcome, render, wants_fragment
+from portal.web.forms import EmptyForm
 
 
 def _programmes(person) -> list[dict]:
@@ -37,8 +37,7 @@ def acknowledge(programme_id):
 
 def _choice_context(person, error: str | None = None, error_format: int | None = None) -> dict:
     rows = pairing.proposals_for(person)
-    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative"),
-                                 "pronoun": "её" if row["pair"].mentor.sex == "f" else "его"}
+    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative")}
               for row in rows if row["pair"] is not None}
     declined = pairing.declined_for(person)
     shown = {row["format"].id for row in rows}
@@ -61,13 +60,8 @@ def choose(proposal_id):
     """Take the proposed mentor's place; a refusal (no place left, programme not read) shows in place."""
     person = actor()
     proposal = pairing.proposal_of(person, proposal_id)  # not proposed to this mentee: 404
-    error = None
-    try:
-        pairing.choose(person, proposal.id, ip=client_ip())
-    except NotAllowed:
-        raise
-    except ServiceError as exc:
-        error = exc.message
+    _, refusal = outcome(lambda: pairing.choose(person, proposal.id, ip=client_ip()))
+    error = refusal.message if refusal is not None else None
     if error is None and not wants_fragment():
         flash("Выбор сохранён. Ждём подтверждения наставника.", "success")
         return redirect(url_for("mentee.choice"), code=303)

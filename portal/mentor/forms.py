@@ -11,10 +11,10 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from portal.auth.forms import too_long
 from portal.services import ServiceError
 from portal.services.cycle import FORMAT_TITLES, STAGE_TITLES, MeetingData, PlanData
 from portal.services.programmes import parse_date
+from portal.web.forms import too_long
 
 DATE = {"type": "date"}
 TASK_ROWS = 5

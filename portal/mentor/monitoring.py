@@ -1,11 +1,11 @@
 """The mentor's questionnaires (6.3–6.5) and the rounds a mentor may open for their format (6.4)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.mentor import bp
-from portal.services import NotAllowed, ServiceError, monitoring
-from portal.questionnaires import answer_page
-from portal.web import actor, client_ip, form_error
+from portal.services import monitoring
+from portal.web import actor, attempt, client_ip
+from portal.web.forms import EmptyForm
+from portal.web.pages.questionnaires import answer_page
 
 
 def _index(form, status=200):
@@ -23,16 +23,10 @@ def monitoring_index():
 @bp.route("/monitoring/rounds/<int:format_id>/open", methods=["POST"], endpoint="monitoring_open_round")
 def monitoring_open_round(format_id):
     form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            monitoring.open_round_as_mentor(actor(), format_id, request.form.get("kind", ""), client_ip())
-        except NotAllowed:
-            raise
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash("Этап мониторинга начат: участники пар формы получили анкеты.")
-            return redirect(url_for("mentor.monitoring_index"), 303)
+    if form.validate_on_submit() and attempt(
+            form, lambda: monitoring.open_round_as_mentor(actor(), format_id, request.form.get("kind", ""), client_ip())):
+        flash("Этап мониторинга начат: участники пар формы получили анкеты.")
+        return redirect(url_for("mentor.monitoring_index"), 303)
     return _index(form, 422)
 
 

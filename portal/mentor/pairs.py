@@ -6,12 +6,12 @@ logged inline with htmx: the answer is the fresh form plus the new row appended 
 or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.formatting import ru_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
-from portal.web import actor, attempt, client_ip, form_status, pdf_response, wants_fragment
+from portal.web import actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
+from portal.web.forms import EmptyForm
 
 VARY = {"Vary": "HX-Request"}
 CLOSED = {
@@ -41,7 +41,7 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, *
 
 
 def _page(data: dict, status: int = 200, **forms):
-    return render_template("mentor/pair.html", **_context(data, **forms)), status, VARY
+    return render("mentor/pair.html", status=status, **_context(data, **forms))
 
 
 @bp.route("/pairs/<int:mentorship_id>")
@@ -65,8 +65,8 @@ def log_meeting(mentorship_id):
     posted_as = {"schedule_form" if planned else "log_form": form}
     if meeting is None:
         if wants_fragment():
-            return render_template("mentor/_meeting_form.html", **_context(data, **posted_as), form=form,
-                                   scheduling=planned), 422, VARY
+            return render("mentor/_meeting_form.html", status=422, **_context(data, **posted_as), form=form,
+                          scheduling=planned)
         return _page(data, 422, **posted_as)
     what = "Запланировано" if planned else "Записано"
     message = ("Эта встреча уже записана." if repeated else

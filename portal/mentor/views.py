@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.auth.forms import EmptyForm, TextForm, too_long
 from portal.mentor import bp
 from portal.services import cycle, monitoring, overview, pairing, programmes
 from portal.web import actor, attempt, client_ip, form_status
+from portal.web.forms import EmptyForm, TextForm, too_long
 
 
 def _no_control_characters(form, field):

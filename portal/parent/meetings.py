@@ -3,10 +3,10 @@ or dispute a held meeting for the child. Only a child the school linked to the p
 anything else is «not found». The meeting row swaps itself under htmx, as on the mentee's page."""
 from flask import flash, redirect, url_for
 
-from portal.auth.forms import MeetingVerdictForm
 from portal.parent import bp
 from portal.services import cycle
 from portal.web import actor, attempt, client_ip, render, wants_fragment
+from portal.web.forms import MeetingVerdictForm
 
 def _page(mentorship, child, *, status=200, forms=None, **extra):
     journal = cycle.journal(mentorship.id)

@@ -1,16 +1,15 @@
 """The external mentor's cooperation agreement (4.14): issued (frozen, with a verification code), then printed."""
 from flask import flash, redirect, render_template, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.services import agreements
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import actor, client_ip, pdf_response
+from portal.web import actor, client_ip, pdf_response, staff_scope
+from portal.web.forms import EmptyForm
 
 
 def _external(person_id):
     """An external person this staff member may act on; anyone else is «not found»."""
-    return agreements.check_external(scope().circle_person(person_id))
+    return agreements.check_external(staff_scope().circle_person(person_id))
 
 
 @bp.route("/people/<int:person_id>/agreement", methods=["GET", "POST"], endpoint="agreement")

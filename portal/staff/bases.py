@@ -4,13 +4,12 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.names import full_name
 from portal.services import bases as base_rules
 from portal.staff import bp
 from portal.staff.base_forms import MemberForm, NominateForm
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, form_status, render, wants_fragment
+from portal.web import attempt, client_ip, form_status, render, staff_scope, wants_fragment
+from portal.web.forms import EmptyForm
 
 STATUS_CHOICES = (
     ("current", "все, кроме выбывших"),
@@ -67,14 +66,14 @@ def _nominate_context(staff, fmt, forms: dict) -> dict:
 @bp.route("/bases")
 def bases():
     """Every format in reach with both bases counted by status."""
-    return render_template("staff/bases.html", rows=base_rules.overview(scope()),
+    return render_template("staff/bases.html", rows=base_rules.overview(staff_scope()),
                            base_titles=base_rules.BASE_TITLES)
 
 
 @bp.route("/bases/<int:format_id>")
 def format_bases(format_id):
     """Both bases side by side; the filter asks this URL for the lists alone."""
-    staff = scope()
+    staff = staff_scope()
     fmt = staff.check_format(format_id)
     context = _lists(staff, fmt, _filters())
     if not wants_fragment():
@@ -83,9 +82,23 @@ def format_bases(format_id):
     return render("staff/bases_format.html", "staff/_base_lists.html", **context)
 
 
+def _nominated(staff, fmt, base: str, membership):
+    """After a nomination: back to the bases (303), or under htmx a fresh form in place of this one and the
+    lists (with the new row) swapped out of band."""
+    message = (f"{membership.person.full_name} добавлен(а) {INTO_BASE[base]}: "
+               f"{base_rules.STATUS_TITLES[membership.status]}.")
+    if not wants_fragment():
+        flash(message, "success")
+        return redirect(url_for("staff.format_bases", format_id=fmt.id), code=303)
+    context = _lists(staff, fmt, _filters())
+    context.update(base=base, form=_nominate_form(fmt, base), message=message,
+                   people=_groups(base_rules.candidates(staff, fmt, base)))
+    return render("staff/_base_nominated.html", **context)
+
+
 @bp.route("/bases/<int:format_id>/nominate", methods=["POST"])
 def nominate(format_id):
-    staff = scope()
+    staff = staff_scope()
     fmt = staff.check_format(format_id)
     base = request.form.get("base", "")
     if base not in base_rules.BASE_TITLES:
@@ -99,16 +112,7 @@ def nominate(format_id):
             membership = attempt(form, lambda: base_rules.nominate(staff, fmt, form.person_id(), base,
                                                                    ip=client_ip(), **form.values()))
         if membership is not None:
-            message = (f"{membership.person.full_name} добавлен(а) {INTO_BASE[base]}: "
-                       f"{base_rules.STATUS_TITLES[membership.status]}.")
-            if not wants_fragment():
-                flash(message, "success")
-                return redirect(url_for("staff.format_bases", format_id=fmt.id), code=303)
-            # htmx: a fresh form in place of this one, and the lists (with the new row) swapped out of band.
-            context = _lists(staff, fmt, _filters())
-            context.update(base=base, form=_nominate_form(fmt, base), message=message,
-                           people=_groups(base_rules.candidates(staff, fmt, base)))
-            return render_template("staff/_base_nominated.html", **context), 200, {"Vary": "HX-Request"}
+            return _nominated(staff, fmt, base, membership)
     if wants_fragment():  # the form alone, its messages beside the fields
         context = {"fmt": fmt, "base": base, "form": form, "into_base": INTO_BASE,
                    "people": _groups(base_rules.candidates(staff, fmt, base))}
@@ -121,7 +125,7 @@ def nominate(format_id):
 
 @bp.route("/bases/members/<int:membership_id>/edit", methods=["GET", "POST"])
 def edit_member(membership_id):
-    staff = scope()
+    staff = staff_scope()
     membership = base_rules.member(staff, membership_id)
     form = MemberForm().for_base(membership.mentoring_format, membership.base)
     if request.method == "GET":
@@ -144,7 +148,7 @@ def edit_member(membership_id):
 @bp.route("/bases/members/<int:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id):
     """4.9 with a confirmation first: the member becomes «выбыл», the row stays."""
-    staff = scope()
+    staff = staff_scope()
     membership = base_rules.member(staff, membership_id)
     form = EmptyForm()
     if form.validate_on_submit():

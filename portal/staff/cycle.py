@@ -5,17 +5,17 @@ from flask import render_template
 
 from portal.services import cycle
 from portal.staff import bp
-from portal.staff.views import scope
+from portal.web import staff_scope
 
 VERDICT_TITLES = {"disputed": "оспорена", "unconfirmed": "не подтверждена"}
 
 
 @bp.route("/cycle", endpoint="cycle_index")
 def cycle_index():
-    return render_template("staff/cycle_index.html", formats=cycle.cycle_formats(scope()))
+    return render_template("staff/cycle_index.html", formats=cycle.cycle_formats(staff_scope()))
 
 
 @bp.route("/formats/<int:format_id>/cycle", endpoint="format_cycle")
 def format_cycle(format_id):
-    return render_template("staff/cycle.html", **cycle.format_cycle(scope(), format_id), quiet_days=cycle.QUIET_DAYS,
+    return render_template("staff/cycle.html", **cycle.format_cycle(staff_scope(), format_id), quiet_days=cycle.QUIET_DAYS,
                            stage_titles=cycle.STAGE_TITLES, verdict_titles=VERDICT_TITLES)

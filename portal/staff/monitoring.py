@@ -3,47 +3,31 @@ final round, follow its completion (answered of expected, overdue after 14 days)
 confirmation. Another curator's format is «not found»."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
-from portal.services import NotAllowed, ServiceError, monitoring
+from portal.services import monitoring
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import client_ip, form_error
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm
 
 
 @bp.route("/formats/<int:format_id>/monitoring", methods=["GET", "POST"], endpoint="format_monitoring")
 def format_monitoring(format_id):
-    staff = scope()
+    staff = staff_scope()
     form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            monitoring.open_round(staff, format_id, request.form.get("kind", ""), client_ip())
-        except NotAllowed:
-            raise
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash("Этап мониторинга начат: участники пар формы получили анкеты.")
-            return redirect(url_for("staff.format_monitoring", format_id=format_id), 303)
-    status = 422 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and attempt(
+            form, lambda: monitoring.open_round(staff, format_id, request.form.get("kind", ""), client_ip())):
+        flash("Этап мониторинга начат: участники пар формы получили анкеты.")
+        return redirect(url_for("staff.format_monitoring", format_id=format_id), 303)
     return render_template("staff/monitoring.html", **monitoring.format_rounds(staff, format_id), form=form,
-                           overdue_days=monitoring.OVERDUE_DAYS), status
+                           overdue_days=monitoring.OVERDUE_DAYS), form_status(form)
 
 
 @bp.route("/monitoring/rounds/<int:round_id>/close", methods=["GET", "POST"], endpoint="close_monitoring_round")
 def close_monitoring_round(round_id):
-    staff = scope()
+    staff = staff_scope()
     monitoring_round = monitoring.round_for(staff, round_id)
     form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            monitoring.close_round(staff, round_id, client_ip())
-        except NotAllowed:
-            raise
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash("Этап мониторинга завершён.")
-            return redirect(url_for("staff.format_monitoring", format_id=monitoring_round.mentoring_format_id), 303)
-    status = 422 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and attempt(form, lambda: monitoring.close_round(staff, round_id, client_ip())):
+        flash("Этап мониторинга завершён.")
+        return redirect(url_for("staff.format_monitoring", format_id=monitoring_round.mentoring_format_id), 303)
     return render_template("staff/monitoring_close.html", monitoring_round=monitoring_round, form=form,
-                           title=monitoring.ROUND_TITLES[monitoring_round.kind]), status
+                           title=monitoring.ROUND_TITLES[monitoring_round.kind]), form_status(form)

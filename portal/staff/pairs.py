@@ -5,7 +5,7 @@ from flask import render_template, request
 from portal.ids import id_arg
 from portal.services import orders as order_rules
 from portal.staff import bp
-from portal.staff.views import scope
+from portal.web import staff_scope
 
 STATE_FILTERS = (
     ("current", "все текущие"),
@@ -18,7 +18,7 @@ STATE_FILTERS = (
 
 @bp.route("/pairs", endpoint="pairs")
 def pair_list():
-    staff = scope()
+    staff = staff_scope()
     state = request.args.get("state", "current")
     state = state if state in order_rules.PAIR_FILTERS else "current"
     format_id = request.args.get("format", type=id_arg)
@@ -30,6 +30,6 @@ def pair_list():
 
 @bp.route("/pairs/<int:mentorship_id>", endpoint="pair")
 def pair_card(mentorship_id):
-    staff = scope()
+    staff = staff_scope()
     return render_template("staff/pair.html", **order_rules.pair(staff, mentorship_id),
                            is_coordinator=staff.is_coordinator, class_of=order_rules.class_of)

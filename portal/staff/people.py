@@ -8,14 +8,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp
 
-from portal.auth.forms import EmptyForm, printable, too_long
 from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
 from portal.services import resets
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, render, wants_fragment
+from portal.web import attempt, client_ip, render, staff_scope, wants_fragment
+from portal.web.forms import EmptyForm, printable, too_long
 
 
 class GuardianForm(FlaskForm):
@@ -52,7 +51,7 @@ def _roster_filters() -> dict:
 @bp.route("/people", endpoint="people")
 def roster():
     """Search, filters and pages on one URL; htmx gets only the rows."""
-    staff = scope()
+    staff = staff_scope()
     filters = _roster_filters()
     page = records.roster(staff, surname=filters.get("q", ""), kind=filters.get("kind", ""),
                           class_id=filters.get("class"), page=request.args.get("page", type=id_arg) or 1)
@@ -76,7 +75,7 @@ def _card(staff, person_id, *, guardian_form=None, invite_form=None, status=200)
 
 @bp.route("/people/<int:person_id>", endpoint="person")
 def card(person_id):
-    staff = scope()
+    staff = staff_scope()
     if wants_fragment() and "parent_q" in request.args:  # the parent search on a child's card
         staff.circle_person(person_id)
         parent_q = records.clean(request.args.get("parent_q"))
@@ -88,7 +87,7 @@ def card(person_id):
 @bp.route("/people/<int:person_id>/export", endpoint="person_export")
 def export(person_id):
     """Subject-access request (152-ФЗ art. 14): everything held about the person, as one JSON file."""
-    staff = scope()
+    staff = staff_scope()
     if not staff.is_coordinator:
         abort(403)
     data = records.export(staff, person_id, ip=client_ip())
@@ -99,7 +98,7 @@ def export(person_id):
 
 @bp.route("/people/<int:person_id>/guardians", methods=["POST"], endpoint="link_parent")
 def link_parent(person_id):
-    staff = scope()
+    staff = staff_scope()
     form = GuardianForm()
     if form.validate_on_submit():
         new_parent = records.NewParent(form.surname.data or "", form.first_name.data or "",
@@ -120,7 +119,7 @@ def link_parent(person_id):
 
 @bp.route("/guardianships/<int:link_id>/remove", methods=["GET", "POST"], endpoint="unlink_parent")
 def unlink_parent(link_id):
-    staff = scope()
+    staff = staff_scope()
     link = records.guardianship_for(staff, link_id)
     form = EmptyForm()
     if form.validate_on_submit():
@@ -133,7 +132,7 @@ def unlink_parent(link_id):
 @bp.route("/people/<int:person_id>/invitation", methods=["POST"], endpoint="invite")
 def invite(person_id):
     """The code is shown once, on this response's printable slip; only its hash is kept."""
-    staff = scope()
+    staff = staff_scope()
     form = InviteForm()
     if form.validate_on_submit():
         ttl = current_app.config["INVITATION_TTL"]

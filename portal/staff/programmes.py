@@ -3,11 +3,10 @@ coordinator, read and acknowledged by the participants before pairing (4.12)."""
 from flask import flash, redirect, render_template, request, url_for
 from wtforms import StringField, TextAreaField
 
-from portal.auth.forms import TextForm
 from portal.services import programmes as programme_rules
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import TextForm
 
 DATE = {"type": "date"}
 
@@ -42,12 +41,12 @@ def _form_data(programme) -> dict | None:
 @bp.route("/programmes")
 def programmes():
     """The formats in reach with their programmes: the curator's way in from the menu."""
-    return render_template("staff/programmes.html", rows=programme_rules.programmes_in_scope(scope()))
+    return render_template("staff/programmes.html", rows=programme_rules.programmes_in_scope(staff_scope()))
 
 
 @bp.route("/formats/<int:format_id>/programme", methods=["GET", "POST"])
 def programme(format_id):
-    staff = scope()
+    staff = staff_scope()
     fmt, current, acknowledged = programme_rules.programme_of_format(staff, format_id)
     form = ProgrammeForm(data=_form_data(current) if request.method == "GET" else None)
     if form.validate_on_submit():

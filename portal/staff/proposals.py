@@ -4,12 +4,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 
-from portal.auth.forms import EmptyForm
 from portal.names import full_name
 from portal.services import matching
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm
 
 
 class ProposeForm(FlaskForm):
@@ -20,17 +19,17 @@ class ProposeForm(FlaskForm):
 @bp.route("/proposals")
 def proposals_index():
     """The formats in reach: each opens its queue."""
-    return render_template("staff/proposals_index.html", formats=list(scope().formats()))
+    return render_template("staff/proposals_index.html", formats=list(staff_scope().formats()))
 
 
 @bp.route("/formats/<int:format_id>/proposals")
 def proposals_queue(format_id):
-    return render_template("staff/proposals.html", **matching.queue(scope(), format_id))
+    return render_template("staff/proposals.html", **matching.queue(staff_scope(), format_id))
 
 
 @bp.route("/formats/<int:format_id>/proposals/<int:mentee_id>", methods=["GET", "POST"])
 def proposals_mentee(format_id, mentee_id):
-    staff = scope()
+    staff = staff_scope()
     form = ProposeForm()
     if form.validate_on_submit():
         made = attempt(form, lambda: matching.propose(staff, format_id, mentee_id, form.mentors.data,
@@ -50,7 +49,7 @@ def proposals_mentee(format_id, mentee_id):
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 def proposals_withdraw(proposal_id):
     """Withdrawing narrows the mentee's choice, so it is confirmed first."""
-    staff = scope()
+    staff = staff_scope()
     proposal = matching.proposal_in_scope(staff, proposal_id)
     back = url_for("staff.proposals_mentee", format_id=proposal.mentoring_format_id, mentee_id=proposal.mentee_id)
     form = EmptyForm()

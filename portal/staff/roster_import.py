@@ -20,13 +20,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from portal.auth.forms import EmptyForm
 from portal.models.bases import BASES
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import roster
 from portal.staff import bp
-from portal.staff.views import scope
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EmptyForm
 
 PENDING = "roster_import"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -74,7 +73,7 @@ class ImportForm(FlaskForm):
 
 @bp.route("/people/new", methods=["GET", "POST"])
 def new_person():
-    staff = scope()
+    staff = staff_scope()
     form = PersonForm()
     if form.validate_on_submit():
         data = {name: form[name].data for name in PersonForm.FIELDS}
@@ -140,13 +139,13 @@ def _forget_pending() -> None:
 def _page(form, *, plan=None, problems=(), status=200):
     return render_template("staff/import.html", form=form, plan=plan, problems=list(problems)[:SHOWN_PROBLEMS],
                            more_problems=max(0, len(problems) - SHOWN_PROBLEMS), shown_rows=SHOWN_ROWS,
-                           commit_form=EmptyForm(), is_coordinator=scope().is_coordinator, kind_titles=roster.KIND_TITLES, sexes=dict(SEX_CHOICES),
+                           commit_form=EmptyForm(), is_coordinator=staff_scope().is_coordinator, kind_titles=roster.KIND_TITLES, sexes=dict(SEX_CHOICES),
                            max_mb=roster.MAX_FILE_BYTES // (1024 * 1024)), status
 
 
 @bp.route("/people/import", methods=["GET", "POST"])
 def import_people():
-    staff = scope()
+    staff = staff_scope()
     form = _import_form(staff)
     if not form.validate_on_submit():
         return _page(form, status=form_status(form))
@@ -166,7 +165,7 @@ def import_people():
 
 @bp.route("/people/import/commit", methods=["POST"])
 def import_commit():
-    staff = scope()
+    staff = staff_scope()
     pending = session.pop(PENDING, None) or {}
     data = _claim(pending.get("token"))
     if data is None:

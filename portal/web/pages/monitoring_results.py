@@ -1,7 +1,7 @@
 """Monitoring results as a page (6.2, 6.3, 3.2): one view body for the coordinator's and the curator's areas.
 
-Blueprints do not import each other, so the shared page lives here, as portal.questionnaires does for
-answering. What a reader may see is decided by their StaffScope alone: the form filter only narrows it,
+Blueprints do not import each other, so the shared body lives here, as web.pages.questionnaires does
+for answering. What a reader may see is decided by their StaffScope alone: the form filter only narrows it,
 and a form outside the scope in the query string is dropped by parse_filters, never shown.
 """
 from flask import request

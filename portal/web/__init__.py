@@ -1,9 +1,13 @@
-"""What every blueprint's views share: page-or-fragment rendering, the client's address, form errors."""
-from flask import Response, flash, render_template, request
+"""What every blueprint's views share: page-or-fragment rendering, the client's address, form errors, the staff scope.
+
+A layer between the blueprints and the services (.importlinter): shared forms are in portal.web.forms,
+view bodies several role blueprints serve on URLs of their own in portal.web.pages."""
+from flask import Response, abort, flash, render_template, request
 from flask_login import current_user, user_logged_in
 
 from portal.formatting import ru_datetime
 from portal.services import NotAllowed, ServiceError, resets
+from portal.services.staff import scope_for
 
 
 def wants_fragment() -> bool:
@@ -33,18 +37,36 @@ def actor():
     return current_user.person if current_user.is_authenticated else None
 
 
-def attempt(form, action):
-    """Run a service call for a submitted form: a refusal goes beside its field and the result is None.
+def staff_scope():
+    """The current staff member's reach: the formats they coordinate or curate.
+
+    A person without a staff role is outside the area, so 403 (DECISIONS.md); an object outside the
+    reach is the service's NotAllowed, answered 404 like one that does not exist."""
+    try:
+        return scope_for(current_user._get_current_object())
+    except NotAllowed:
+        abort(403)
+
+
+def outcome(action):
+    """Run a service call: (its result, None), or (None, the ServiceError that refused it).
 
     NotAllowed passes through: the app answers it with the 404 page, so another person's object
     looks the same as one that does not exist."""
     try:
-        return action()
+        return action(), None
     except NotAllowed:
         raise
     except ServiceError as exc:
-        form_error(form, exc)
-        return None
+        return None, exc
+
+
+def attempt(form, action):
+    """Run a service call for a submitted form: a refusal goes beside its field and the result is None."""
+    result, refusal = outcome(action)
+    if refusal is not None:
+        form_error(form, refusal)
+    return result
 
 
 def form_status(form) -> int:

@@ -13,7 +13,6 @@ from portal.services import cycle
 from portal.web import actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
 from portal.web.forms import EmptyForm
 
-VARY = {"Vary": "HX-Request"}
 CLOSED = {
     "completed": "Встречи больше не записываются: цикл завершён заключительной встречей.",
     "suspended": "Пара приостановлена: у кого-то из участников нет действующего согласия на обработку данных. "
@@ -76,8 +75,8 @@ def log_meeting(mentorship_id):
         anchor = "#planned-meetings" if planned else f"#meeting-{meeting.id}"
         return redirect(url_for("mentor.pair", mentorship_id=mentorship_id) + anchor, code=303)
     context = _context(cycle.mentor_pair(person, mentorship_id))
-    return render_template("mentor/_meeting_logged.html", **context, meeting=meeting, scheduling=planned,
-                           repeated=repeated, message=message), 200, VARY
+    return render("mentor/_meeting_logged.html", **context, meeting=meeting, scheduling=planned,
+                  repeated=repeated, message=message)
 
 
 @bp.route("/meetings/<int:meeting_id>/correct", methods=["GET", "POST"])

@@ -281,7 +281,7 @@ def test_two_registrations_of_one_number_at_the_same_moment_give_one_order(clien
         calls.append(args)
         return None if len(calls) == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(order_rules, "_holder_of", late)
+    monkeypatch.setattr(order_rules.registration, "_holder_of", late)
     response = register(client, second, "52-ОД", LAST_WEEK)
     assert response.status_code == 422
     assert field_errors(response, "number") == [taken("52-од", LAST_WEEK)]

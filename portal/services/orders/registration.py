@@ -1,0 +1,180 @@
+"""Registration and corrections: the number and date the director signed, the frozen order and its PDF."""
+import re
+from datetime import date, datetime
+
+from peewee import IntegrityError
+
+from portal.db import atomic_write
+from portal.documents.order import order_html
+from portal.documents.pdf import render_pdf
+from portal.formatting import SCHOOL_TZ, ru_short_date
+from portal.models import Account, Mentorship, Order, Person, RoleGrant, School
+from portal.models.base import utcnow
+from portal.models.mentorship import order_number_key
+from portal.names import full_name
+from portal.services import ServiceError, audit, issued
+from portal.services.staff import StaffScope
+from portal.services.orders.reading import (
+    _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label,
+)
+from portal.services.orders.drafting import _order_pairs
+
+
+MAX_NUMBER = 50
+_NUMBER_SIGN = re.compile(r"^(№|N|No\.?)\s*", re.IGNORECASE)
+
+
+# --- registration and corrections ------------------------------------------------------------------
+
+def school_today() -> date:
+    """The school's calendar day (Moscow), which is what the director wrote on the order."""
+    return datetime.now(SCHOOL_TZ).date()
+
+
+def clean_number(number: str | None) -> str:
+    """«№ 12-о» and «12-о» are one number: the sign and extra spaces are dropped."""
+    return _NUMBER_SIGN.sub("", " ".join((number or "").split()))
+
+
+def _holder_of(school_id: int, number: str, dated_on: date, exclude_id: int | None = None) -> Order | None:
+    """The order of this school that already took the number this calendar year (DECISIONS.md: «N-од»
+    is unique per school and year; «52-од» and « 52-ОД » are one number)."""
+    query = Order.select().where((Order.school == school_id) & (Order.number_year == dated_on.year)
+                                 & (Order.number_key == order_number_key(number)))
+    if exclude_id is not None:
+        query = query.where(Order.id != exclude_id)
+    return query.order_by(Order.dated_on, Order.id).first()
+
+
+def _number_taken(holder: Order) -> ServiceError:
+    return ServiceError(f"Этот номер уже занят: приказ № {holder.number} от {ru_short_date(holder.dated_on)} "
+                        "уже зарегистрирован, а номер приказа в школе не повторяется в течение календарного года. "
+                        "Проверьте номер на подписанном экземпляре.", field="number")
+
+
+def register(scope: StaffScope, order_id: int, number: str, dated_on: date | None, ip: str = "",
+             today: date | None = None) -> Order:
+    """The director signed the draft on paper: its number and date are recorded and its pairs become active.
+
+    Only now (4.13); and only pairs that still wait for the order, with every participant's consent."""
+    _require_coordinator(scope)
+    number = clean_number(number)
+    if not number:
+        raise ServiceError("Укажите номер приказа, как он записан на подписанном экземпляре.", field="number")
+    if len(number) > MAX_NUMBER or any(ord(ch) < 32 or ord(ch) == 127 for ch in number):
+        raise ServiceError(f"Номер — не длиннее {MAX_NUMBER} символов, без служебных знаков.", field="number")
+    if dated_on is None:
+        raise ServiceError("Укажите дату приказа.", field="dated_on")
+    if dated_on > (today or school_today()):
+        raise ServiceError("Дата приказа не может быть позже сегодняшнего дня: укажите дату, которой "
+                           "директор подписал приказ.", field="dated_on")
+    if dated_on.year < 2000:
+        raise ServiceError("Проверьте дату приказа.", field="dated_on")
+    try:
+        with atomic_write():
+            order = _locked_draft(scope, order_id)
+            holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order.id)
+            if holder is not None:
+                raise _number_taken(holder)
+            pairs = _order_pairs(order)
+            if not pairs:
+                raise ServiceError("В приказе нет ни одной пары: добавьте пары или удалите проект.")
+            for pair in pairs:
+                if pair.status != "in_order":
+                    raise ServiceError(f"Пара {pair_label(pair)}: {pair.status_title}. Уберите её из проекта "
+                                       "приказа и распечатайте его заново.")
+            gate = _gate(pairs)
+            for pair in pairs:
+                blocked = _blocked(pair, gate)
+                if blocked:
+                    raise ServiceError(f"{full_name(blocked[0])}: нет действующего согласия на обработку "
+                                       f"персональных данных. Уберите пару {pair_label(pair)} из проекта приказа "
+                                       "и распечатайте его заново.")
+            now = utcnow()
+            Order.update(status="registered", number=number, dated_on=dated_on, registered_by=scope.person,
+                         registered_at=now, number_key=order_number_key(number), number_year=dated_on.year,
+                         ).where((Order.id == order.id) & (Order.status == "draft")).execute()
+            ids = [p.id for p in pairs]
+            Mentorship.update(status="active", status_changed_at=now).where(
+                Mentorship.id.in_(ids) & (Mentorship.status == "in_order")).execute()
+            audit.record("order.registered", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
+                         number=number, dated_on=dated_on.isoformat(), mentorships=ids)
+            for pair in pairs:
+                audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
+                             order=order.id, number=number, dated_on=dated_on.isoformat())
+            _freeze(Order.get_by_id(order.id), actor=scope.person, ip=ip)  # registration freezes the order
+    except IntegrityError:  # another registration took the number a moment ago (the unique index holds it)
+        holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order_id)
+        if holder is not None:
+            raise _number_taken(holder) from None
+        raise ServiceError("Приказ не зарегистрирован: его только что изменили. Обновите страницу и "
+                           "попробуйте снова.") from None
+    return Order.get_by_id(order_id)
+
+
+def correction_title(order: Order) -> str:
+    return f"О внесении изменений в приказ от {ru_short_date(order.dated_on)} № {order.number}"
+
+
+def start_correction(scope: StaffScope, order_id: int, ip: str = "") -> Order:
+    """A registered order is never edited: its correction is a new draft that points at it.
+
+    A second click finds the correction already started rather than making another."""
+    with atomic_write():
+        order = order_of(scope, order_id)
+        if order.status != "registered":
+            raise ServiceError("Проект приказа исправляется сам; изменения вносятся только в зарегистрированный приказ.")
+        existing = (Order.select().where((Order.corrects == order) & (Order.status == "draft"))
+                    .order_by(Order.id).first())
+        if existing is not None:
+            return existing
+        correction = Order.create(school=scope.school_id, kind="pairs", title=correction_title(order),
+                                  corrects=order, created_by=scope.person)
+        audit.record("order.correction_drafted", actor=scope.person, obj=correction, school=scope.school_id, ip=ip,
+                     corrects=order.id)
+    return correction
+
+
+def document(scope: StaffScope, order_id: int) -> dict:
+    """What the printed order says: the school, the pairs by format and mentor, who controls it."""
+    return _document_data(order_of(scope, order_id))
+
+
+def _freeze(order: Order, actor: Person | None = None, ip: str = "", late: bool = False):
+    """The registered order as the director signed it, frozen in the registration's transaction (DECISIONS.md
+    «What a signed document is»): later changes of names, classes or the school's details change nothing."""
+    data = _document_data(order)
+    return issued.issue(school_id=order.school_id, kind="order", title=f"Приказ «{order.title}»", number=order.number,
+                        issued_at=order.registered_at, actor=actor, ip=ip, frozen_late=late, order=order.id,
+                        render=lambda verification: order_html(dict(data, verification=verification)))
+
+
+def freeze_late(order: Order):
+    """An order registered before documents were frozen: frozen from what it renders today, marked so."""
+    return _freeze(order, late=True)
+
+
+def order_pdf(scope: StaffScope, order_id: int) -> bytes:
+    """A draft prints from today's data (it is what the director is about to sign); a registered order is
+    always the PDF of its frozen document."""
+    order = order_of(scope, order_id)
+    if order.status != "registered":
+        return render_pdf(order_html(_document_data(order)))
+    frozen = issued.of(order=order.id)
+    if frozen is None:
+        with atomic_write():
+            frozen = issued.of(order=order.id) or freeze_late(order)
+    return issued.pdf_bytes(frozen)
+
+
+def _document_data(order: Order) -> dict:
+    formats = _by_format(_order_pairs(order))
+    mentors = list({g.mentor.id: g.mentor for f in formats for g in f["groups"]}.values())
+    controller = Person.get_or_none(Person.id == order.created_by_id) if order.created_by_id else None
+    if controller is None:  # drafted outside the portal's pages: the school's first coordinator (its deputy head)
+        controller = (Person.select().join(Account).join(RoleGrant)
+                      .where((Account.school == order.school_id) & (RoleGrant.role == "coordinator"))
+                      .order_by(Account.id).first())
+    return {"order": order, "school": School.get_by_id(order.school_id), "formats": formats, "mentors": mentors,
+            "corrected": Order.get_by_id(order.corrects_id) if order.corrects_id else None,
+            "controller": controller}

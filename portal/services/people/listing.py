@@ -1,0 +1,99 @@
+"""The roster (3.2): the school's people a page at a time, found by surname, kind or class; the titles
+the people pages share and `clean`, the one way user input reaches a query."""
+import re
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from portal.models import Account, Person, SchoolClass
+from portal.models.bases import BASES, MEMBER_STATUSES
+from portal.models.consent import CONSENT_KINDS
+from portal.models.people import GUARDIANSHIP_STATUSES, PERSON_KINDS
+from portal.services.staff import StaffScope
+
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 50
+KIND_TITLES = dict(PERSON_KINDS)
+BASE_TITLES = dict(BASES)
+MEMBER_STATUS_TITLES = dict(MEMBER_STATUSES)
+CONSENT_TITLES = dict(CONSENT_KINDS)
+GUARDIANSHIP_STATUS_TITLES = dict(GUARDIANSHIP_STATUSES)
+# The grounds of a legal representative's authority, as a school writes them.
+GUARDIAN_BASES = ("родитель", "опекун", "попечитель", "приёмный родитель")
+
+# What the card's history says, in Russian; an action missing here is shown by its code.
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean(text: str | None, limit: int = 100) -> str:
+    """User input for a query: control characters dropped (PostgreSQL refuses NUL), length bounded."""
+    return _CONTROL.sub("", text or "").strip()[:limit]
+
+
+# --- the roster ----------------------------------------------------------------------------------
+
+@dataclass
+class RosterPage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def surname_matches(text: str):
+    """Surname prefix, whatever case was typed: PostgreSQL's ILIKE folds Cyrillic, SQLite's LIKE only
+    Latin, so the usual spellings («иван», «ИВАН») are tried as «Иван» too."""
+    variants = {text, text.capitalize(), "-".join(p.capitalize() for p in text.split("-"))}
+    condition = None
+    for variant in sorted(variants):
+        part = Person.surname.startswith(variant)
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def roster(scope: StaffScope, *, surname: str = "", kind: str = "", class_id: int | None = None,
+           page: int = 1) -> RosterPage:
+    """The school's people (staff keep the roster school-wide), 50 a page, in two queries.
+
+    A curator reads every name (they nominate new people to their bases from here), but each row says
+    whether the person is within their circle: only those have a card for them (DECISIONS.md)."""
+    query = Person.select().where((Person.school == scope.school_id) & Person.destroyed_at.is_null())
+    surname = clean(surname)
+    if surname:
+        query = query.where(surname_matches(surname))
+    if kind in KIND_TITLES:
+        query = query.where(Person.kind == kind)
+    if class_id:
+        query = query.where(Person.school_class == class_id)
+    total = query.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page or 1), pages)
+    columns = [Person, SchoolClass, Account.id, Account.login]
+    if not scope.is_coordinator:  # names stay school-wide; the card only for the curator's circle
+        columns.append(Person.id.in_(scope.circle()).alias("reachable"))
+    rows = list(query.select(*columns)
+                .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
+                .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id), attr="account")
+                .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id)
+                .paginate(page, PAGE_SIZE))
+    for row in rows:
+        row.reachable = scope.is_coordinator or bool(getattr(row, "reachable", False))
+    return RosterPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def classes_of(school_id: int) -> list[SchoolClass]:
+    return list(SchoolClass.select().where(SchoolClass.school == school_id)
+                .order_by(fn.LENGTH(SchoolClass.name), SchoolClass.name))
+
+
+def parent_candidates(scope: StaffScope, surname: str, limit: int = 20) -> list[Person]:
+    """Roster parents to pick for a child, by surname."""
+    surname = clean(surname)
+    if not surname:
+        return []
+    return list(Person.select()
+                .where((Person.school == scope.school_id) & (Person.kind == "parent")
+                       & Person.destroyed_at.is_null() & surname_matches(surname))
+                .order_by(Person.surname, Person.first_name, Person.id).limit(limit))

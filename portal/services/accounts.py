@@ -21,6 +21,11 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+def slip_code(length: int = CODE_LENGTH) -> str:
+    """Random letters and digits from the slip alphabet: what a person reads off paper and types."""
+    return "".join(secrets.choice(SLIP_ALPHABET) for _ in range(length))
+
+
 def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
@@ -82,7 +87,7 @@ def issue_invitation(actor: Person | None, account: Account, ttl: timedelta, ip:
     """A new single-use code for the account; older unused codes are revoked. Only the hash is stored."""
     if actor is not None and actor.school_id != account.school_id:
         raise NotAllowed("Учётная запись другой школы.")
-    code = "".join(secrets.choice(SLIP_ALPHABET) for _ in range(CODE_LENGTH))
+    code = slip_code()
     now = utcnow()
     with db.atomic():
         (Invitation.update(revoked_at=now)

@@ -8,7 +8,6 @@ once when the factor is turned on and kept only as hashes, let a person whose ph
 """
 import hashlib
 import re
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from portal.db import db
 from portal.models import Account, RecoveryCode, School
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit, passwords, throttle
+from portal.services import NotAllowed, ServiceError, accounts, audit, passwords, throttle
 
 ISSUER = "Наставник"
 DIGITS = 6
@@ -28,10 +27,9 @@ DIGITS = 6
 VALID_WINDOW = 1
 CODE_RE = re.compile(r"[0-9]{%d}" % DIGITS)
 RECOVERY_COUNT = 10
-# Letters and digits that cannot be misread when written down (no 0/O, 1/I/l), in two groups of five.
-RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# The invitation slips' letters and digits, which cannot be misread when written down; two groups of five.
 RECOVERY_LENGTH = 10
-RECOVERY_RE = re.compile(r"[%s]{%d}" % (RECOVERY_ALPHABET, RECOVERY_LENGTH))
+RECOVERY_RE = re.compile(r"[%s]{%d}" % (accounts.SLIP_ALPHABET, RECOVERY_LENGTH))
 
 BAD_FORMAT = "Введите шесть цифр из приложения-аутентификатора."
 WRONG_CODE = "Неверный код"
@@ -154,8 +152,7 @@ def format_recovery(code: str) -> str:
 def _new_recovery_codes(account: Account) -> list[str]:
     """Ten fresh codes replacing any earlier ones; called inside the caller's transaction."""
     RecoveryCode.delete().where(RecoveryCode.account == account.id).execute()
-    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
-             for _ in range(RECOVERY_COUNT)]
+    codes = [accounts.slip_code(RECOVERY_LENGTH) for _ in range(RECOVERY_COUNT)]
     RecoveryCode.insert_many([{"account": account.id, "code_hash": _recovery_hash(c), "created_at": utcnow()}
                               for c in codes]).execute()
     return [format_recovery(c) for c in codes]
@@ -257,18 +254,17 @@ def disable(account: Account, password: str, code: str, ip: str = "") -> Account
     if not verify(account, code, ip=ip):  # the code is spent even if what follows fails
         raise ServiceError(WRONG_CODE, field="code")
     with db.atomic():
-        Account.update(totp_secret="", totp_enabled_at=None, totp_last_step=0).where(
-            Account.id == account.id).execute()
-        RecoveryCode.delete().where(RecoveryCode.account == account.id).execute()
+        clear_for_reset(account)
         audit.record("totp.disabled", actor=account.person, obj=account, ip=ip)
     return Account.get_by_id(account.id)
 
 
 def clear_for_reset(account: Account) -> bool:
-    """The coordinator's password reset also takes the second factor away (inside the reset's transaction).
+    """The secret and the recovery codes gone, inside the caller's transaction; True if a factor was on.
 
-    The reset is how a person who lost both the phone and the recovery codes gets back in; whoever
-    redeems the new code sets up a new factor, at once where the school requires one. True if one was on."""
+    Turning the factor off comes here, and so does the coordinator's password reset: the reset is how a
+    person who lost both the phone and the recovery codes gets back in; whoever redeems the new code sets
+    up a new factor, at once where the school requires one."""
     cleared = (Account.update(totp_secret="", totp_enabled_at=None, totp_last_step=0)
                .where((Account.id == account.id) & Account.totp_enabled_at.is_null(False)).execute())
     RecoveryCode.delete().where(RecoveryCode.account == account.id).execute()

@@ -29,32 +29,32 @@ def _batches(ids):
         yield ids[start:start + BATCH]
 
 
+def _sources():
+    """Each kind of row that issues a document: the rows, the link to their document, how to freeze one."""
+    return (
+        (Consent, IssuedDocument.consent, (),
+         lambda ids: Consent.select(Consent, ConsentDocument).join(ConsentDocument).where(Consent.id.in_(ids)),
+         consents.freeze_late),
+        (Order, IssuedDocument.order, (Order.status == "registered",),
+         lambda ids: Order.select().where(Order.id.in_(ids)), orders.freeze_late),
+        (FinalReport, IssuedDocument.report, (),
+         lambda ids: FinalReport.select().where(FinalReport.id.in_(ids)), cycle.freeze_late),
+    )
+
+
 def freeze_missing() -> dict[str, int]:
     """Freeze every consent, registered order and final report that has no issued document yet.
 
     Returns how many of each kind were frozen; one audit record per school says what was done."""
     frozen, by_school = Counter(), Counter()
-    for batch in _batches(_missing(Consent, IssuedDocument.consent)):
-        with atomic_write():
-            for consent in Consent.select(Consent, ConsentDocument).join(ConsentDocument).where(Consent.id.in_(batch)):
-                if issued.of(consent=consent.id) is None:
-                    document = consents.freeze_late(consent)
-                    frozen[document.kind] += 1
-                    by_school[document.school_id] += 1
-    for batch in _batches(_missing(Order, IssuedDocument.order, Order.status == "registered")):
-        with atomic_write():
-            for order in Order.select().where(Order.id.in_(batch)):
-                if issued.of(order=order.id) is None:
-                    orders.freeze_late(order)
-                    frozen["order"] += 1
-                    by_school[order.school_id] += 1
-    for batch in _batches(_missing(FinalReport, IssuedDocument.report)):
-        with atomic_write():
-            for report in FinalReport.select().where(FinalReport.id.in_(batch)):
-                if issued.of(report=report.id) is None:
-                    document = cycle.freeze_late(report)
-                    frozen["report"] += 1
-                    by_school[document.school_id] += 1
+    for model, link, where, rows, freeze_late in _sources():
+        for batch in _batches(_missing(model, link, *where)):
+            with atomic_write():
+                for row in rows(batch):
+                    if issued.of(**{link.name: row.id}) is None:
+                        document = freeze_late(row)
+                        frozen[document.kind] += 1
+                        by_school[document.school_id] += 1
     if by_school:
         with atomic_write():
             for school_id, count in sorted(by_school.items()):

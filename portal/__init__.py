@@ -9,6 +9,7 @@ from portal import formatting
 from portal.documents import pdf
 from portal.config import ROOT, Config, _secret_key
 from portal.extensions import csrf, htmx, limiter, login_manager
+from portal.ids import MAX_ID
 
 # Endpoints a logged-in person may reach before acknowledging the regulation.
 BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "static"}
@@ -23,7 +24,7 @@ class RowId(IntegerConverter):
     """Ids in URLs fit a database integer: a longer number is «not found», not an overflow (a 500)."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, IntegrityError
 
 from portal.db import atomic_write
+from portal.ids import parse_id
 from portal.models import (
     Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
     Proposal, SchoolClass,
@@ -28,7 +29,6 @@ WORD = re.compile(r"[a-zа-я0-9]+")
 CLASS_NUMBER = re.compile(r"\s*(\d+)")
 MIN_WORD = 4
 STEM = 5
-MAX_ID = 2 ** 31 - 1     # an id from a URL beyond the column's range finds nothing (SQLite would overflow)
 # Words that say nothing about a subject («нужна помощь», «может помочь»).
 STOP_STEMS = frozenset(w[:STEM] for w in (
     "может", "можно", "нужно", "нужна", "нужен", "нужны", "помощь", "помочь", "помогает", "очень", "также",
@@ -192,13 +192,11 @@ def _order(candidates: list[Candidate]) -> list[Candidate]:
 # --- one mentee ------------------------------------------------------------------------------------
 
 def _known_id(value) -> int:
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        value = 0
-    if not 0 < value <= MAX_ID:
+    """An id beyond the column's range finds nothing (SQLite would overflow): «not found», as in a URL."""
+    number = parse_id(value)
+    if number is None:
         raise NotAllowed("Нет такой записи.")
-    return value
+    return number
 
 
 def _mentee_membership(fmt: MentoringFormat, mentee_id) -> BaseMembership:

@@ -24,9 +24,13 @@ class StaffScope:
             raise NotAllowed("Нет такой формы наставничества.")
         return MentoringFormat.get_by_id(format_id)
 
-    def roster_person(self, person_id: int) -> Person:
-        """A roster person of this school (staff fill the roster school-wide), else NotAllowed."""
-        found = Person.get_or_none((Person.id == person_id) & (Person.school == self.school_id))
+    def roster_person(self, person_id: int, within=None) -> Person:
+        """A roster person of this school (staff fill the roster school-wide), else NotAllowed; `within`,
+        a subquery of person ids, narrows the search (a curator's circle)."""
+        query = Person.select().where((Person.id == person_id) & (Person.school == self.school_id))
+        if within is not None:
+            query = query.where(Person.id.in_(within))
+        found = query.first()
         if found is None:
             raise NotAllowed("Нет такого человека.")
         return found
@@ -52,13 +56,7 @@ class StaffScope:
         The roster stays school-wide for names (a curator nominates new people to their bases from it),
         but everything done to a person is the coordinator's alone outside a curator's circle: there
         NotAllowed, which views answer with 404, as for any object outside one's scope."""
-        query = Person.select().where((Person.id == person_id) & (Person.school == self.school_id))
-        if not self.is_coordinator:
-            query = query.where(Person.id.in_(self.circle()))
-        found = query.first()
-        if found is None:
-            raise NotAllowed("Нет такого человека.")
-        return found
+        return self.roster_person(person_id, within=None if self.is_coordinator else self.circle())
 
     def sees_categories(self, format_id: int) -> bool:
         """Categories (health, behaviour, hardship) stay within the coordinator and the format's curator."""

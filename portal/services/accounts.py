@@ -153,8 +153,8 @@ def acknowledge_regulation(account: Account, ip: str = "") -> None:
 
 
 def load_for_session(account_id: int, session_version: int) -> Account | None:
-    """The account behind a session cookie with its person and grants, in two queries."""
-    account = (Account.select(Account, Person).join(Person)
+    """The account behind a session cookie with its person, school and grants, in two queries."""
+    account = (Account.select(Account, Person, School).join(Person).switch(Account).join(School)
                .where((Account.id == account_id) & (Account.session_version == session_version)
                       & (Account.is_active == True))  # noqa: E712
                .first())

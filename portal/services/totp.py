@@ -60,8 +60,9 @@ def is_enabled(account: Account) -> bool:
 def must_set_up(account: Account) -> bool:
     """The school requires a second factor and this staff account has none yet.
 
-    Cheapest checks first: the school's setting is read only for staff accounts without one."""
-    return not is_enabled(account) and may_use(account) and school_requires(account.school_id)
+    Asked on every request (the gate in the app factory): the school comes joined with the account of
+    the session (accounts.load_for_session), so the answer costs no query."""
+    return not is_enabled(account) and may_use(account) and account.school.staff_totp_required
 
 
 def school_requires(school_id: int) -> bool:

@@ -17,11 +17,8 @@ def wants_fragment() -> bool:
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
     """One URL serves the page and its fragment; both render the same fragment template."""
-    if fragment and wants_fragment():
-        response = render_template(fragment, **context), status, {"Vary": "HX-Request"}
-    else:
-        response = render_template(page, **context), status, {"Vary": "HX-Request"}
-    return response
+    template = fragment if fragment and wants_fragment() else page
+    return render_template(template, **context), status, {"Vary": "HX-Request"}
 
 
 def client_ip() -> str:

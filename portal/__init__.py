@@ -12,7 +12,7 @@ from portal.extensions import csrf, htmx, limiter, login_manager
 from portal.ids import MAX_ID
 
 # Endpoints a logged-in person may reach before acknowledging the regulation.
-BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "static"}
+BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "public.display", "static"}
 # Endpoints a coordinator or curator may reach while the school requires a second factor they lack.
 BEFORE_SECOND_FACTOR = BEFORE_ACKNOWLEDGEMENT | {"auth.second_factor", "auth.second_factor_enable"}
 
@@ -137,6 +137,7 @@ def _register_hooks(app):
     from portal.auth.access import current_role, enforce_session_limits
     from portal.models.accounts import ROLE_TITLES
     from portal.services import totp
+    from portal.web.menu import LOW_VISION_COOKIE, menu_for
 
     def send_to(endpoint):
         target = url_for(endpoint)
@@ -167,7 +168,9 @@ def _register_hooks(app):
 
     @app.context_processor
     def navigation():
-        return {"current_role": current_role(), "role_titles": ROLE_TITLES}
+        role = current_role()
+        return {"current_role": role, "role_titles": ROLE_TITLES, "menu": menu_for(role) if role else [],
+                "low_vision": request.cookies.get(LOW_VISION_COOKIE) == "1"}
 
     @app.after_request
     def security_headers(response):

@@ -544,6 +544,8 @@ EXPECTED: dict[str, Route] = {
     "public.index": _route({"GET"}, EVERYONE, home_when_signed_in=True),
     # Checking an issued document by its code: everyone, without login; an upload without a file is refused.
     "public.verify_lookup": _route({"GET"}, EVERYONE),
+    # «Версия для слабовидящих»: a cookie for anyone, before login too.
+    "public.display": _route({"POST"}, EVERYONE, post=lambda s: {"low_vision": "1"}),
     "public.verify": _route({"GET", "POST"}, EVERYONE, args={"code": verification_code}, post=lambda s: {},
                             post_status=422, scoped=False),
     "auth.login": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True,

@@ -675,6 +675,13 @@ def _verify(k) -> Case:
                 lambda: AuditEvent.select().where(AuditEvent.action == "document.checked").count())
 
 
+def _low_vision(k) -> Case:
+    """The «версия для слабовидящих» switch: anyone, no login; what it changes is a cookie."""
+    k.client.get("/login")
+    return Case("/display", {"low_vision": "1", "next": "/login"},
+                lambda: k.client.raw.get_cookie("low_vision") is not None)
+
+
 def _issue_agreement(k) -> Case:
     k.login_as("coordinator")
     person = k.make_person(kind="external", birth_date=ADULT)
@@ -685,6 +692,7 @@ def _issue_agreement(k) -> Case:
 
 CASES: dict[str, Callable] = {
     "public.verify": _verify,
+    "public.display": _low_vision,
     "staff.agreement": _issue_agreement,
     "auth.login": _login,
     "auth.logout": _logout,

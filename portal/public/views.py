@@ -3,12 +3,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from portal.auth.access import home_url
+from portal.auth.access import home_url, safe_next
 from portal.extensions import limiter
 from portal.models import School
 from portal.public import bp
 from portal.services import issued
 from portal.web import attempt, client_ip, form_status
+from portal.web.menu import LOW_VISION_COOKIE, LOW_VISION_YEAR
 
 
 @bp.route("/")
@@ -58,3 +59,17 @@ def verify(code):
         data = form.file.data.read(issued.MAX_UPLOAD_BYTES + 1)
         result = attempt(form, lambda: issued.check_upload(code, data, ip=client_ip()))
     return render_template("public/verify.html", form=form, result=result, **found), form_status(form)
+
+
+# --- «версия для слабовидящих»: larger type and high contrast, kept in a cookie, no script ----------
+
+@bp.route("/display", methods=["POST"])
+def display():
+    """Switch the low-vision version on or off and go back to the page the switch was pressed on."""
+    response = redirect(safe_next(request.form.get("next")) or url_for("public.index"), 303)
+    if request.form.get("low_vision") == "1":
+        response.set_cookie(LOW_VISION_COOKIE, "1", max_age=LOW_VISION_YEAR, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    else:
+        response.delete_cookie(LOW_VISION_COOKIE)
+    return response

@@ -67,3 +67,16 @@ def log_out(page: Page) -> None:
     """The «Выйти» button in the header: back on the login page."""
     page.get_by_role("button", name="Выйти", exact=True).click()
     expect(page).to_have_url(path_is("/login"))
+
+
+def follow_menu(page: Page, name: str) -> None:
+    """Click an entry of the main menu as a person would: on a phone open «Меню» first, on a desktop the
+    entry's group (templates/_menu.html)."""
+    nav = page.get_by_role("navigation", name="Главное меню")
+    button = nav.locator("summary.menu-button")
+    if button.is_visible() and nav.locator("details.menu-all[open]").count() == 0:
+        button.click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("details.menu-group").filter(has=page.locator(f'a:text-is("{name}")')).locator("summary").click()
+    link.click()

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from portal.db import db
 from portal.models import Account, Person
 from tests.e2e.flows import (
-    HOME_PATHS, PASSWORD, acknowledge_regulation, log_in, open_login, path_is, screenshot, submit_login,
+    HOME_PATHS, PASSWORD, acknowledge_regulation, follow_menu, log_in, open_login, path_is, screenshot, submit_login,
     wait_for_htmx,
 )
 
@@ -96,7 +96,7 @@ def test_logout_returns_to_the_login_page_and_the_acknowledgement_is_asked_once(
 
 def test_wrong_current_password_swaps_the_form_in_place(page):
     log_in(page, "mentor")
-    page.get_by_role("link", name="Пароль", exact=True).click()
+    follow_menu(page, "Пароль")
     expect(page).to_have_url(path_is("/password"))
     wait_for_htmx(page)  # htmx loaded under the CSP (script from 'self', nothing inline)
     page.evaluate("window.__marker = 1")

@@ -7,7 +7,7 @@ The demo carries the link: the mentee Иванов Пётр Сергеевич's
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import log_in, log_out, path_is, screenshot, wait_for_htmx
+from tests.e2e.flows import follow_menu, log_in, log_out, path_is, screenshot, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("4.11", "2.6")]
 
@@ -16,12 +16,9 @@ FATHER = "Иванов Сергей Петрович"
 DOCUMENT = "свидетельство о рождении II-ГР № 654321 от 12.03.2014"
 
 
-def menu(page: Page):
-    return page.get_by_role("navigation", name="Главное меню")
-
 
 def open_child(page: Page) -> None:
-    menu(page).get_by_role("link", name="Люди", exact=True).click()
+    follow_menu(page, "Люди")
     expect(page).to_have_url(path_is("/staff/people"))
     wait_for_htmx(page)
     with page.expect_response(lambda r: "/staff/people?" in r.url and "q=" in r.url):
@@ -40,7 +37,7 @@ def test_the_coordinator_confirms_the_link_a_curator_entered(page: Page):
     log_out(page)
 
     log_in(page, "coordinator")
-    menu(page).get_by_role("link", name="Связи на подтверждение", exact=True).click()
+    follow_menu(page, "Связи на подтверждение")
     expect(page).to_have_url(path_is("/coordinator/guardianships"))
     request = page.locator(".guardian-request").filter(has_text=FATHER)
     document = request.get_by_label("Документ, который вы видели: вид, серия и номер, дата", exact=True)

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from portal.db import db
 from portal.formatting import ru_date
 from portal.models import Account, MentoringFormat, MonitoringRound, Person, School
-from tests.e2e.flows import acknowledge_regulation, log_in, open_login, path_is, screenshot, submit_login
+from tests.e2e.flows import acknowledge_regulation, follow_menu, log_in, open_login, path_is, screenshot, submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("6.4", "6.5", "6.1", "3.2")]
 
@@ -74,9 +74,6 @@ def completion(cell) -> tuple[int, int]:
     return int(answered), int(expected)
 
 
-def menu(page: Page):
-    return page.get_by_role("navigation", name="Главное меню")
-
 
 # --- the curator ---------------------------------------------------------------------------------------
 
@@ -87,7 +84,7 @@ def curator_opens_round(page: Page, format_id: int) -> tuple[int, int]:
     submit_login(page, CURATOR)
     acknowledge_regulation(page)
     expect(page).to_have_url(path_is("/curator/"))
-    menu(page).get_by_role("link", name="Ход наставничества", exact=True).click()
+    follow_menu(page, "Ход наставничества")
     page.get_by_role("link", name=f"«{FORMAT}»", exact=True).click()
     page.get_by_role("link", name="Мониторинг формы: промежуточный и итоговый этапы (п. 6.4)", exact=True).click()
     expect(page).to_have_url(path_is(f"/staff/formats/{format_id}/monitoring"))
@@ -223,7 +220,7 @@ def round_titles(page: Page, round_id: int) -> list[str]:
 
 def open_dashboard(page: Page, format_id: int):
     """The dashboard from the menu: its monitoring completion for the school and in the format's row."""
-    menu(page).get_by_role("link", name="Панель", exact=True).click()
+    follow_menu(page, "Панель")
     expect(page).to_have_url(path_is("/coordinator/dashboard"))
     return (page.locator("#monitoring-completion"),
             page.locator(f"#format-{format_id} td", has=page.locator(f"[data-number='rounds-{format_id}']")))
@@ -287,7 +284,7 @@ def test_curator_opens_a_round_participants_answer_and_the_coordinator_reports_i
     expect(row.get_by_role("cell").nth(3)).to_have_text(str(expected))
 
     # The internal monitoring report: the school, the format and the round, still open, with its answers.
-    menu(coordinator).get_by_role("link", name="Отчёты и выгрузки", exact=True).click()
+    follow_menu(coordinator, "Отчёты и выгрузки")
     with coordinator.expect_download() as download_info:
         coordinator.get_by_role("link", name=re.compile("^Отчёт о внутреннем мониторинге")).click()
     download = download_info.value

@@ -22,7 +22,7 @@ from portal.names import full_name
 from portal.services import accounts, matching, passwords
 from portal.services.staff import scope_for
 from tests.e2e.flows import (
-    acknowledge_regulation, log_in, open_login, path_is, screenshot, submit_login, wait_for_htmx,
+    acknowledge_regulation, follow_menu, log_in, open_login, path_is, screenshot, submit_login, wait_for_htmx,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("s8", "4.13", "4.12", "2.6", "2.7"),
@@ -89,9 +89,6 @@ def log_in_own(page: Page, login: str, home: str) -> None:
     page.wait_for_load_state("load")
 
 
-def menu(page: Page):
-    return page.get_by_role("navigation", name="Главное меню")
-
 
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
@@ -111,7 +108,7 @@ def download_pdf(page: Page, link: str) -> str:
 
 def curator_proposes(page: Page, scene: Cast) -> None:
     log_in(page, "curator")
-    menu(page).get_by_role("link", name="Подбор наставников", exact=True).click()
+    follow_menu(page, "Подбор наставников")
     expect(page).to_have_url(path_is("/staff/proposals"))
     page.get_by_role("link", name=f"«{FORMAT}»", exact=True).click()
     expect(page.get_by_role("heading", name=f"Подбор наставников: форма «{FORMAT}»")).to_be_visible()
@@ -134,7 +131,7 @@ def curator_proposes(page: Page, scene: Cast) -> None:
 def mentee_chooses(page: Page, scene: Cast) -> None:
     log_in_own(page, MENTEE_LOGIN, "/mentee/")
     expect(page.locator("#choice-invitation")).to_contain_text(f"«{FORMAT}»")
-    menu(page).get_by_role("link", name="Выбор наставника", exact=True).click()
+    follow_menu(page, "Выбор наставника")
     expect(page).to_have_url(path_is("/mentee/choice"))
     area = page.locator(f"#choice-{scene.format_id}")
     cards = area.locator("article.mentor-card")
@@ -201,7 +198,7 @@ def coordinator_orders(page: Page, scene: Cast) -> int:
     before = active_pairs(page)
     expect(format_row(page).get_by_role("cell").nth(4)).to_have_text("0")
 
-    menu(page).get_by_role("link", name="Приказы", exact=True).click()
+    follow_menu(page, "Приказы")
     expect(page).to_have_url(path_is("/coordinator/orders"))
     ready = page.locator("#ready tbody tr").filter(has_text=scene.mentee.full_name)
     expect(ready).to_contain_text(scene.chosen.full_name)
@@ -249,7 +246,7 @@ def test_proposed_chosen_confirmed_ordered_pair_is_active_everywhere(page, new_p
     active_before = coordinator_orders(coordinator, scene)
 
     # Every home page: the pair works now.
-    mentee.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Моя программа").click()
+    follow_menu(mentee, "Моя программа")
     expect(mentee).to_have_url(path_is("/mentee/"))
     pair = mentee.locator("section").filter(
         has=mentee.get_by_role("heading", name=f"Наставник: {scene.chosen.full_name}", exact=True))
@@ -265,13 +262,13 @@ def test_proposed_chosen_confirmed_ordered_pair_is_active_everywhere(page, new_p
     expect(pair.locator(".status")).to_have_text("действует")
     expect(pair.get_by_role("link", name="Журнал встреч и план")).to_be_visible()
 
-    menu(page).get_by_role("link", name="Моя форма", exact=True).click()
+    follow_menu(page, "Моя форма")
     expect(page).to_have_url(path_is("/curator/"))
     pairs = page.locator("section").filter(has=page.get_by_role("heading", name="Пары и группы", exact=True))
     row = pairs.get_by_role("row").filter(has_text=scene.mentee.short_name)
     expect(row.get_by_role("cell")).to_have_text([scene.chosen.short_name, scene.mentee.short_name, "действует"])
 
-    menu(coordinator).get_by_role("link", name="Школа", exact=True).click()
+    follow_menu(coordinator, "Школа")
     expect(coordinator).to_have_url(path_is("/coordinator/"))
     expect(format_row(coordinator).get_by_role("cell").nth(4)).to_have_text("1")
     assert active_pairs(coordinator) == active_before + 1

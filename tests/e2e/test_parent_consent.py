@@ -17,7 +17,7 @@ from portal.db import db
 from portal.models import Account, BaseMembership, Guardianship, MentoringFormat, Person, SchoolClass
 from portal.names import full_name
 from portal.services import consent as consents
-from tests.e2e.flows import acknowledge_regulation, log_in, log_out, path_is, screenshot, wait_for_htmx
+from tests.e2e.flows import acknowledge_regulation, follow_menu, log_in, log_out, path_is, screenshot, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("4.10", "4.11")]
 
@@ -73,12 +73,9 @@ def member_row(page: Page, child: Person):
         has=page.locator("strong", has_text=child.full_name))
 
 
-def menu(page: Page):
-    return page.get_by_role("navigation", name="Главное меню")
-
 
 def open_format_bases(page: Page) -> None:
-    menu(page).get_by_role("link", name="Базы", exact=True).click()
+    follow_menu(page, "Базы")
     expect(page).to_have_url(path_is("/staff/bases"))
     page.get_by_role("link", name=f"«{FORMAT}»", exact=True).click()
     expect(page.get_by_role("heading", name=f"Базы формы «{FORMAT}»", exact=True)).to_be_visible()
@@ -87,7 +84,7 @@ def open_format_bases(page: Page) -> None:
 def link_father_and_invite(page: Page, child: Person, father_name: str) -> tuple[str, str, str]:
     """The coordinator finds the child, links the father by hand, invites him; returns (address, login, code)."""
     log_in(page, "coordinator")
-    menu(page).get_by_role("link", name="Люди", exact=True).click()
+    follow_menu(page, "Люди")
     expect(page).to_have_url(path_is("/staff/people"))
     wait_for_htmx(page)
     with page.expect_response(lambda r: "/staff/people?" in r.url and "q=" in r.url):
@@ -213,7 +210,7 @@ def test_invited_parent_signs_for_the_child_and_the_curator_sees_the_child_allow
     assert text_sha256 in "".join(text.split()), f"the PDF does not carry the text's SHA-256 {text_sha256}"
     assert father_name in text
 
-    menu(parent).get_by_role("link", name="Мои дети", exact=True).click()
+    follow_menu(parent, "Мои дети")
     expect(consent_row(parent, child)).to_contain_text("подписано")
 
     # The curator, after: the same page now lets the child take part.

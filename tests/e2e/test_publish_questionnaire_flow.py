@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from portal.db import db
 from portal.services import monitoring
 from portal.models import School
-from tests.e2e.flows import log_in, log_out, path_is, wait_for_htmx
+from tests.e2e.flows import follow_menu, log_in, log_out, path_is, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("6.2"), pytest.mark.quality("htmx")]
 
@@ -17,7 +17,7 @@ NEW_QUESTION = "Я понимаю, зачем нужны наши встречи
 
 def test_the_coordinator_publishes_a_new_process_questionnaire(page):
     log_in(page, "coordinator")
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Анкеты").click()
+    follow_menu(page, "Анкеты")
     expect(page).to_have_url(path_is("/coordinator/questionnaires"))
     page.locator("#questionnaire-process").get_by_role("link", name="Новая версия…").click()
     expect(page).to_have_url(path_is("/coordinator/questionnaires/process/new"))
@@ -53,6 +53,6 @@ def test_the_coordinator_publishes_a_new_process_questionnaire(page):
     log_out(page)
 
     log_in(page, "curator")
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Результаты мониторинга").click()
+    follow_menu(page, "Результаты мониторинга")
     expect(page).to_have_url(path_is("/curator/results"))
     expect(page.get_by_role("heading", name="Результаты мониторинга моей формы")).to_be_visible()

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import PASSWORD, log_in, log_out, path_is, screenshot, submit_login
+from tests.e2e.flows import PASSWORD, follow_menu, log_in, log_out, path_is, screenshot, submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.quality("security", "accessibility")]
 
@@ -32,7 +32,7 @@ def _fits_a_phone(page, name: str) -> None:
 def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page):
     page.set_viewport_size({"width": 360, "height": 740})  # a coordinator may well set it up on the phone
     log_in(page, "coordinator")
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Второй фактор").click()
+    follow_menu(page, "Второй фактор")
     expect(page).to_have_url(path_is("/account/second-factor"))
     expect(page.get_by_text("Не включён")).to_be_visible()
     page.get_by_role("link", name="Включить").click()

@@ -1,0 +1,71 @@
+"""Each role's menu, grouped by task, with the entry the current page belongs to marked.
+
+Staff have some twenty pages: one flat row of links wrapped onto three lines on a desktop and stood
+390 px tall on a phone before any content. Grouped by task they fit one line, and on a phone they fold
+behind one «Меню» button (a <details> element: no script). A group titled None is shown as plain links.
+"""
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+MENUS: dict[str, list[tuple[str | None, list[tuple[str, str]]]]] = {
+    "coordinator": [
+        (None, [("Школа", "coordinator.home"), ("Панель", "coordinator.dashboard")]),
+        ("Люди и базы", [("Люди", "staff.people"), ("Связи на подтверждение", "coordinator.guardianship_requests"),
+                         ("Базы", "staff.bases"), ("Учётные записи", "coordinator.account_list")]),
+        ("Программы и пары", [("Формы и программы", "coordinator.formats"),
+                              ("Подбор наставников", "staff.proposals_index"), ("Пары", "staff.pairs")]),
+        ("Ход и мониторинг", [("Ход наставничества", "staff.cycle_index"), ("Анкеты", "coordinator.questionnaires")]),
+        ("Документы", [("Приказы", "coordinator.orders"), ("Отчёты и выгрузки", "coordinator.exports_page"),
+                       ("Тексты согласий", "coordinator.consent_texts"), ("К уничтожению", "coordinator.destruction")]),
+        ("Настройки", [("Второй фактор", "auth.second_factor"), ("Пароль", "auth.password")]),
+    ],
+    "curator": [
+        (None, [("Моя форма", "curator.home")]),
+        ("Люди и базы", [("Люди", "staff.people"), ("Базы", "staff.bases")]),
+        ("Программа и пары", [("Программа", "staff.programmes"), ("Подбор наставников", "staff.proposals_index"),
+                              ("Пары", "staff.pairs")]),
+        ("Ход и мониторинг", [("Ход наставничества", "staff.cycle_index"),
+                              ("Результаты мониторинга", "curator.results")]),
+        ("Настройки", [("Второй фактор", "auth.second_factor"), ("Пароль", "auth.password")]),
+    ],
+    "mentor": [(None, [("Мои наставляемые", "mentor.home"), ("Анкеты", "mentor.monitoring_index"),
+                       ("Согласия", "consent.overview"), ("Пароль", "auth.password")])],
+    "mentee": [(None, [("Моя программа", "mentee.home"), ("Выбор наставника", "mentee.choice"),
+                       ("Анкеты", "mentee.monitoring_index"), ("Согласия", "consent.overview"),
+                       ("Пароль", "auth.password")])],
+    "parent": [(None, [("Мои дети", "parent.home"), ("Согласия", "consent.overview"),
+                       ("Пароль", "auth.password")])],
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str | None
+    links: list[Link]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+
+def menu_for(role: str | None) -> list[Group]:
+    """The role's menu; the current entry is the one whose address is the longest start of this page's."""
+    groups = MENUS.get(role or "", [])
+    urls = {endpoint: url_for(endpoint) for _, entries in groups for _, endpoint in entries}
+    path = request.path
+    matching = [url for url in urls.values() if path == url or path.startswith(url.rstrip("/") + "/")]
+    current = max(matching, key=len, default=None)
+    return [Group(title, [Link(label, urls[endpoint], urls[endpoint] == current) for label, endpoint in entries])
+            for title, entries in groups]
+
+
+LOW_VISION_COOKIE = "low_vision"
+LOW_VISION_YEAR = 365 * 24 * 3600

@@ -1,7 +1,8 @@
 """Every page each demo login can reach, on a phone (375 × 812) and on a desktop (1280 × 800).
 
 People use the portal on phones: on each page the page itself never scrolls sideways, every primary
-button lies within the screen, the page has exactly one h1, and axe-core (the engine vendored by
+button lies within the screen, on a phone every button is at least 44 px tall (a finger), the page has
+exactly one h1, and axe-core (the engine vendored by
 axe-playwright-python, run inside real Chromium) finds no critical or serious violation.
 
 The crawl starts at the login's home page and follows same-site links two steps deep (the menu, then
@@ -38,9 +39,13 @@ PAGE_FACTS = """() => {
     .map(el => [el.textContent.trim(), el.getBoundingClientRect()])
     .filter(([, box]) => box.left < 0 || box.right > width + 0.5)
     .map(([text, box]) => `${text} (${Math.round(box.left)}…${Math.round(box.right)} px)`);
+  // On a phone every button is a finger's size: 44 px tall at least.
+  const small = width >= 720 ? [] : [...document.querySelectorAll("button, .button, summary, input[type=submit]")]
+    .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 43.5)
+    .map(el => `${el.textContent.trim() || el.value} (${Math.round(el.getBoundingClientRect().height)} px)`);
   const links = [...document.querySelectorAll("a[href]")]
     .filter(a => !a.hasAttribute("download")).map(a => a.getAttribute("href"));
-  return {scrollWidth: document.documentElement.scrollWidth, width, primaries, links,
+  return {scrollWidth: document.documentElement.scrollWidth, width, primaries, small, links,
           h1: document.querySelectorAll("h1").length};
 }"""
 
@@ -98,6 +103,8 @@ def faults_of(page: Page, url: str, facts: dict, status: int) -> list[str]:
         faults.append(f"{url}: the page scrolls sideways ({facts['scrollWidth']} px > {facts['width']} px)")
     for button in facts["primaries"]:
         faults.append(f"{url}: primary button off screen: {button}")
+    for button in facts["small"]:
+        faults.append(f"{url}: a button smaller than a finger: {button}")
     if facts["h1"] != 1:
         faults.append(f"{url}: {facts['h1']} h1 elements")
     for violation in AXE.run(page).response["violations"]:

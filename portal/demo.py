@@ -15,18 +15,20 @@ PASSWORD = accounts.DEMO_PASSWORD
 LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent", "mentor2", "mentor3", "mentor4", "parent2")
 # The three senior students proposed to the demo mentee in «Ученик – ученик», best ranked first: each with a
 # login of their own (so «the mentee chooses → the mentor confirms» can be walked) and texts of their own.
+# Their surnames sort last, so the ranking's ties offer other seniors first to the other juniors
+# (tests/e2e/test_pairing_flow.py casts three seniors without a login).
 CANDIDATES = (
-    {"login": "mentor2", "surname": "Егоров", "first_name": ("Кирилл", "Алина"), "patronymic": "Андреев",
+    {"login": "mentor2", "sex": "m", "surname": "Щербаков", "first_name": "Кирилл", "patronymic": "Андреевич",
      "can_help_with": "алгебра и геометрия, подготовка к ОГЭ по математике",
      "self_description": "ОГЭ по математике сдан на «5» в прошлом году; объясняю через разбор задач.",
      "reason": "запрос наставляемого — подготовка к ОГЭ по математике, и именно с этим кандидат помогает; "
                "ОГЭ сдан недавно, есть свободные места"},
-    {"login": "mentor3", "surname": "Жуков", "first_name": ("Денис", "Ульяна"), "patronymic": "Олегов",
+    {"login": "mentor3", "sex": "f", "surname": "Юдина", "first_name": "Ульяна", "patronymic": "Олеговна",
      "can_help_with": "адаптация в школе, режим дня, кружки и секции",
      "self_description": "Староста класса: знаю, к кому обратиться с любым школьным вопросом.",
      "reason": "поможет выстроить режим подготовки и освоиться в школьной жизни: классный руководитель "
                "отмечает, что наставляемому это нужно не меньше математики"},
-    {"login": "mentor4", "surname": "Никитин", "first_name": ("Роман", "Таисия"), "patronymic": "Павлов",
+    {"login": "mentor4", "sex": "f", "surname": "Яковлева", "first_name": "Таисия", "patronymic": "Павловна",
      "can_help_with": "информатика и физика, проектная работа",
      "self_description": "Призёр муниципальной олимпиады по информатике, веду школьный кружок робототехники.",
      "reason": "математика через задачи по информатике и физике, проект к концу года; запасной вариант, "
@@ -161,7 +163,7 @@ def load() -> School:
                 needs="подготовка к ОГЭ по математике")
         _consents(school, waiting={sister.id, juniors[0].id, juniors[1].id}, withdrawn=juniors[2].id,
                   demo_parent=demo_parent)
-        _waiting_family(juniors[0])
+        _waiting_family(juniors[1])  # juniors[0] stays for tests/e2e/test_parent_consent.py's invited father
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
         _cycle(teacher_student, mentor)
@@ -218,9 +220,8 @@ def _matching(student_student, teacher_teacher, teacher_student, teachers, mente
 def _waiting_family(child) -> None:
     """`parent2`: a parent who has never signed anything in the portal, whose child waits for her consent —
     the e-signature agreement and the first signature can be walked (the demo `parent` has signed before)."""
-    female = child.sex == "f"
-    Person.update(surname="Кравцова" if female else "Кравцов", first_name="Злата" if female else "Лев",
-                  patronymic="Игоревна" if female else "Игоревич").where(Person.id == child.id).execute()
+    Person.update(sex="f", surname="Кравцова", first_name="Злата", patronymic="Игоревна").where(
+        Person.id == child.id).execute()
     parent = Person.get_by_id(Guardianship.get(Guardianship.child == child).parent_id)
     Person.update(surname="Кравцова", first_name="Наталья", patronymic="Викторовна").where(
         Person.id == parent.id).execute()
@@ -231,11 +232,10 @@ def _candidate(membership, candidate) -> None:
     """A senior proposed to the demo mentee: a fixed name (the README names the login), a login, own texts.
     The parent's surname follows the child's, as the demo's families do."""
     person = membership.person
-    female = person.sex == "f"
-    surname = candidate["surname"] + ("а" if female else "")
-    Person.update(surname=surname, first_name=candidate["first_name"][female],
-                  patronymic=candidate["patronymic"] + ("на" if female else "ич")).where(Person.id == person.id).execute()
-    Person.update(surname=candidate["surname"] + "а").where(
+    Person.update(sex=candidate["sex"], surname=candidate["surname"], first_name=candidate["first_name"],
+                  patronymic=candidate["patronymic"]).where(Person.id == person.id).execute()
+    family = candidate["surname"][:-1] if candidate["sex"] == "f" else candidate["surname"]
+    Person.update(surname=family + "а").where(
         Person.id.in_(Guardianship.select(Guardianship.parent).where(Guardianship.child == person.id))).execute()
     BaseMembership.update(can_help_with=candidate["can_help_with"],
                           self_description=candidate["self_description"]).where(

@@ -246,7 +246,9 @@ def _candidate(membership, candidate) -> None:
 def _consents(school, waiting, withdrawn, demo_parent):
     """Most participants have signed; a few wait for a parent, one parent has withdrawn (demo lists)."""
     documents = consent.current_documents(school.id)
-    guardians = {g.child_id: g.parent_id for g in Guardianship.select()}
+    # Only a confirmed link lets a parent sign (the father of the demo mentee waits for the coordinator).
+    guardians = {g.child_id: g.parent_id
+                 for g in Guardianship.select().where(Guardianship.confirmed_at.is_null(False))}
     signed = {}
     now = utcnow()
 

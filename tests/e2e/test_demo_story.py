@@ -1,8 +1,9 @@
 """The demo tells its story with the README's logins alone (issue 12, item 6), in a real browser:
 `mentee` reads the three candidates — each with their own «Чем может помочь» and «Почему предложен(а)» —
 and chooses one; that candidate logs in with their own demo login and confirms (or declines, and the mentee
-chooses again); `parent2`, who has signed nothing yet, follows the link to her daughter's waiting consent,
-accepts the e-signature agreement and signs."""
+chooses again); `parent` withdraws her son's consent seeing the pair and mentor it suspends; `parent2`, who
+has signed nothing yet, follows the link to her daughter's waiting consent, accepts the e-signature
+agreement and signs."""
 import re
 
 import pytest
@@ -10,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from portal import demo
 from portal.db import db
-from portal.models import Account, Guardianship, MentoringFormat, Person
+from portal.formatting import ru_date
+from portal.models import Account, ConsentWithdrawal, Guardianship, MentoringFormat, Person
 from portal.names import full_name
 from portal.services import consent as consents
 from tests.e2e.flows import log_in, path_is, screenshot, wait_for_htmx
@@ -183,3 +185,36 @@ def test_parent2_follows_the_waiting_consent_accepts_the_agreement_and_signs(pag
     expect(page.get_by_role("link", name="примите соглашение об использовании простой электронной подписи")) \
         .to_have_count(0)
     screenshot(page, "story-parent2-signed")
+
+
+@pytest.mark.clause("4.10", "4.11")
+def test_parent_withdraws_her_sons_consent_seeing_the_pair_and_mentor_it_suspends(page):
+    """The demo `parent`: the withdrawal screen names the pair and its mentor; afterwards the consent stays
+    listed as withdrawn, with the date, and the pair is suspended."""
+    mentor = person_of("mentor")
+    with db.connection_context():
+        son = Person.get((Person.surname == "Иванов") & (Person.first_name == "Пётр"))
+    log_in(page, "parent")
+    row = page.locator(f"#consent-{son.id}-parent_mentee")
+    expect(row).to_contain_text("подписано")
+    row.get_by_role("link", name="Открыть", exact=True).click()
+    page.get_by_role("link", name="Отозвать согласие", exact=True).click()
+    expect(page.get_by_role("heading", name="Отозвать согласие?")).to_be_visible()
+    stopped = page.locator("li.pair-stopped")
+    expect(stopped).to_have_count(1)
+    expect(stopped).to_contain_text(f"наставническая пара приостанавливается: форма «Учитель – ученик», "
+                                    f"наставник {mentor.full_name}, наставляемый {MENTEE}")
+    screenshot(page, "story-parent-withdraw")
+    page.get_by_role("button", name="Да, отозвать согласие", exact=True).click()
+    expect(page.get_by_text("Согласие отозвано.")).to_be_visible()
+
+    menu(page).get_by_role("link", name="Мои дети", exact=True).click()
+    with db.connection_context():
+        withdrawn_on = ru_date(ConsentWithdrawal.select().order_by(ConsentWithdrawal.id.desc()).get().withdrawn_at)
+    row = page.locator(f"#consent-{son.id}-parent_mentee")
+    expect(row).to_contain_text(f"отозвано {withdrawn_on}")
+    expect(row).not_to_contain_text("не требуется сейчас")
+    child = page.locator("section.card:not(.consent-status)").filter(
+        has=page.get_by_role("heading", name=f"{MENTEE}, 8Б класс", exact=True))
+    expect(child).to_contain_text(f"Наставник: {mentor.full_name}")
+    expect(child).to_contain_text("приостановлена")

@@ -1,8 +1,8 @@
 """Signing (4.11): the e-signature agreement, a consent signed with a simple electronic signature, and what
 signing opens: the member waiting for it, the pair suspended for it."""
-from portal.db import atomic_write, is_sqlite
 from peewee import JOIN
 
+from portal.db import atomic_write, is_sqlite
 from portal.models import (
     Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
     Person,

@@ -12,7 +12,28 @@ from portal.services import accounts, consent, passwords
 from portal.services.school import create_school
 
 PASSWORD = accounts.DEMO_PASSWORD
-LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent")
+LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent", "mentor2", "mentor3", "mentor4", "parent2")
+# The three senior students proposed to the demo mentee in «Ученик – ученик», best ranked first: each with a
+# login of their own (so «the mentee chooses → the mentor confirms» can be walked) and texts of their own.
+# Their surnames sort last, so the ranking's ties offer other seniors first to the other juniors
+# (tests/e2e/test_pairing_flow.py casts three seniors without a login).
+CANDIDATES = (
+    {"login": "mentor2", "sex": "m", "surname": "Щербаков", "first_name": "Кирилл", "patronymic": "Андреевич",
+     "can_help_with": "алгебра и геометрия, подготовка к ОГЭ по математике",
+     "self_description": "ОГЭ по математике сдан на «5» в прошлом году; объясняю через разбор задач.",
+     "reason": "запрос наставляемого — подготовка к ОГЭ по математике, и именно с этим кандидат помогает; "
+               "ОГЭ сдан недавно, есть свободные места"},
+    {"login": "mentor3", "sex": "f", "surname": "Юдина", "first_name": "Ульяна", "patronymic": "Олеговна",
+     "can_help_with": "адаптация в школе, режим дня, кружки и секции",
+     "self_description": "Староста класса: знаю, к кому обратиться с любым школьным вопросом.",
+     "reason": "поможет выстроить режим подготовки и освоиться в школьной жизни: классный руководитель "
+               "отмечает, что наставляемому это нужно не меньше математики"},
+    {"login": "mentor4", "sex": "f", "surname": "Яковлева", "first_name": "Таисия", "patronymic": "Павловна",
+     "can_help_with": "информатика и физика, проектная работа",
+     "self_description": "Призёр муниципальной олимпиады по информатике, веду школьный кружок робототехники.",
+     "reason": "математика через задачи по информатике и физике, проект к концу года; запасной вариант, "
+               "если ближе практика, чем экзамен"},
+)
 
 MALE = ["Александр", "Дмитрий", "Максим", "Иван", "Артём", "Никита", "Михаил", "Егор", "Кирилл", "Илья"]
 FEMALE = ["Анна", "Мария", "Дарья", "Софья", "Полина", "Екатерина", "Виктория", "Алиса", "Ксения", "Вера"]
@@ -142,6 +163,7 @@ def load() -> School:
                 needs="подготовка к ОГЭ по математике")
         _consents(school, waiting={sister.id, juniors[0].id, juniors[1].id}, withdrawn=juniors[2].id,
                   demo_parent=demo_parent)
+        _waiting_family(juniors[1])  # juniors[0] stays for tests/e2e/test_parent_consent.py's invited father
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
         _cycle(teacher_student, mentor)
@@ -179,9 +201,10 @@ def _matching(student_student, teacher_teacher, teacher_student, teachers, mente
     seniors = (BaseMembership.select(BaseMembership, Person).join(Person)
                .where((BaseMembership.mentoring_format == student_student) & (BaseMembership.base == "mentor")
                       & (BaseMembership.status == "active")).order_by(Person.surname).limit(3))
-    for rank, senior in enumerate(seniors):
+    for rank, (senior, candidate) in enumerate(zip(list(seniors), CANDIDATES)):
+        _candidate(senior, candidate)
         Proposal.create(mentoring_format=student_student, mentee=mentee, mentor=senior.person_id, rank=3 - rank,
-                        reason="старше наставляемого; может помочь с математикой; есть свободные места")
+                        reason=candidate["reason"])
     chooser = ninth_graders[0]
     pair = Mentorship.create(mentoring_format=teacher_student, programme=programmes[teacher_student.id],
                              mentor=mentor, status="chosen")
@@ -194,10 +217,38 @@ def _matching(student_student, teacher_teacher, teacher_student, teachers, mente
         MentorshipMember.create(mentorship=confirmed, mentee=mentee_person)
 
 
+def _waiting_family(child) -> None:
+    """`parent2`: a parent who has never signed anything in the portal, whose child waits for her consent —
+    the e-signature agreement and the first signature can be walked (the demo `parent` has signed before)."""
+    Person.update(sex="f", surname="Кравцова", first_name="Злата", patronymic="Игоревна").where(
+        Person.id == child.id).execute()
+    parent = Person.get_by_id(Guardianship.get(Guardianship.child == child).parent_id)
+    Person.update(surname="Кравцова", first_name="Наталья", patronymic="Викторовна").where(
+        Person.id == parent.id).execute()
+    _account(Person.get_by_id(parent.id), "parent2", "parent")
+
+
+def _candidate(membership, candidate) -> None:
+    """A senior proposed to the demo mentee: a fixed name (the README names the login), a login, own texts.
+    The parent's surname follows the child's, as the demo's families do."""
+    person = membership.person
+    Person.update(sex=candidate["sex"], surname=candidate["surname"], first_name=candidate["first_name"],
+                  patronymic=candidate["patronymic"]).where(Person.id == person.id).execute()
+    family = candidate["surname"][:-1] if candidate["sex"] == "f" else candidate["surname"]
+    Person.update(surname=family + "а").where(
+        Person.id.in_(Guardianship.select(Guardianship.parent).where(Guardianship.child == person.id))).execute()
+    BaseMembership.update(can_help_with=candidate["can_help_with"],
+                          self_description=candidate["self_description"]).where(
+        BaseMembership.id == membership.id).execute()
+    _account(Person.get_by_id(person.id), candidate["login"], "mentor")
+
+
 def _consents(school, waiting, withdrawn, demo_parent):
     """Most participants have signed; a few wait for a parent, one parent has withdrawn (demo lists)."""
     documents = consent.current_documents(school.id)
-    guardians = {g.child_id: g.parent_id for g in Guardianship.select()}
+    # Only a confirmed link lets a parent sign (the father of the demo mentee waits for the coordinator).
+    guardians = {g.child_id: g.parent_id
+                 for g in Guardianship.select().where(Guardianship.confirmed_at.is_null(False))}
     signed = {}
     now = utcnow()
 

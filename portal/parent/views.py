@@ -7,10 +7,12 @@ from portal.web import actor
 
 @bp.route("/")
 def home():
-    """Each linked child with their pairs, the mentors proposed to them and their choice (read-only, s8)."""
+    """Each linked child with their pairs, the mentors proposed to them and their choice (read-only, s8), and the
+    consents waiting for this parent's signature, each linked to its signing page."""
     person = actor()
     children = overview.children_of(person)
+    rows = [row for row in consent.signing_overview(person) if not row["self"]]
     return render_template("parent/home.html", children=children,
                            choices=pairing.choices_of_children(row["child"].id for row in children),
-                           rows=[row for row in consent.signing_overview(person) if not row["self"]],
+                           rows=rows, waiting={row["subject"].id: row["waiting"] for row in rows},
                            esign=consent.has_esign_agreement(person), running=cycle.RUNNING)

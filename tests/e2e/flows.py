@@ -9,7 +9,8 @@ from portal import demo
 
 PASSWORD = demo.PASSWORD
 HOME_PATHS = {"coordinator": "/coordinator/", "curator": "/curator/", "mentor": "/mentor/",
-              "mentee": "/mentee/", "parent": "/parent/"}
+              "mentee": "/mentee/", "parent": "/parent/",
+              "mentor2": "/mentor/", "mentor3": "/mentor/", "mentor4": "/mentor/", "parent2": "/parent/"}
 ACKNOWLEDGE = "С Положением о наставничестве ознакомлен(а)"
 
 

@@ -52,12 +52,25 @@ def see_parent_home(page: Page) -> None:
     expect(page.locator("section", has=child)).to_contain_text(f"Наставник: {full_name('mentor')}")
 
 
+def see_candidate_home(page: Page) -> None:
+    """mentor2–mentor4: the seniors proposed to the demo mentee; nobody has chosen them yet."""
+    expect(page.get_by_role("heading", name="Мои наставляемые", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Программа формы «Ученик – ученик»", exact=True)).to_be_visible()
+
+
+def see_parent2_home(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Мои дети", exact=True)).to_be_visible()
+    expect(page.locator(".consent-waiting")).to_contain_text("Ждёт вашей подписи")
+
+
 HOMES = [
     pytest.param("coordinator", see_coordinator_home, id="coordinator"),
     pytest.param("curator", see_curator_home, id="curator"),
     pytest.param("mentor", see_mentor_home, id="mentor"),
     pytest.param("mentee", see_mentee_home, id="mentee"),
     pytest.param("parent", see_parent_home, id="parent"),
+    *(pytest.param(login, see_candidate_home, id=login) for login in ("mentor2", "mentor3", "mentor4")),
+    pytest.param("parent2", see_parent2_home, id="parent2"),
 ]
 
 

@@ -1,7 +1,12 @@
 """Signing (4.11): the e-signature agreement, a consent signed with a simple electronic signature, and what
 signing opens: the member waiting for it, the pair suspended for it."""
+from peewee import JOIN
+
 from portal.db import atomic_write, is_sqlite
-from portal.models import Account, BaseMembership, Consent, ConsentDocument, Guardianship, Mentorship, Person
+from portal.models import (
+    Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
+    Person,
+)
 from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, audit, passwords
 from portal.services.consent.gate import (
@@ -132,8 +137,28 @@ def _activate(subject: Person, kind: str, actor: Person, ip: str) -> None:
                 & (BaseMembership.status == "left")).execute()
 
 
+def _latest_consents(subject_ids) -> tuple[dict, dict]:
+    """(subject, kind) → the newest consent in force, and → the newest withdrawn one: one query for both."""
+    valid, withdrawn = {}, {}
+    if not subject_ids:
+        return valid, withdrawn
+    for c in (Consent.select(Consent, ConsentDocument, ConsentWithdrawal).join(ConsentDocument).switch(Consent)
+              .join(ConsentWithdrawal, JOIN.LEFT_OUTER, on=(ConsentWithdrawal.consent == Consent.id),
+                    attr="withdrawal")
+              .where(Consent.subject.in_(subject_ids)).order_by(Consent.signed_at, Consent.id)):
+        withdrawal = getattr(c, "withdrawal", None)
+        key = (c.subject_id, c.document.kind)
+        if withdrawal is not None and withdrawal.id is not None:
+            withdrawn[key] = c
+        else:
+            valid[key] = c
+    return valid, withdrawn
+
+
 def signing_overview(signer: Person) -> list[dict]:
-    """For the signer themself (if adult) and each confirmed child: every consent signed, needed or optional."""
+    """For the signer themself (if adult) and each confirmed child: every consent signed, needed, withdrawn or
+    optional; and what is waiting — the consents a nomination to a base needs and nobody has signed yet, each
+    with the forms it would open."""
     children = list(Person.select(Person).join(Guardianship, on=Guardianship.child)
                     .where((Guardianship.parent == signer) & Guardianship.confirmed_at.is_null(False)
                            & Person.destroyed_at.is_null())
@@ -141,18 +166,28 @@ def signing_overview(signer: Person) -> list[dict]:
     subjects = ([signer] if not signer.is_minor() else []) + [c for c in children if c.is_minor()]
     ids = [s.id for s in subjects]
     nominated = {}
-    for membership in BaseMembership.select(BaseMembership.person, BaseMembership.base).where(
-            BaseMembership.person.in_(ids) & (BaseMembership.status != "left")):
-        nominated.setdefault(membership.person_id, set()).add(membership.base)
-    valid = valid_consents(ids)
+    for membership in (BaseMembership.select(BaseMembership.person, BaseMembership.base, MentoringFormat.name)
+                       .join(MentoringFormat)
+                       .where(BaseMembership.person.in_(ids) & (BaseMembership.status != "left"))
+                       .order_by(MentoringFormat.id).tuples()):
+        person_id, base, format_name = membership
+        nominated.setdefault(person_id, []).append((base, format_name))
+    valid, withdrawn = _latest_consents(ids)
     rows = []
     for subject in subjects:
-        needed = {required_kind(subject, base) for base in nominated.get(subject.id, ())}
+        needed = {}
+        for base, format_name in nominated.get(subject.id, ()):
+            needed.setdefault(required_kind(subject, base), []).append({"base": base, "format": format_name})
         items = []
         for kind in kinds_for(signer, subject):
             consent = valid.get((subject.id, kind))
-            state = "signed" if consent else ("needed" if kind in needed else "optional")
-            items.append({"kind": kind, "title": KIND_TITLES[kind], "state": state, "consent": consent})
+            earlier = withdrawn.get((subject.id, kind)) if consent is None else None
+            state = ("signed" if consent else "needed" if kind in needed else "withdrawn" if earlier
+                     else "optional")
+            items.append({"kind": kind, "title": KIND_TITLES[kind], "state": state, "consent": consent,
+                          "withdrawn": earlier, "withdrawal": earlier.withdrawal if earlier else None,
+                          "for": needed.get(kind, [])})
         rows.append({"subject": subject, "self": subject.id == signer.id, "items": items,
-                     "bases": sorted(nominated.get(subject.id, ()))})
+                     "waiting": [item for item in items if item["state"] == "needed"],
+                     "bases": sorted({base for base, _ in nominated.get(subject.id, ())})})
     return rows

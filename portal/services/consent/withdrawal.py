@@ -5,16 +5,26 @@ from functools import reduce
 
 from portal.db import atomic_write
 from portal.models import (
-    Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, MentoringFormat, Mentorship, Person,
-    Proposal,
+    Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, MentoringFormat, Mentorship,
+    MentorshipMember, Person, Proposal,
 )
 from portal.models.base import utcnow
 from portal.services import NotAllowed, audit
-from portal.services.consent.gate import bases_opened_by, _mentorships_of, PRE_ACTIVE, required_kind, valid_consents
+from portal.services.consent.gate import (
+    bases_opened_by, _mentorships_of, _pair_ids, PRE_ACTIVE, required_kind, valid_consents,
+)
 from portal.services.consent.signing import _lock_person
 
 
 DESTRUCTION_DAYS = 30
+# The pairs a withdrawal stops: a working pair is suspended (it resumes when a consent is signed again),
+# a pair not yet approved by the order is cancelled.
+PAIRS_A_WITHDRAWAL_STOPS = ("active",) + PRE_ACTIVE
+
+
+def pair_after_withdrawal(mentorship: Mentorship) -> str:
+    """«suspended» for a working pair, «cancelled» for one not yet working."""
+    return "suspended" if mentorship.status == "active" else "cancelled"
 
 
 def consent_for(account: Account, consent_id: int) -> Consent:
@@ -67,8 +77,8 @@ def _leave(subject: Person, bases, actor: Person, ip: str) -> None:
     BaseMembership.update(status="left", left_at=now).where(
         (BaseMembership.person == subject) & BaseMembership.base.in_(bases)
         & (BaseMembership.status != "left")).execute()
-    for mentorship in _mentorships_of(subject, ("active",) + PRE_ACTIVE, bases):
-        new_status = "suspended" if mentorship.status == "active" else "cancelled"
+    for mentorship in _mentorships_of(subject, PAIRS_A_WITHDRAWAL_STOPS, bases):
+        new_status = pair_after_withdrawal(mentorship)
         Mentorship.update(status=new_status, status_changed_at=now,
                           ended_reason="" if new_status == "suspended" else "отзыв согласия").where(
             Mentorship.id == mentorship.id).execute()
@@ -84,11 +94,31 @@ def withdrawal_of(consent: Consent) -> ConsentWithdrawal | None:
 
 
 def withdrawal_effects(consent: Consent) -> dict:
-    """What a withdrawal will do, shown before the person confirms it."""
+    """What a withdrawal will do, shown before the person confirms it: the bases left, and each pair stopped
+    with its form, mentor and mentees and whether it is suspended or cancelled."""
     subject = Person.get_by_id(consent.subject_id)
     bases = _bases_lost(subject, consent)
     memberships = (BaseMembership.select(BaseMembership, MentoringFormat).join(MentoringFormat)
                    .where((BaseMembership.person == subject) & BaseMembership.base.in_(bases)
                           & (BaseMembership.status != "left"))) if bases else []
-    pairs = _mentorships_of(subject, ("active",) + PRE_ACTIVE, bases) if bases else []
-    return {"memberships": list(memberships), "pairs": pairs, "days": DESTRUCTION_DAYS}
+    return {"memberships": list(memberships), "pairs": _pairs_stopped(subject, bases) if bases else [],
+            "days": DESTRUCTION_DAYS}
+
+
+def _pairs_stopped(subject: Person, bases) -> list[dict]:
+    """The pairs a withdrawal suspends or cancels, each with its form, mentor and mentees: one query."""
+    mentee = Person.alias()
+    rows = (MentorshipMember.select(MentorshipMember, Mentorship, MentoringFormat, Person, mentee)
+            .join(Mentorship).join(MentoringFormat).switch(Mentorship).join(Person, on=Mentorship.mentor)
+            .switch(MentorshipMember).join(mentee, on=MentorshipMember.mentee)
+            .where(Mentorship.id.in_(_pair_ids(subject, bases)) & Mentorship.status.in_(PAIRS_A_WITHDRAWAL_STOPS)
+                   & MentorshipMember.left_at.is_null())
+            .order_by(Mentorship.id, mentee.surname, mentee.first_name))
+    pairs = {}
+    for member in rows:
+        mentorship = member.mentorship
+        pair = pairs.setdefault(mentorship.id, {
+            "mentorship": mentorship, "format": mentorship.mentoring_format, "mentor": mentorship.mentor,
+            "mentees": [], "becomes": pair_after_withdrawal(mentorship)})
+        pair["mentees"].append(member.mentee)
+    return list(pairs.values())

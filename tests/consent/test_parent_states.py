@@ -166,3 +166,20 @@ def test_the_withdrawal_screen_costs_the_same_queries_however_many_pairs(client,
         page = page_of(client, url)
     assert page.count('class="pair-stopped"') == 5
     assert len(more) == len(few), "\n".join(more)
+
+
+@pytest.mark.clause("4.11")
+def test_a_consent_the_other_parent_signed_is_listed_as_signed_without_a_link_that_would_not_open(
+        client, login, signed_in_parent, make_person, make_account):
+    """Only the signer opens a signed consent (it holds their passport): the other parent sees it signed."""
+    child = signed_in_parent["child"]
+    sign_for_child(client, child, "parent_mentee")
+    father = make_account("parent", person=make_person(kind="parent", sex="m", surname="Иванов", first_name="Сергей",
+                                                       birth_date=date(1983, 2, 20)))
+    Guardianship.create(parent=father.person, child=child, confirmed_at=utcnow())
+    client.post("/logout")
+    client.get("/login")
+    login(father.login)
+    row = consent_row(page_of(client, "/consent/"), child, "parent_mentee")
+    assert "подписано" in row and "подписал другой законный представитель" in row
+    assert "/consent/signed/" not in row

@@ -184,9 +184,12 @@ def signing_overview(signer: Person) -> list[dict]:
             earlier = withdrawn.get((subject.id, kind)) if consent is None else None
             state = ("signed" if consent else "needed" if kind in needed else "withdrawn" if earlier
                      else "optional")
+            shown = consent or earlier
             items.append({"kind": kind, "title": KIND_TITLES[kind], "state": state, "consent": consent,
                           "withdrawn": earlier, "withdrawal": earlier.withdrawal if earlier else None,
-                          "for": needed.get(kind, [])})
+                          "for": needed.get(kind, []),
+                          # consent_for's rule: the signer opens it; a child's other parent does not.
+                          "opens": shown is not None and shown.signer_id == signer.id})
         rows.append({"subject": subject, "self": subject.id == signer.id, "items": items,
                      "waiting": [item for item in items if item["state"] == "needed"],
                      "bases": sorted({base for base, _ in nominated.get(subject.id, ())})})

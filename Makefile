@@ -7,7 +7,7 @@ REQS     := requirements.txt requirements-dev.txt
 REQ_HASH := $(shell cat $(REQS) | sha256sum | cut -c1-12)
 STAMP    := $(VENV)/.installed-$(REQ_HASH)
 
-.PHONY: venv system-deps run test clauses bench
+.PHONY: venv system-deps run test clauses bench screens
 
 venv: $(STAMP)
 
@@ -46,3 +46,8 @@ clauses: venv
 bench: venv
 	bash scripts/system-deps.sh --bench || echo "make bench: wrk not installed, using the Python load generator"
 	$(PY) tools/bench/run.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES) --schools $${BENCH_SCHOOLS:-10})
+
+# The README's phone screenshots (docs/screens/) from a fresh demo school; commit them after a change.
+screens: venv
+	bash scripts/system-deps.sh --test
+	$(PY) tools/screens.py

@@ -45,38 +45,54 @@ def test_name_filter_keeps_a_destroyed_persons_label(app):
 
 def test_role_words_agree_with_a_girl(app):
     render = app.jinja_env.from_string
-    assert render('{{ p|role("mentee") }}').render(p=ANNA) == "обучающаяся"
-    assert render('{{ p|role("mentee") }}').render(p=PETR) == "обучающийся"
-    assert formatting.role(ANNA, "mentor") == "наставник"
-    assert formatting.role(ANNA, "coordinator") == "куратор"
+    assert render('{{ p|role("обучающийся") }}').render(p=ANNA) == "обучающаяся"
+    assert render('{{ p|role("обучающийся") }}').render(p=PETR) == "обучающийся"
+    assert formatting.role(ANNA, "наставляемый") == "наставляемая"
+    assert formatting.role(ANNA, "наставник") == "наставник"
+    assert formatting.role(ANNA, "куратор") == "куратор"
 
 
-def test_scale_options_in_the_answering_persons_gender():
+def test_hedges_resolved_in_the_persons_gender():
     assert formatting.agree(ANNA, "совсем не согласен(на)") == "совсем не согласна"
     assert formatting.agree(PETR, "совсем не согласен(на)") == "совсем не согласен"
     assert formatting.agree(ANNA, "доволен(льна)") == "довольна"
     assert formatting.agree(PETR, "удовлетворён(а)") == "удовлетворён"
     assert formatting.agree(ANNA, "удовлетворён(а)") == "удовлетворена"
+    assert formatting.agree(ANNA, "Внёс(ла) куратор") == "Внесла куратор"
+    assert formatting.agree(ANNA, "Он(а) выполняет то, о чём мы договорились.") == "Она выполняет то, о чём мы договорились."
+    assert formatting.agree(ANNA, "Я уверен(а) в своих силах, сам(а) ставлю цели") == "Я уверена в своих силах, сама ставлю цели"
+    assert formatting.agree(PETR, "Он(а) выполняет то, о чём мы договорились.", about=ANNA) == \
+        "Она выполняет то, о чём мы договорились."
+    assert formatting.agree(ANNA, "Я бы продолжил(а) работу; он(а) помогает", about=PETR) == \
+        "Я бы продолжила работу; он помогает"
     assert formatting.agree(None, "согласен(на)") == "согласен(на)"
     assert formatting.agree(ANNA, "скорее да") == "скорее да"
+
+
+def test_scale_options_in_the_answering_persons_gender():
+    """The words a woman picks read «совсем не согласна»; the stored code stays «disagree»."""
+    from portal.services.monitoring import SCALES
+    words = dict(SCALES["agree"])
+    assert formatting.agree(ANNA, words["disagree"]) == "совсем не согласна"
+    assert formatting.agree(PETR, words["disagree"]) == "совсем не согласен"
+    assert formatting.agree(ANNA, words["rather_agree"]) == "скорее согласна"
 
 
 def test_a_date_ending_a_sentence_has_one_full_stop(app):
     render = app.jinja_env.from_string
     day = date(2026, 12, 6)
-    assert render("Срок — {{ d|ru_date }}.").render(d=day) == "Срок — 6 декабря 2026 г."
+    assert render("Срок — {{ d|ru_date|full_stop }}").render(d=day) == "Срок — 6 декабря 2026 г."
     assert render("с {{ d|ru_date }} по …").render(d=day) == "с 6 декабря 2026 г. по …"
     assert formatting.ru_date(day) == "6 декабря 2026 г."
-    assert formatting.sentence("Срок — 6 декабря 2026 г.") == "Срок — 6 декабря 2026 г."
-    assert formatting.sentence("Готово") == "Готово."
+    assert formatting.full_stop("Срок — 6 декабря 2026 г.") == "Срок — 6 декабря 2026 г."
+    assert formatting.full_stop("Готово") == "Готово."
 
 
 def test_nested_quotes():
     assert formatting.quoted("Программа наставничества «Учитель – ученик»") == \
         "«Программа наставничества „Учитель – ученик“»"
     assert formatting.quoted("Учитель – ученик") == "«Учитель – ученик»"
-    assert formatting.programme_title(SimpleNamespace(title="Программа наставничества «Учитель – ученик»")) == \
-        "«Программа наставничества „Учитель – ученик“»"
+    assert formatting.quoted("«Учитель – ученик»") == "«Учитель – ученик»"
 
 
 # --- every demo page ---------------------------------------------------------------------------------

@@ -169,8 +169,11 @@ def quoted(text: str) -> str:
     return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
+# The one set of filters, for the app's templates and the documents' own environment alike.
+FILTERS = dict(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex, name=name,
+               short_name=short_name, role=role, agree=agree, full_stop=full_stop, quoted=quoted)
+
+
 def init_app(app):
-    app.jinja_env.filters.update(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex,
-                                 name=name, short_name=short_name, role=role, agree=agree, full_stop=full_stop,
-                                 quoted=quoted)
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(plural=plural)

@@ -10,6 +10,7 @@ from portal.models import (
     MonitoringRound, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
+from portal.names import full_name
 from portal.services import accounts, cycle, monitoring
 from portal.services.cycle import MeetingData
 from tests.factories import sign_own_consent
@@ -232,8 +233,9 @@ def test_a_mentor_with_two_pairs_tells_their_questionnaires_apart(client, login,
     login(pair["mentor"].login)
     html = client.get("/mentor/").get_data(as_text=True)
     for mentee in (pair["mentee"].person, second):
-        line = re.search(rf"Качество процесса наставничества</a>\s*<span[^>]*>[^<]*пара с {mentee.full_name}", html)
+        line = re.search(rf"Качество процесса наставничества</a>\s*<span[^>]*>[^<]*"
+                         rf"пара с {full_name(mentee, 'instrumental')}", html)
         assert line, f"no process questionnaire naming {mentee.full_name}"
     task = next(t for t in monitoring.pending_for(mentor) if t.mentorship.id == other.id)
     page = client.get(answer_url("mentor", task)).get_data(as_text=True)
-    assert f"пара с {second.full_name}" in page
+    assert f"пара с {full_name(second, 'instrumental')}" in page

@@ -250,7 +250,8 @@ def test_the_coordinator_confirms_a_curators_link_with_the_document_seen(
     assert page.status_code == 200 and "Иванова Ольга Николаевна" in text(page) and "Иванов Пётр" in text(page)
 
     card = text(staff.get(f"/staff/people/{family['child'].id}"))  # the same forms sit on the child's card
-    assert "Ожидают подтверждения координатора" in card and "Документ видел(а) — подтвердить связь" in card
+    seen = by_sex(coordinator.person, "Документ видел", "Документ видела")  # in the coordinator's own gender
+    assert "Ожидают подтверждения координатора" in card and f"{seen} — подтвердить связь" in card
     refused = staff.post(f"/coordinator/guardianships/{link.id}/confirm", {"document": " "})
     assert refused.status_code == 422
     assert f'id="document-{link.id}-error">Укажите документ, который вы видели' in text(refused)

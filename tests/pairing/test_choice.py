@@ -336,7 +336,7 @@ def test_a_mentor_who_has_not_read_the_programme_cannot_confirm(client, world):
     response = client.post(f"/mentor/pairs/{chosen['pair'].id}/confirm")
 
     assert response.status_code == 422
-    assert any("ознакомлен(а) с программой" in m for m in error_messages(response))
+    assert any("Вы ещё не ознакомлены с программой" in m for m in error_messages(response))
     assert Mentorship.get_by_id(chosen["pair"].id).status == "chosen"
     client.post(f"/mentor/programmes/{world['programme']().id}/acknowledge")
     assert client.post(f"/mentor/pairs/{chosen['pair'].id}/confirm").status_code == 303

@@ -20,10 +20,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from portal import formatting, names
 from portal.db import db
-from portal.formatting import by_sex, ru_date
+from portal.formatting import ru_date
 from portal.models import Account, MentoringFormat, MonitoringRound, Person, School
-from portal.names import full_name
 from tests.e2e.flows import acknowledge_regulation, log_in, open_login, path_is, screenshot, submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("6.4", "6.5", "6.1", "3.2")]
@@ -57,8 +57,8 @@ def scene() -> Scene:
 
         mentor, mentee = person("mentor"), person("mentee")
         return Scene(fmt.id, School.get_by_id(fmt.school_id).name, mentor.full_name, mentee.full_name,
-                     full_name(mentee, "instrumental"), f"о работе {by_sex(mentor, 'с ним', 'с ней')}",
-                     f"о работе {by_sex(mentee, 'с ним', 'с ней')}")
+                     names.full_name(mentee, "instrumental"), f"о работе {formatting.by_sex(mentor, 'с ним', 'с ней')}",
+                     f"о работе {formatting.by_sex(mentee, 'с ним', 'с ней')}")
 
 
 def opened_at(round_id: int) -> datetime:

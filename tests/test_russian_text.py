@@ -3,7 +3,8 @@ dates that end a sentence without «г..», nested quotes «…„…“…» (i
 
 The filters are tested one by one; then every page the demo logins reach from their home page (two
 links deep) is read as text and searched for the faults seen on the demo: «..», a word said twice
-(«Программа «Программа…»), a person's name in the nominative right after «с», «о», «для», «у», «к»…
+(«Программа «Программа…»), a person's name in the nominative right after «с», «о», «для», «у», «к»…,
+or one name said twice in a sentence.
 """
 import re
 from datetime import date, datetime
@@ -59,8 +60,10 @@ def test_hedges_resolved_in_the_persons_gender():
     assert formatting.agree(PETR, "удовлетворён(а)") == "удовлетворён"
     assert formatting.agree(ANNA, "удовлетворён(а)") == "удовлетворена"
     assert formatting.agree(ANNA, "Внёс(ла) куратор") == "Внесла куратор"
-    assert formatting.agree(ANNA, "Он(а) выполняет то, о чём мы договорились.") == "Она выполняет то, о чём мы договорились."
-    assert formatting.agree(ANNA, "Я уверен(а) в своих силах, сам(а) ставлю цели") == "Я уверена в своих силах, сама ставлю цели"
+    assert formatting.agree(ANNA, "Он(а) выполняет то, о чём мы договорились.") == \
+        "Она выполняет то, о чём мы договорились."
+    assert formatting.agree(ANNA, "Я уверен(а) в своих силах, сам(а) ставлю цели") == \
+        "Я уверена в своих силах, сама ставлю цели"
     assert formatting.agree(PETR, "Он(а) выполняет то, о чём мы договорились.", about=ANNA) == \
         "Она выполняет то, о чём мы договорились."
     assert formatting.agree(ANNA, "Я бы продолжил(а) работу; он(а) помогает", about=PETR) == \
@@ -206,6 +209,10 @@ def _faults(lines, names):
             faults.append(f"«..»: {line}")
         for match in DOUBLED_WORD_RE.finditer(line):
             faults.append(f"«{match.group(0)}»: {line}")
+        for person in names:
+            # «наставник Титов Артём Павлович; о работе с человеком: Титов Артём Павлович»: said twice.
+            if " " in person and "." not in person and line.count(person) > 1:
+                faults.append(f"«{person}» twice: {line}")
         for match in name_re.finditer(line) if name_re else ():
             # «С» and «О» also start sentences («О программе»); only the lower-case preposition is checked.
             if match.group(1).islower():

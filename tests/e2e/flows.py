@@ -10,7 +10,8 @@ from portal import demo
 PASSWORD = demo.PASSWORD
 HOME_PATHS = {"coordinator": "/coordinator/", "curator": "/curator/", "mentor": "/mentor/",
               "mentee": "/mentee/", "parent": "/parent/"}
-ACKNOWLEDGE = "С Положением о наставничестве ознакомлен(а)"
+# In the person's own gender: «ознакомлен» or «ознакомлена».
+ACKNOWLEDGE = re.compile(r"^С Положением о наставничестве ознакомлена?$")
 
 
 def path_is(path: str) -> re.Pattern:

@@ -235,3 +235,25 @@ def test_every_demo_page_reads_as_russian(demo_school, client, login, login_name
     assert len(pages) > 3, [url for url, _ in pages]
     faults = [f"{url}: {fault}" for url, lines in pages for fault in _faults(lines, names)]
     assert not faults, "\n".join(sorted(set(faults)))
+
+
+def test_a_girl_answers_a_questionnaire_in_her_own_gender(demo_school, client, login):
+    """The demo mentor's second mentee, a girl, given a login: her scale reads «согласна», her questions
+    «уверена», and the stored answer codes are the same words as anyone's."""
+    from portal.models import Account, Mentorship, MentorshipMember
+    from portal.services import accounts, passwords
+    with db.connection_context():
+        mentor = Person.select().join(Account).where(Account.login == "mentor").get()
+        girl = (Person.select().join(MentorshipMember, on=(MentorshipMember.mentee == Person.id)).join(Mentorship)
+                .where((Mentorship.mentor == mentor) & (Person.sex == "f")).first())
+        assert girl is not None, "the demo mentor has a girl among the mentees"
+        account = accounts.create_account(None, girl, "girl", roles=("mentee",))
+        Account.update(password_hash=passwords.hash_password(demo.PASSWORD)).where(Account.id == account.id).execute()
+    login("girl", password=demo.PASSWORD)
+    pages = [(url, lines) for url, lines in _crawl(client) if url.startswith("/mentee/monitoring/")]
+    assert pages, "she has a questionnaire to answer"
+    text = "\n".join(line for _, lines in pages for line in lines)
+    assert "согласна" in text and "согласен" not in text and "(а)" not in text
+    assert "наставник " + full_name(mentor) in text
+    # What she posts is the scale's code, the same as anyone's: only the words shown agree with her.
+    assert 'value="rather_agree"' in client.get(pages[0][0]).get_data(as_text=True)

@@ -1,8 +1,22 @@
-"""Dates and plurals the Russian way («24 ноября 2026 г.», «3 пары»), as Jinja filters."""
+"""Russian put together right, as Jinja filters: dates and plurals («24 ноября 2026 г.», «3 пары»), names
+in the case a preposition asks for («пара с Ивановым Петром Сергеевичем»), words that agree with a
+person's sex («обучающаяся», «согласна»), a full stop that is not doubled after «г.», nested quotes.
+
+    {{ person|name("instrumental") }}     Ивановым Петром Сергеевичем
+    {{ person|short_name("dative") }}     Иванову П. С.
+    {{ person|by_sex("подтвердил", "подтвердила") }}
+    {{ person|role("обучающийся") }}      обучающаяся, for a girl
+    {{ person|agree("согласен(на)") }}    согласна, for a woman; every «(а)»-style hedge resolved
+    {{ day|ru_date|full_stop }}           6 декабря 2026 г.   (never «г..» at a sentence's end)
+    {{ title|quoted }}                    «Программа наставничества „Учитель – ученик“»
+"""
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+
+from portal import names
 
 LOCALE = "ru_RU"
 SCHOOL_TZ = ZoneInfo("Europe/Moscow")
@@ -53,6 +67,113 @@ def by_sex(person, male: str, female: str) -> str:
     return female if person.sex == "f" else male
 
 
+def name(person, case: str = "nominative") -> str:
+    """The full name in a case: «пара с {{ p|name("instrumental") }}». A person whose data were destroyed
+    is only a label («Наставляемый № 12»), which is shown as it is."""
+    if person is None:
+        return "—"
+    if getattr(person, "destroyed_at", None):
+        return person.full_name
+    return names.full_name(person, case)
+
+
+def short_name(person, case: str = "nominative") -> str:
+    """«Иванов П. С.», the surname in a case: «с {{ p|short_name("instrumental") }}» — «с Ивановым П. С.»."""
+    if person is None:
+        return "—"
+    if getattr(person, "destroyed_at", None):
+        return person.full_name
+    return names.short_name(person, case)
+
+
+# Words for people whose feminine form differs; nouns of office (наставник, куратор, координатор,
+# сотрудник) are used for both sexes in school documents and stay as they are.
+FEMININE = {
+    "обучающийся": "обучающаяся",
+    "учащийся": "учащаяся",
+    "наставляемый": "наставляемая",
+    "внешний участник": "внешняя участница",
+    "ученик": "ученица",
+    "выбывший": "выбывшая",
+}
+
+
+def role(person, word: str) -> str:
+    """A role or kind word that agrees with the person: `{{ p|role(kind_titles[p.kind]) }}` — «обучающаяся»."""
+    if person is None or getattr(person, "sex", None) != "f":
+        return word
+    return FEMININE.get(word, word)
+
+
+_HEDGE_RE = re.compile(r"([А-Яа-яЁё]+)\(([а-яё]+)\)")
+
+
+def _feminine(word: str, ending: str) -> str:
+    """«согласен» + «на» → «согласна», «доволен» + «льна» → «довольна», «включён» + «а» → «включена»,
+    «внёс» + «ла» → «внесла», «Он» + «а» → «Она»."""
+    cut = word.rfind(ending[0]) if len(ending) > 1 else -1
+    if cut > 0:
+        stem = word[:cut]
+        if stem[-1] in "её" and len(ending) == 2:  # the fleeting vowel of «согласен»
+            stem = stem[:-1]
+    else:
+        stem = word
+    # The stress moves to the ending: «удовлетворён» → «удовлетворена», «внёс» → «внесла».
+    last = stem.rfind("ё")
+    if last >= 0:
+        stem = stem[:last] + "е" + stem[last + 1:]
+    return stem + ending
+
+
+# Short adjectives written in the masculine alone, as the answer scales are («скорее согласен»): a woman
+# answering reads them in the feminine.
+SHORT_FEMININE = {"согласен": "согласна", "уверен": "уверена", "доволен": "довольна", "удовлетворён": "удовлетворена"}
+_SHORT_RE = re.compile(r"(?<![А-Яа-яЁё])(" + "|".join(SHORT_FEMININE) + r")(?![А-Яа-яЁё(])")
+# «Он(а) выполняет…» speaks of the other person in the pair, not of the one answering.
+_PRONOUN_RE = re.compile(r"(?<![А-Яа-яЁё])([Оо]н)\(а\)")
+
+
+def _resolve(sex: str, text: str) -> str:
+    if sex == "m":
+        return _HEDGE_RE.sub(lambda m: m.group(1), text)
+    return _HEDGE_RE.sub(lambda m: _feminine(m.group(1), m.group(2)), text)
+
+
+def agree(person, text: str, about=None) -> str:
+    """`text` in the person's gender: every hedge like «согласен(на)», «подтвердил(а)», «сам(а)» resolved,
+    and for a woman the masculine «согласен» of a scale made «согласна». «Он(а)» follows `about`, the
+    person the sentence speaks of. Left as written when nobody in particular is meant (no person, no sex)."""
+    if not text:
+        return text
+    about_sex = getattr(about, "sex", None)
+    if about_sex in ("m", "f"):
+        text = _PRONOUN_RE.sub(lambda m: m.group(1) + ("а" if about_sex == "f" else ""), text)
+    sex = getattr(person, "sex", None)
+    if sex not in ("m", "f"):
+        return text
+    text = _resolve(sex, text)
+    return _SHORT_RE.sub(lambda m: SHORT_FEMININE[m.group(1)], text) if sex == "f" else text
+
+
+def full_stop(text: str) -> str:
+    """End a sentence once: `{{ day|ru_date|full_stop }}` gives «6 декабря 2026 г.», never «г..»."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def quoted(text: str) -> str:
+    """«…» around a title, any quotes inside it turned into „…“: «Программа наставничества „Учитель – ученик“»."""
+    text = str(text or "").strip()
+    if len(text) >= 2 and text[0] == "«" and text[-1] == "»" and text.count("«") == 1:
+        text = text[1:-1]
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
+
+
+# The one set of filters, for the app's templates and the documents' own environment alike.
+FILTERS = dict(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex, name=name,
+               short_name=short_name, role=role, agree=agree, full_stop=full_stop, quoted=quoted)
+
+
 def init_app(app):
-    app.jinja_env.filters.update(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex)
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(plural=plural)

@@ -32,3 +32,10 @@ def full_name(person, case: str = "nominative") -> str:
     parts = ((NamePart.LASTNAME, person.surname), (NamePart.FIRSTNAME, person.first_name),
              (NamePart.MIDDLENAME, person.patronymic))
     return " ".join(_decline(part, person.sex, case, word) for part, word in parts if word)
+
+
+def short_name(person, case: str = "nominative") -> str:
+    """Surname and initials, «Иванов П. С.», the surname in the case asked for («с Ивановым П. С.»)."""
+    initials = " ".join(f"{word[0]}." for word in (person.first_name, person.patronymic) if word)
+    surname = _decline(NamePart.LASTNAME, person.sex, case, person.surname or "")
+    return f"{surname} {initials}".strip()

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from portal.consent import bp
 from portal.consent.forms import EsignAgreementForm, SignConsentForm
+from portal.formatting import agree
 from portal.models import School
 from portal.services import consent as consents
 from portal.web import attempt, client_ip, form_status, pdf_response, user_agent
@@ -26,6 +27,7 @@ def overview():
 def esign():
     form = EsignAgreementForm()
     person = current_user.person
+    form.agree.label.text = agree(person, form.agree.label.text)  # «Я прочитала…» for a woman
     if not consents.signs_online(person):
         abort(404)
     school = School.get_by_id(person.school_id)
@@ -57,6 +59,7 @@ def sign(subject_id, kind):
         return redirect(url_for("consent.esign", next=request.path))
     existing = consents.valid_consents([subject.id]).get((subject.id, kind))
     form = SignConsentForm()
+    form.agree.label.text = agree(person, form.agree.label.text)
     if existing is None and form.validate_on_submit():
         details = consents.SigningDetails(form.identity_document.data or "", form.address.data or "",
                                           form.subject_document.data or "", form.subject_address.data or "")

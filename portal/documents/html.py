@@ -2,7 +2,7 @@
 
 An issued document is rendered inside the service's transaction (signing, registration, the report) and by
 `flask db-upgrade`, where no request or application context need exist; so documents use this environment,
-never the app's `render_template`. It is autoescaped like the app's, has the same date filters, and offers no
+never the app's `render_template`. It is autoescaped like the app's, has the same filters, and offers no
 `url_for`, `request` or `config`: a document holds only the data it is handed.
 """
 from functools import cache
@@ -10,14 +10,14 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from portal.config import ROOT
-from portal.formatting import plural, ru_date, ru_datetime, ru_short_date
+from portal.formatting import FILTERS, plural
 
 
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(ROOT / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters.update(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime)
+    env.filters.update(FILTERS)
     env.globals.update(plural=plural)
     return env
 

@@ -4,6 +4,7 @@ The choice screen is one URL for the page and each format's card area: a «Вы�
 area in place under htmx, and without JS the same form posts and redirects."""
 from flask import flash, redirect, render_template, request, url_for
 
+from portal.formatting import quoted
 from portal.mentee import bp
 from portal.names import full_name
 from portal.services import cycle, monitoring, overview, pairing, programmes
@@ -30,7 +31,7 @@ def home():
 def acknowledge(programme_id):
     """«Ознакомлен(а) с программой»: from the home page, or from the choice screen it returns to."""
     ack = pairing.acknowledge(actor(), programme_id, ip=client_ip())
-    flash(f"Вы ознакомлены с программой «{ack.programme.title}».", "success")
+    flash(f"Вы ознакомлены с программой {quoted(ack.programme.title)}.", "success")
     back = "mentee.choice" if request.form.get("back") == "choice" else "mentee.home"
     return redirect(url_for(back), code=303)
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from portal.formatting import quoted
 from portal.mentor import bp
 from portal.services import cycle, monitoring, overview, pairing, programmes
 from portal.web import actor, attempt, client_ip, form_status
@@ -44,7 +45,7 @@ def home():
 def acknowledge(programme_id):
     """«Ознакомлен(а) с программой» (4.12): confirming a pair needs it."""
     ack = pairing.acknowledge(actor(), programme_id, ip=client_ip())
-    flash(f"Вы ознакомлены с программой «{ack.programme.title}».", "success")
+    flash(f"Вы ознакомлены с программой {quoted(ack.programme.title)}.", "success")
     return redirect(url_for("mentor.home"), code=303)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, IntegrityError
 
 from portal.db import atomic_write
+from portal.formatting import agree
 from portal.ids import parse_id
 from portal.models import (
     Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
@@ -131,7 +132,7 @@ def _mentor_pool(fmt: MentoringFormat, extra_gate=()) -> tuple[list[Candidate], 
         if programme is None:
             candidate.excluded.append("у формы ещё нет программы наставничества")
         elif m.person_id not in acknowledged:
-            candidate.excluded.append("не ознакомлен(а) с программой формы (п. 4.12 Положения)")
+            candidate.excluded.append(agree(m.person, "не ознакомлен(а) с программой формы (п. 4.12 Положения)"))
         if candidate.free <= 0:
             candidate.excluded.append(f"нет свободных мест (занято {taken.get(m.person_id, 0)} из {m.capacity})")
         pool.append(candidate)

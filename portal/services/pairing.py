@@ -95,7 +95,8 @@ def _require_ready(person: Person, base: str, programme: Programme | None, who: 
     if not consents.may_take_part(person, base):
         raise ServiceError(f"{who}: нет действующего согласия на обработку персональных данных.")
     if not has_acknowledged(person, programme):
-        raise ServiceError(f"{who}: ещё не ознакомлен(а) с программой наставничества формы (п. 4.12 Положения).")
+        # Said to the person themselves: «Вы … ознакомлены», the polite plural, whatever their sex.
+        raise ServiceError(f"{who} ещё не ознакомлены с программой наставничества формы (п. 4.12 Положения).")
 
 
 # --- the mentee's choice (s8) --------------------------------------------------------------------

@@ -81,6 +81,7 @@ def account_of_school(scope: StaffScope, account_id: int) -> Account:
 class ResetNotice:
     by: str          # «Петрова А. С.», or «—» when the staff member's data are gone
     at: datetime
+    by_person: object = None  # the staff member, for «сбросила» or «сбросил»; None when gone
 
 
 def notice_after_login(account: Account, ip: str = "") -> ResetNotice | None:
@@ -102,4 +103,4 @@ def notice_after_login(account: Account, ip: str = "") -> ResetNotice | None:
         audit.record(RESET_SHOWN, actor=account.person_id, obj=account, school=account.school_id, ip=ip,
                      reset=last.id)
     by = last.staff.short_name if last.staff is not None and last.staff.id is not None else "—"
-    return ResetNotice(by=by, at=last.created_at)
+    return ResetNotice(by=by, at=last.created_at, by_person=last.staff if by != "—" else None)

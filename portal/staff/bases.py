@@ -4,6 +4,7 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from portal.formatting import agree
 from portal.names import full_name
 from portal.services import bases as base_rules
 from portal.staff import bp
@@ -85,7 +86,7 @@ def format_bases(format_id):
 def _nominated(staff, fmt, base: str, membership):
     """After a nomination: back to the bases (303), or under htmx a fresh form in place of this one and the
     lists (with the new row) swapped out of band."""
-    message = (f"{membership.person.full_name} добавлен(а) {INTO_BASE[base]}: "
+    message = (f"{membership.person.full_name} {agree(membership.person, 'добавлен(а)')} {INTO_BASE[base]}: "
                f"{base_rules.STATUS_TITLES[membership.status]}.")
     if not wants_fragment():
         flash(message, "success")
@@ -153,7 +154,8 @@ def remove_member(membership_id):
     form = EmptyForm()
     if form.validate_on_submit():
         if attempt(form, lambda: base_rules.remove_member(staff, membership.id, ip=client_ip())):
-            flash(f"{membership.person.full_name} выбыл(а) из базы. Запись сохранена со статусом «выбыл».",
+            flash(f"{membership.person.full_name} {agree(membership.person, 'выбыл(а)')} из базы. "
+                  "Запись сохранена со статусом «выбыл».",
                   "success")
             return redirect(url_for("staff.format_bases", format_id=membership.mentoring_format_id), code=303)
     return render_template("staff/bases_member_remove.html", form=form, membership=membership,

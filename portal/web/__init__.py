@@ -5,7 +5,7 @@ view bodies several role blueprints serve on URLs of their own in portal.web.pag
 from flask import Response, abort, flash, render_template, request
 from flask_login import current_user, user_logged_in
 
-from portal.formatting import ru_datetime
+from portal.formatting import agree, ru_datetime
 from portal.services import NotAllowed, ServiceError, resets
 from portal.services.staff import scope_for
 
@@ -93,7 +93,8 @@ def tell_about_a_reset(sender, user, **extra) -> None:
     covers them all."""
     notice = resets.notice_after_login(user, ip=client_ip())
     if notice is not None:
-        flash(f"Пароль к вашей учётной записи сбросил(а) координатор {notice.by} {ru_datetime(notice.at)}. "
+        flash(f"Пароль к вашей учётной записи {agree(notice.by_person, 'сбросил(а)')} координатор {notice.by} "
+              f"{ru_datetime(notice.at)}. "
               "Если вы об этом не просили, сообщите в школу.", "info")
 
 

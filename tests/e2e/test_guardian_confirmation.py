@@ -27,6 +27,10 @@ def open_child(page: Page) -> None:
     expect(page.get_by_role("heading", name=CHILD, exact=True)).to_be_visible()
 
 
+# The demo coordinator, Смирнова Елена Викторовна, reads the button in her own gender.
+SEEN = "Документ видела — подтвердить связь"
+
+
 def test_the_coordinator_confirms_the_link_a_curator_entered(page: Page):
     log_in(page, "curator")
     open_child(page)
@@ -42,13 +46,13 @@ def test_the_coordinator_confirms_the_link_a_curator_entered(page: Page):
     request = page.locator(".guardian-request").filter(has_text=FATHER)
     document = request.get_by_label("Документ, который вы видели: вид, серия и номер, дата", exact=True)
     document.fill("")
-    request.get_by_role("button", name="Документ видел(а) — подтвердить связь", exact=True).click()
+    request.get_by_role("button", name=SEEN, exact=True).click()
     request = page.locator(".guardian-request").filter(has_text=FATHER)
     expect(request.locator(".error")).to_have_text("Укажите документ, который вы видели: вид, серию и номер, дату.")
     screenshot(page, "guardian-request-refused")
 
     request.get_by_label("Документ, который вы видели: вид, серия и номер, дата", exact=True).fill(DOCUMENT)
-    request.get_by_role("button", name="Документ видел(а) — подтвердить связь", exact=True).click()
+    request.get_by_role("button", name=SEEN, exact=True).click()
     expect(page.get_by_text(f"Связь подтверждена: {FATHER} может подписывать согласия за ребёнка ({CHILD}).")) \
         .to_be_visible()
     expect(page.get_by_text("Запросов нет: все связи, внесённые кураторами, рассмотрены.")).to_be_visible()

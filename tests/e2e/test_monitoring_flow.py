@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from portal import formatting, names
 from portal.db import db
 from portal.formatting import ru_date
 from portal.models import Account, MentoringFormat, MonitoringRound, Person, School
@@ -42,16 +43,22 @@ class Scene:
     school_name: str
     mentor_name: str
     mentee_name: str
+    mentee_instrumental: str  # «пара с Ивановым Петром Сергеевичем»
+    about_mentor: str         # «о работе с ним» — the pair's other person, named once in the hint
+    about_mentee: str
 
 
 def scene() -> Scene:
     with db.connection_context():
         fmt = MentoringFormat.get(MentoringFormat.name == FORMAT)
 
-        def name(login):
-            return Person.select().join(Account).where(Account.login == login).get().full_name
+        def person(login):
+            return Person.select().join(Account).where(Account.login == login).get()
 
-        return Scene(fmt.id, School.get_by_id(fmt.school_id).name, name("mentor"), name("mentee"))
+        mentor, mentee = person("mentor"), person("mentee")
+        return Scene(fmt.id, School.get_by_id(fmt.school_id).name, mentor.full_name, mentee.full_name,
+                     names.full_name(mentee, "instrumental"), f"о работе {formatting.by_sex(mentor, 'с ним', 'с ней')}",
+                     f"о работе {formatting.by_sex(mentee, 'с ним', 'с ней')}")
 
 
 def opened_at(round_id: int) -> datetime:
@@ -247,7 +254,7 @@ def test_curator_opens_a_round_participants_answer_and_the_coordinator_reports_i
     titles = round_titles(mentor, round_id)
     hints = answer_rest(mentor, "/mentor/", round_id)
     assert len(hints) == len(titles)
-    assert any(f"о работе с человеком: {demo.mentee_name}" in hint for hint in hints), hints
+    assert any(f"пара с {demo.mentee_instrumental}" in hint and demo.about_mentee in hint for hint in hints), hints
     expect(mentor.locator("#pending-questionnaires")).to_contain_text("Входная анкета")
     screenshot(mentor, "monitoring-mentor-answered")
 
@@ -259,7 +266,7 @@ def test_curator_opens_a_round_participants_answer_and_the_coordinator_reports_i
     hints = [answer_twice(mentee, new_page, "mentee", round_id)]
     mentee.goto("/mentee/")
     hints += answer_rest(mentee, "/mentee/", round_id)
-    assert any(f"о работе с человеком: {demo.mentor_name}" in hint for hint in hints), hints
+    assert any(f"наставник {demo.mentor_name}" in hint and demo.about_mentor in hint for hint in hints), hints
     expect(mentee.locator("#pending-questionnaires")).to_have_count(0)
     answers = len(titles) + len(mentee_titles)
 

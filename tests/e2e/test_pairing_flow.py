@@ -115,7 +115,7 @@ def curator_proposes(page: Page, scene: Cast) -> None:
     row = page.locator("#to-propose tbody tr").filter(has=page.locator("strong", has_text=scene.mentee.full_name))
     expect(row).to_contain_text("предложений нет")
     row.get_by_role("link", name="Подобрать наставников", exact=True).click()
-    expect(page.get_by_role("heading", name=f"Наставники для: {scene.mentee.full_name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Наставники для {full_name(scene.mentee, 'genitive')}")).to_be_visible()
     expect(page.locator("#proposals-made")).to_contain_text("Этому наставляемому пока никого не предлагали.")
     for place, mentor in enumerate(scene.mentors, start=1):
         page.get_by_label(f"{place}. {mentor.full_name}", exact=True).check()
@@ -145,11 +145,14 @@ def mentee_chooses(page: Page, scene: Cast) -> None:
     wait_for_htmx(page)
     with page.expect_response(lambda r: "/mentee/choice/" in r.url and r.status == 422):
         card.get_by_role("button", name="Выбрать", exact=True).click()
-    expect(area.get_by_role("alert")).to_contain_text("ещё не ознакомлен(а) с программой")
-    area.get_by_role("button", name="Ознакомлен(а) с программой", exact=True).click()
+    expect(area.get_by_role("alert")).to_contain_text("Вы ещё не ознакомлены с программой")
+    acknowledge = "Ознакомлена с программой" if scene.mentee.sex == "f" else "Ознакомлен с программой"
+    area.get_by_role("button", name=acknowledge, exact=True).click()
     expect(page).to_have_url(path_is("/mentee/choice"))
-    expect(page.get_by_text(f"Вы ознакомлены с программой «{scene.programme_title}».")).to_be_visible()
-    expect(area.get_by_role("button", name="Ознакомлен(а) с программой")).to_have_count(0)
+    # The title holds the format's name in quotes of its own: inside «…» they become „…“.
+    inner = scene.programme_title.replace("«", "„").replace("»", "“")
+    expect(page.get_by_text(f"Вы ознакомлены с программой «{inner}».")).to_be_visible()
+    expect(area.get_by_role("button", name=acknowledge)).to_have_count(0)
 
     wait_for_htmx(page)
     page.evaluate("window.__marker = 1")

@@ -174,7 +174,7 @@ def test_invited_parent_signs_for_the_child_and_the_curator_sees_the_child_allow
     # Signing first asks for the e-signature agreement, then comes back to the consent.
     waiting.get_by_role("link", name="Подписать", exact=True).click()
     expect(parent).to_have_url(path_is("/consent/esign"))
-    parent.get_by_label("Я прочитал(а) соглашение и принимаю его условия").check()
+    parent.get_by_label("Я прочитал соглашение и принимаю его условия").check()
     parent.get_by_label("Пароль от портала (для подтверждения)", exact=True).fill(FATHER_PASSWORD)
     parent.get_by_role("button", name="Принять соглашение").click()
     expect(parent).to_have_url(path_is(f"/consent/{child.id}/{KIND}"))
@@ -185,7 +185,7 @@ def test_invited_parent_signs_for_the_child_and_the_curator_sees_the_child_allow
     expect(parent.get_by_text(text_sha256, exact=True)).to_be_visible()
     for label, value in FATHER_DETAILS.items():
         parent.get_by_label(label, exact=True).fill(value)
-    parent.get_by_label("Я прочитал(а) текст согласия и даю согласие на указанных условиях").check()
+    parent.get_by_label("Я прочитал текст согласия и даю согласие на указанных условиях").check()
     parent.get_by_label("Пароль от портала (простая электронная подпись)", exact=True).fill(FATHER_PASSWORD)
     parent.get_by_role("button", name="Подписать", exact=True).click()
 
@@ -194,7 +194,7 @@ def test_invited_parent_signs_for_the_child_and_the_curator_sees_the_child_allow
     expect(parent.get_by_text("Согласие подписано. Его можно скачать в PDF.")).to_be_visible()
     record = parent.locator("table.compact")
     expect(record.get_by_role("row", name=f"Субъект {child.full_name}")).to_be_visible()
-    expect(record.get_by_role("row", name=f"Подписал(а) {father_name}")).to_be_visible()
+    expect(record.get_by_role("row", name=f"Подписал {father_name}")).to_be_visible()  # a father: «Подписал»
     expect(record).to_contain_text("действует")
     screenshot(parent, "consent-signed")
 

@@ -55,7 +55,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     recovery = page.locator("#recovery-codes code").all_inner_texts()
     assert len(recovery) == 10 and all(re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", c) for c in recovery)
     _fits_a_phone(page, "second-factor-recovery-codes")
-    page.get_by_role("link", name="Я сохранил(а) коды").click()
+    page.get_by_role("link", name="Я сохранила коды").click()  # the demo coordinator is Смирнова Елена Викторовна
     expect(page.locator("#codes-left")).to_have_text("10")
 
     log_out(page)

@@ -375,7 +375,8 @@ def test_htmx_nomination_adds_the_row_in_place_and_shows_mistakes_beside_the_fie
     body = text(response)
     assert "<html" not in body
     assert '<form id="nominate-mentee"' in body and 'id="base-lists" class="grid" hx-swap-oob="true"' in body
-    assert "Соколов" in row(response, membership_of(child)) and "добавлен(а) в базу наставляемых" in body
+    added = "добавлена" if child.sex == "f" else "добавлен"
+    assert "Соколов" in row(response, membership_of(child)) and f"{added} в базу наставляемых" in body
 
     refused = nominate(client, pupils, "mentee", "", htmx=True)
     assert refused.status_code == 422

@@ -13,6 +13,7 @@ from portal.models import (
     Person, RoleGrant,
 )
 from portal.models.base import utcnow
+from portal.formatting import by_sex
 from tests.conftest import PortalClient, field_errors
 from tests.factories import PASSWORD
 from tests.querycount import count_queries
@@ -249,7 +250,8 @@ def test_the_coordinator_confirms_a_curators_link_with_the_document_seen(
     assert page.status_code == 200 and "Иванова Ольга Николаевна" in text(page) and "Иванов Пётр" in text(page)
 
     card = text(staff.get(f"/staff/people/{family['child'].id}"))  # the same forms sit on the child's card
-    assert "Ожидают подтверждения координатора" in card and "Документ видел(а) — подтвердить связь" in card
+    seen = by_sex(coordinator.person, "Документ видел", "Документ видела")  # in the coordinator's own gender
+    assert "Ожидают подтверждения координатора" in card and f"{seen} — подтвердить связь" in card
     refused = staff.post(f"/coordinator/guardianships/{link.id}/confirm", {"document": " "})
     assert refused.status_code == 422
     assert f'id="document-{link.id}-error">Укажите документ, который вы видели' in text(refused)
@@ -265,7 +267,8 @@ def test_the_coordinator_confirms_a_curators_link_with_the_document_seen(
     event = AuditEvent.get(AuditEvent.action == "guardianship.confirmed")
     assert event.actor_id == coordinator.person_id and BIRTH_CERTIFICATE in event.details
     card = text(staff.get(f"/staff/people/{family['child'].id}"))
-    assert BIRTH_CERTIFICATE in card and "подтвердил(а) связь родителя и ребёнка, сверив документ" in card
+    confirmed = by_sex(coordinator.person, "подтвердил", "подтвердила")
+    assert BIRTH_CERTIFICATE in card and f"координатор {confirmed} связь родителя и ребёнка, сверив документ" in card
 
     parent_browser = browser()
     sign_in(parent_browser, family["account"].login)
@@ -382,17 +385,18 @@ def test_a_reset_ends_the_persons_sessions_and_they_are_told_who_and_when(
     # The old password still opens the account until the code is used; the first login says who reset it.
     sign_in(parent_browser, parent_in_use.login)
     page = text(parent_browser.get("/parent/"))
-    assert f"Пароль к вашей учётной записи сбросил(а) координатор {coordinator.person.short_name}" in page
+    reset = by_sex(coordinator.person, "сбросил", "сбросила")
+    assert f"Пароль к вашей учётной записи {reset} координатор {coordinator.person.short_name}" in page
     assert "Если вы об этом не просили, сообщите в школу." in page
     parent_browser.post("/logout", {})
     sign_in(parent_browser, parent_in_use.login)
-    assert "сбросил(а) координатор" not in text(parent_browser.get("/parent/"))  # told once
+    assert f"{reset} координатор" not in text(parent_browser.get("/parent/"))  # told once
 
     new_browser = browser()
     assert redeem(new_browser, slip_code(slip)).status_code == 303
     assert parent_browser.get("/parent/").status_code == 302  # redeeming ends the other sessions too
     card = text(client.get(f"/staff/people/{parent_in_use.person_id}"))
-    assert "координатор сбросил(а) пароль и выдал(а) новое приглашение" in card
+    assert f"координатор {reset} пароль и {by_sex(coordinator.person, 'выдал', 'выдала')} новое приглашение" in card
 
 
 @pytest.mark.quality("security")
@@ -402,7 +406,7 @@ def test_the_person_redeeming_a_reset_code_sees_who_reset_the_password(client, b
     new_browser = browser()
     assert redeem(new_browser, slip_code(slip)).status_code == 303
     page = text(new_browser.get("/regulation"))
-    assert f"сбросил(а) координатор {coordinator.person.short_name}" in page
+    assert f"{by_sex(coordinator.person, 'сбросил', 'сбросила')} координатор {coordinator.person.short_name}" in page
 
 
 @pytest.mark.quality("security")

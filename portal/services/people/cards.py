@@ -6,6 +6,7 @@ from datetime import date
 
 from peewee import JOIN
 
+from portal.formatting import agree
 from portal.models import (
     Account, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Invitation,
     MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person, RoleGrant, SchoolClass,
@@ -162,7 +163,8 @@ def _history(person, school_id, limit=None, format_ids=None):
     for event in events:
         if event.actor is not None and event.actor.id is None:
             event.actor = None
-        event.title = audit.title_of(event.action)
+        title = audit.title_of(event.action)
+        event.title = agree(event.actor if title.startswith("координатор") else person, title)
     return events
 
 

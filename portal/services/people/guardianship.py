@@ -8,6 +8,7 @@ from datetime import date
 from peewee import JOIN
 
 from portal.db import atomic_write, is_sqlite
+from portal.formatting import agree, by_sex
 from portal.models import Account, Guardianship, Person, SchoolClass
 from portal.models.base import utcnow
 from portal.models.people import SEX_CHOICES
@@ -79,7 +80,8 @@ def _check_child(child: Person, today: date | None) -> None:
     if child.birth_date is None:
         raise ServiceError("У обучающегося не указана дата рождения: нельзя проверить, что он несовершеннолетний.")
     if not child.is_minor(today):
-        raise ServiceError(f"{child.full_name} — совершеннолетний: согласие он подписывает сам, "
+        raise ServiceError(f"{child.full_name} — {by_sex(child, 'совершеннолетний', 'совершеннолетняя')}: "
+                           f"согласие {by_sex(child, 'он подписывает сам', 'она подписывает сама')}, "
                            "законный представитель не нужен.")
 
 
@@ -121,7 +123,8 @@ def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = Non
             audit.record("person.created", actor=scope.person, obj=parent, ip=ip, kind="parent", by_hand=True)
         existing = Guardianship.get_or_none((Guardianship.parent == parent) & (Guardianship.child == child))
         if existing is not None and existing.confirmed_at is not None:
-            raise ServiceError(f"{parent.full_name} уже связан(а) с этим ребёнком.", field="parent_id")
+            raise ServiceError(f"{parent.full_name} уже {agree(parent, 'связан(а)')} с этим ребёнком.",
+                               field="parent_id")
         if existing is not None and existing.status == "pending" and not scope.is_coordinator:
             raise ServiceError(f"{parent.full_name}: связь уже ожидает подтверждения координатора.",
                                field="parent_id")

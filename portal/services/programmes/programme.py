@@ -3,7 +3,7 @@ format's participants."""
 from datetime import date
 
 from portal.db import atomic_write, is_sqlite
-from portal.formatting import ru_date
+from portal.formatting import full_stop, ru_date
 from portal.models import Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Person, Programme
 from portal.services import ServiceError, audit
 from portal.services.pairing import programme_of
@@ -41,7 +41,7 @@ def _checked_programme(data: dict) -> dict:
         raise ServiceError("Окончание программы раньше её начала.", field="ends_on")
     if ends > last_day(starts):
         raise ServiceError(f"Программа длится не больше 12 месяцев (п. 5.4 Положения): при начале "
-                           f"{ru_date(starts)} она заканчивается не позже {ru_date(last_day(starts))}.",
+                           f"{ru_date(starts)} она заканчивается не позже {full_stop(ru_date(last_day(starts)))}",
                            field="ends_on")
     values.update(starts_on=starts, ends_on=ends)
     for name, where in PRESENTATIONS:

@@ -26,4 +26,4 @@ def answer_page(questionnaire_id: int, index_endpoint: str):
         form_error(form, refusal)
     return render_template("monitoring/answer.html", **monitoring.answer_page(task, response), form=form,
                            errors=errors, posted=request.form if request.method == "POST" else {},
-                           index_endpoint=index_endpoint), form_status(form)
+                           index_endpoint=index_endpoint, respondent=person), form_status(form)

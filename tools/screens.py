@@ -5,6 +5,7 @@ Serves a fresh demo database in a thread, as the browser tests do, and photograp
 parents and pupils see first: the parent's home with a consent waiting, the consent signing form, and
 the mentee's choice of mentor. Run it after a change to those pages and commit the pictures.
 """
+import re
 import sys
 import tempfile
 import threading
@@ -24,7 +25,7 @@ from portal.schema import upgrade  # noqa: E402
 OUT = ROOT / "docs" / "screens"
 PHONE = {"width": 375, "height": 812}
 CHROMIUM = "/usr/bin/chromium"
-ACKNOWLEDGE = "С Положением о наставничестве ознакомлен"
+ACKNOWLEDGE = re.compile(r"^С Положением о наставничестве ознакомлена?$")
 
 
 def serve(instance: Path) -> str:

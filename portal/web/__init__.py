@@ -11,14 +11,15 @@ from portal.services.staff import scope_for
 
 
 def wants_fragment() -> bool:
-    """htmx asked for a part of the page (boosted navigation still wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """htmx asked for a part of the page (boosted navigation, and restoring a pushed URL from history
+    after Back, still want the whole page)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
     """One URL serves the page and its fragment; both render the same fragment template."""
     template = fragment if fragment and wants_fragment() else page
-    return render_template(template, **context), status, {"Vary": "HX-Request"}
+    return render_template(template, **context), status, {"Vary": "HX-Request, HX-History-Restore-Request"}
 
 
 def client_ip() -> str:

@@ -139,7 +139,7 @@ def test_signed_consents_keep_their_version_and_new_ones_use_the_new_version(cli
     section = kind_section(html, "parent_mentee")
     current_part, older_part = section.split("Прежние редакции")
     assert "Подписей под этой редакцией</th><td>1<" in current_part
-    assert old_document.sha256 in older_part and '<td class="num">1</td>' in older_part
+    assert old_document.sha256 in older_part and '<td data-label="Подписей" class="num">1</td>' in older_part
 
 
 @pytest.mark.clause("4.11")

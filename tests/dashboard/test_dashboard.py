@@ -131,6 +131,25 @@ def test_htmx_filter_returns_only_the_numbers(client, school, login_as, make_per
     assert "<html" in client.get("/coordinator/dashboard").get_data(as_text=True)
 
 
+@pytest.mark.quality("htmx")
+def test_filtered_url_renders_the_whole_page_with_its_filters_selected(client, school, login_as, make_person):
+    """The filter form pushes its URL (hx-push-url): a reload or a shared link of that URL is the full page,
+    the filters selected and the numbers filtered; so is htmx restoring it from history after Back."""
+    build(school, make_person)
+    other = _fmt(school, "Ученик – ученик")
+    login_as("coordinator")
+    url = f"/coordinator/dashboard?format={other.id}&period=30"
+    first = client.get("/coordinator/dashboard").get_data(as_text=True)
+    assert re.search(r'<form id="dashboard-filter"[^>]*hx-push-url="true"', first, re.S)
+    for headers in ({}, {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
+        html = client.get(url, headers=headers).get_data(as_text=True)
+        assert "<html" in html and 'id="dashboard-filter"' in html
+        assert f'<option value="{other.id}" selected>' in html
+        assert re.search(r'<option value="30" selected>', html)
+        assert number(html, "members") == 0
+        assert f"format={other.id}" in html and "period=30" in html  # the numbers' links keep the filters
+
+
 @pytest.mark.quality("access")
 @pytest.mark.parametrize("roles", [("curator",), ("mentor",), ("mentee",), ("parent",)])
 def test_others_are_refused(client, school, login_as, roles):

@@ -55,7 +55,7 @@ def test_the_list_shows_each_questionnaire_with_its_version(client, school, coor
     for kind in ("entry", "exit", "process", "satisfaction"):
         row = re.search(rf'<tr id="questionnaire-{kind}">(.*?)</tr>', html, re.S).group(1)
         count = len(monitoring.questions_of(current(school, kind).id))
-        assert f'<td class="num">1</td>' in row and f'<td class="num">{count}</td>' in row
+        assert f'<td data-label="Версия" class="num">1</td>' in row and f'<td data-label="Вопросов" class="num">{count}</td>' in row
         assert f'href="{url(kind)}"' in row and " г." in row
     assert 'href="/coordinator/questionnaires"' in client.get("/coordinator/").get_data(as_text=True)
 

@@ -258,3 +258,18 @@ def test_a_girl_answers_a_questionnaire_in_her_own_gender(demo_school, client, l
     assert "наставник " + full_name(mentor) in text
     # What she posts is the scale's code, the same as anyone's: only the words shown agree with her.
     assert 'value="rather_agree"' in client.get(pages[0][0]).get_data(as_text=True)
+
+
+def test_the_choice_screen_describes_each_candidate_in_their_own_gender(demo_school, client, login):
+    """«Юдина Ульяна Олеговна — обучающаяся, почему предложена»: the card agrees with the candidate."""
+    login("mentee", password=demo.PASSWORD)
+    page = client.get("/mentee/choice").get_data(as_text=True)
+    cards = re.findall(r'<article class="card mentor-card[^"]*" id="proposal-\d+"[^>]*>(.*?)</article>', page, re.S)
+    assert len(cards) == 3
+    with db.connection_context():
+        for card in cards:
+            lines, _ = _read(card)
+            person = next(p for p in Person.select() if p.full_name == lines[0])
+            female = person.sex == "f"
+            assert ("обучающаяся" if female else "обучающийся") in lines, lines
+            assert any(line.startswith("Почему предложена:" if female else "Почему предложен:") for line in lines), lines

@@ -1,5 +1,5 @@
 """The demo tells its story with the README's logins alone (issue 12, item 6), in a real browser:
-`mentee` reads the three candidates — each with their own «Чем может помочь» and «Почему предложен(а)» —
+`mentee` reads the three candidates — each with their own «Чем может помочь» and «Почему предложен(а)» (in the candidate's gender) —
 and chooses one; that candidate logs in with their own demo login and confirms (or declines, and the mentee
 chooses again); `parent` withdraws her son's consent seeing the pair and mentor it suspends; `parent2`, who
 has signed nothing yet, follows the link to her daughter's waiting consent, accepts the e-signature
@@ -15,7 +15,7 @@ from portal.formatting import ru_date
 from portal.models import Account, ConsentWithdrawal, Guardianship, MentoringFormat, Person
 from portal.names import full_name
 from portal.services import consent as consents
-from tests.e2e.flows import log_in, path_is, screenshot, wait_for_htmx
+from tests.e2e.flows import follow_menu, log_in, path_is, screenshot, wait_for_htmx
 
 pytestmark = pytest.mark.e2e
 
@@ -42,14 +42,10 @@ def format_id() -> int:
         return MentoringFormat.get(MentoringFormat.name == FORMAT).id
 
 
-def menu(page: Page):
-    return page.get_by_role("navigation", name="Главное меню")
-
-
 def open_choice(page: Page):
     """`mentee` on the choice screen: the format's area with its three cards."""
     log_in(page, "mentee")
-    menu(page).get_by_role("link", name="Выбор наставника", exact=True).click()
+    follow_menu(page, "Выбор наставника")
     expect(page).to_have_url(path_is("/mentee/choice"))
     area = page.locator(f"#choice-{format_id()}")
     expect(area.locator("article.mentor-card")).to_have_count(3)
@@ -63,7 +59,7 @@ def card_of(page: Page, area, person: Person):
 
 def choose(page: Page, area, person: Person) -> None:
     """Read the programme first if not yet (4.12), then «Выбрать» on the candidate's card."""
-    acknowledge = area.get_by_role("button", name="Ознакомлен(а) с программой", exact=True)
+    acknowledge = area.get_by_role("button", name=re.compile(r"^Ознакомлена? с программой$"))
     if acknowledge.count():
         acknowledge.click()
         expect(page).to_have_url(path_is("/mentee/choice"))
@@ -94,7 +90,8 @@ def test_the_mentee_chooses_a_candidate_who_confirms_with_their_own_demo_login(p
     for person in candidates:
         card = card_of(page, area, person)
         helps.append(card.locator("p", has_text="Чем может помочь:").inner_text())
-        reasons.append(card.locator("p", has_text="Почему предложен(а):").inner_text())
+        reasons.append(card.locator("p", has_text="Почему предложена:" if person.sex == "f"
+                                    else "Почему предложен:").inner_text())
     assert len(set(helps)) == 3, helps
     assert len(set(reasons)) == 3, reasons
     screenshot(page, "story-mentee-candidates")
@@ -155,7 +152,7 @@ def test_parent2_follows_the_waiting_consent_accepts_the_agreement_and_signs(pag
         has=page.get_by_role("heading", name=re.compile(f"^{re.escape(child.full_name)}")))
     waiting = section.locator(f"#waiting-{child.id}-parent_mentee")
     expect(waiting).to_contain_text("Ждёт вашей подписи: согласие законного представителя (наставляемый)")
-    expect(waiting).to_contain_text(f"в форме «{FORMAT}» как наставляемый")
+    expect(waiting).to_contain_text(f"в форме «{FORMAT}» как {'наставляемая' if child.sex == 'f' else 'наставляемый'}")
     expect(section).not_to_contain_text("пока не участвует")
     expect(page.get_by_role("link", name="примите соглашение об использовании простой электронной подписи")) \
         .to_be_visible()
@@ -164,7 +161,7 @@ def test_parent2_follows_the_waiting_consent_accepts_the_agreement_and_signs(pag
     waiting.get_by_role("link", name="Подписать согласие", exact=True).click()
     expect(page).to_have_url(path_is("/consent/esign"))
     expect(page.locator("main")).to_contain_text(f"и {parent.full_name} (далее — Пользователь)")
-    page.get_by_label("Я прочитал(а) соглашение и принимаю его условия").check()
+    page.get_by_label(re.compile(r"Я прочитала? соглашение и принимаю его условия")).check()
     page.get_by_label("Пароль от портала (для подтверждения)", exact=True).fill(demo.PASSWORD)
     page.get_by_role("button", name="Принять соглашение").click()
     expect(page).to_have_url(path_is(f"/consent/{child.id}/parent_mentee"))
@@ -172,13 +169,13 @@ def test_parent2_follows_the_waiting_consent_accepts_the_agreement_and_signs(pag
 
     for label, value in DETAILS.items():
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Я прочитал(а) текст согласия и даю согласие на указанных условиях").check()
+    page.get_by_label(re.compile(r"Я прочитала? текст согласия и даю согласие на указанных условиях")).check()
     page.get_by_label("Пароль от портала (простая электронная подпись)", exact=True).fill(demo.PASSWORD)
     page.get_by_role("button", name="Подписать", exact=True).click()
     expect(page.get_by_text("Согласие подписано. Его можно скачать в PDF.")).to_be_visible()
     expect(page.locator("table.compact")).to_contain_text("действует")
 
-    menu(page).get_by_role("link", name="Мои дети", exact=True).click()
+    follow_menu(page, "Мои дети")
     expect(page).to_have_url(path_is("/parent/"))
     expect(page.locator(f"#waiting-{child.id}-parent_mentee")).to_have_count(0)
     expect(page.locator(f"#consent-{child.id}-parent_mentee")).to_contain_text("подписано")
@@ -208,7 +205,7 @@ def test_parent_withdraws_her_sons_consent_seeing_the_pair_and_mentor_it_suspend
     page.get_by_role("button", name="Да, отозвать согласие", exact=True).click()
     expect(page.get_by_text("Согласие отозвано.")).to_be_visible()
 
-    menu(page).get_by_role("link", name="Мои дети", exact=True).click()
+    follow_menu(page, "Мои дети")
     with db.connection_context():
         withdrawn_on = ru_date(ConsentWithdrawal.select().order_by(ConsentWithdrawal.id.desc()).get().withdrawn_at)
     row = page.locator(f"#consent-{son.id}-parent_mentee")

@@ -1,4 +1,4 @@
-# The README's two commands: `make run` (the demo school on SQLite) and `make test`.
+# The README's two commands: `make run` (the demo school on SQLite) and `make test`; `make serve` for a real school.
 # Fresh Debian with Python 3.11: these targets install everything else they need.
 
 VENV     := .venv
@@ -7,7 +7,7 @@ REQS     := requirements.txt requirements-dev.txt
 REQ_HASH := $(shell cat $(REQS) | sha256sum | cut -c1-12)
 STAMP    := $(VENV)/.installed-$(REQ_HASH)
 
-.PHONY: venv system-deps run test clauses bench screens
+.PHONY: venv system-deps run serve test clauses bench screens
 
 venv: $(STAMP)
 
@@ -25,6 +25,13 @@ run: venv system-deps
 	$(VENV)/bin/flask --app wsgi db-upgrade
 	$(VENV)/bin/flask --app wsgi demo --if-new
 	$(VENV)/bin/flask --app wsgi run --host 127.0.0.1 --port $${PORT:-5000}
+
+# A real school (README «A real school»): the schema upgraded, then gunicorn with gunicorn.conf.py (workers
+# from the cores, access log to stdout, 127.0.0.1:8000 behind nginx; BIND, WEB_CONCURRENCY, … override it).
+# No demo data here: `make run` is the demo.
+serve: venv system-deps
+	$(VENV)/bin/flask --app wsgi db-upgrade
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL names a server (the suite reads it).
 test: venv

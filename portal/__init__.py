@@ -48,7 +48,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if app.config["DASHBOARD_CACHE"]:
         app.extensions["dashboard_cache"] = dashboard.OverviewCache()
 
-    database.init_app(app)
+    database.init_app(app, connects_itself=lambda: request.endpoint == "public.healthz")
     formatting.init_app(app)
     pdf.init_app(app)
     csrf.init_app(app)
@@ -59,6 +59,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_hooks(app)
+    from portal.web import serving
+    serving.init_app(app)
 
     from portal import cli
     cli.init_app(app)

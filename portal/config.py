@@ -46,6 +46,12 @@ class Config:
     PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
     # Keep the dashboard's figures until the next audited change (services/dashboard.OverviewCache).
     DASHBOARD_CACHE = True
+    # The addresses of the reverse proxy (nginx) whose X-Forwarded-For/-Proto/-Host the portal believes;
+    # anyone else's are dropped. gunicorn.conf.py sets 127.0.0.1 when nothing is given; `flask run` trusts none.
+    TRUSTED_PROXIES = [ip.strip() for ip in os.environ.get("TRUSTED_PROXIES", "").split(",") if ip.strip()]
+    # Set by gunicorn.conf.py in each worker: served for real (deploy/), by so many worker processes.
+    PRODUCTION = "PORTAL_WORKERS" in os.environ
+    WORKERS = int(os.environ.get("PORTAL_WORKERS", "1"))
     TESTING = False
 
 
@@ -57,3 +63,6 @@ class TestConfig(Config):
     # Fixtures write rows directly, without the audit events that renew the cache; its own tests turn it on.
     DASHBOARD_CACHE = False
     RATELIMIT_STORAGE_URI = "memory://"
+    TRUSTED_PROXIES = []
+    PRODUCTION = False
+    WORKERS = 1

@@ -45,12 +45,16 @@ def atomic_write():
     return db.atomic()
 
 
-def init_app(app):
+def init_app(app, connects_itself=lambda: False):
+    """`connects_itself()` is true for a request that opens the connection itself (/healthz answers 503,
+    not 500, when it fails)."""
     database = database_from_url(app.config["DATABASE_URL"])
     db.initialize(database)
 
     @app.before_request
     def _connect():
+        if connects_itself():
+            return
         db.connect(reuse_if_open=True)
 
     @app.teardown_request

@@ -21,3 +21,8 @@ def upgrade() -> list[str]:
 
 def pending() -> list[str]:
     return list(router().diff)
+
+
+def shipped() -> list[str]:
+    """The migrations this code ships, from the files alone (no query): the schema's head."""
+    return list(router().todo)

@@ -1,5 +1,6 @@
 """The portal served by gunicorn with several worker processes on the test's database, and a browser
-made of urllib: for what only shows across processes (a mentor's last place, the login limit)."""
+made of urllib: for what only shows across processes (a mentor's last place, the login limit), and
+for the production config itself (tests/test_gunicorn_production.py)."""
 import contextlib
 import http.cookiejar
 import os
@@ -35,14 +36,29 @@ def _free_port() -> int:
 def serve(database_url: str, tmp_path: Path, workers: int, threads: int = 4):
     """gunicorn serving tests/gunicorn_app.py; yields {"base", "log"}; killed whatever happens."""
     port = _free_port()
-    log_path = tmp_path / "gunicorn.log"
     env = dict(os.environ, GUNICORN_DATABASE_URL=database_url, GUNICORN_INSTANCE_PATH=str(tmp_path))
+    with _running([_gunicorn(), "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+                   "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
+                   "tests.gunicorn_app:app"], env, port, tmp_path / "gunicorn.log") as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serve_production(env: dict, tmp_path: Path):
+    """gunicorn as a real school runs it: the project's gunicorn.conf.py and wsgi:app, configured by `env`
+    alone (DATABASE_URL, SECRET_KEY, WEB_CONCURRENCY…) on a free port; yields {"base", "log"}."""
+    port = _free_port()
+    env = dict(os.environ, **env, BIND=f"127.0.0.1:{port}")
+    with _running([_gunicorn(), "-c", "gunicorn.conf.py", "wsgi:app"], env, port,
+                  tmp_path / "gunicorn.log") as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _running(argv: list[str], env: dict, port: int, log_path: Path):
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [_gunicorn(), "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
-             "tests.gunicorn_app:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT

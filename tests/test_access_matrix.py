@@ -544,6 +544,8 @@ EXPECTED: dict[str, Route] = {
     "public.index": _route({"GET"}, EVERYONE, home_when_signed_in=True),
     # Checking an issued document by its code: everyone, without login; an upload without a file is refused.
     "public.verify_lookup": _route({"GET"}, EVERYONE),
+    # The proxy's health check: plain «ok», no login (tests/test_serving.py).
+    "public.healthz": _route({"GET"}, EVERYONE, mimetype="text/plain"),
     # «Версия для слабовидящих»: a cookie for anyone, before login too.
     "public.display": _route({"POST"}, EVERYONE, post=lambda s: {"low_vision": "1"}),
     "public.verify": _route({"GET", "POST"}, EVERYONE, args={"code": verification_code}, post=lambda s: {},
@@ -889,6 +891,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
             assert response.get_data().startswith(b"%PDF-")
         elif route.mimetype == XLSX:
             assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx is
+        elif route.mimetype == "text/plain":
+            assert response.get_data(as_text=True) == "ok\n"
         else:
             assert is_russian(response.get_data(as_text=True))
     elif actor == ANONYMOUS:

@@ -10,7 +10,7 @@ from portal.coordinator import bp
 from portal.models import RoleGrant
 from portal.models.accounts import ROLE_TITLES
 from portal.services import overview, resets, totp
-from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web import attempt, client_ip, form_status, serving, staff_scope
 from portal.web.forms import EmptyForm, printable, too_long
 
 
@@ -23,7 +23,8 @@ class ResetForm(FlaskForm):
 
 @bp.route("/")
 def home():
-    return render_template("coordinator/home.html", glance=overview.school_at_a_glance(current_user.school_id))
+    return render_template("coordinator/home.html", glance=overview.school_at_a_glance(current_user.school_id),
+                           unsafe=serving.unsafe_settings(current_user.school))
 
 
 @bp.route("/accounts")

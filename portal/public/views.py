@@ -8,7 +8,7 @@ from portal.extensions import limiter
 from portal.models import School
 from portal.public import bp
 from portal.services import issued
-from portal.web import attempt, client_ip, form_status
+from portal.web import attempt, client_ip, form_status, serving
 from portal.web.menu import LOW_VISION_COOKIE, LOW_VISION_YEAR
 
 
@@ -73,3 +73,13 @@ def display():
     else:
         response.delete_cookie(LOW_VISION_COOKIE)
     return response
+
+
+# --- the proxy's health check (deploy/nginx) ----------------------------------------------------------
+
+@bp.route("/healthz")
+def healthz():
+    """200 «ok» when the database answers and is migrated to the head; 503 with the reason otherwise.
+    No login, no session, no template: one query."""
+    reason = serving.health()
+    return (reason or "ok") + "\n", 503 if reason else 200, {"Content-Type": "text/plain; charset=utf-8"}

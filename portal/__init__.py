@@ -171,7 +171,7 @@ def _register_hooks(app):
     @app.context_processor
     def navigation():
         role = current_role()
-        return {"current_role": role, "role_titles": ROLE_TITLES, "menu": menu_for(role) if role else [],
+        return {"current_role": role, "role_titles": ROLE_TITLES, "menu": menu_for(role),
                 "low_vision": request.cookies.get(LOW_VISION_COOKIE) == "1"}
 
     @app.after_request

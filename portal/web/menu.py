@@ -57,8 +57,9 @@ class Group:
 
 
 def menu_for(role: str | None) -> list[Group]:
-    """The role's menu; the current entry is the one whose address is the longest start of this page's."""
-    groups = MENUS.get(role or "", [])
+    """The role's menu (none before login); the current entry is the one whose address is the longest start of
+    this page's."""
+    groups = MENUS.get(role, [])
     urls = {endpoint: url_for(endpoint) for _, entries in groups for _, endpoint in entries}
     path = request.path
     matching = [url for url in urls.values() if path == url or path.startswith(url.rstrip("/") + "/")]

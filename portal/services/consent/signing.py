@@ -155,6 +155,12 @@ def _latest_consents(subject_ids) -> tuple[dict, dict]:
     return valid, withdrawn
 
 
+def may_open(person: Person, consent: Consent) -> bool:
+    """A signed consent holds its signer's passport and address: its signer opens it, and its adult subject;
+    a child's other parent does not, nor the minor the parent signed for."""
+    return consent.signer_id == person.id or (consent.subject_id == person.id and not person.is_minor())
+
+
 def signing_overview(signer: Person) -> list[dict]:
     """For the signer themself (if adult) and each confirmed child: every consent signed, needed, withdrawn or
     optional; and what is waiting — the consents a nomination to a base needs and nobody has signed yet, each
@@ -188,8 +194,7 @@ def signing_overview(signer: Person) -> list[dict]:
             items.append({"kind": kind, "title": KIND_TITLES[kind], "state": state, "consent": consent,
                           "withdrawn": earlier, "withdrawal": earlier.withdrawal if earlier else None,
                           "for": needed.get(kind, []),
-                          # consent_for's rule: the signer opens it; a child's other parent does not.
-                          "opens": shown is not None and shown.signer_id == signer.id})
+                          "opens": shown is not None and may_open(signer, shown)})
         rows.append({"subject": subject, "self": subject.id == signer.id, "items": items,
                      "waiting": [item for item in items if item["state"] == "needed"],
                      "bases": sorted({base for base, _ in nominated.get(subject.id, ())})})

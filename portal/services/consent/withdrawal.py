@@ -13,7 +13,7 @@ from portal.services import NotAllowed, audit
 from portal.services.consent.gate import (
     bases_opened_by, _mentorships_of, _pair_ids, PRE_ACTIVE, required_kind, valid_consents,
 )
-from portal.services.consent.signing import _lock_person
+from portal.services.consent.signing import _lock_person, may_open
 
 
 DESTRUCTION_DAYS = 30
@@ -36,9 +36,7 @@ def consent_for(account: Account, consent_id: int) -> Consent:
     consent = (Consent.select(Consent, ConsentDocument).join(ConsentDocument)
                .where((Consent.id == consent_id) & ((Consent.signer == person) | (Consent.subject == person)))
                .first())
-    if consent is None or consent.document.kind == "esign_agreement":
-        raise NotAllowed("Нет такого согласия.")
-    if consent.signer_id != person.id and person.is_minor():
+    if consent is None or consent.document.kind == "esign_agreement" or not may_open(person, consent):
         raise NotAllowed("Нет такого согласия.")
     return consent
 

@@ -39,7 +39,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import dashboard, passwords, throttle
+    from portal.services import dashboard, notifications, passwords, throttle
+    notifications.configure(mail_enabled=bool(app.config["SMTP_HOST"]))
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
     throttle.configure(throttle.Limits(
         per_login=throttle.Limit.parse(app.config["LOGIN_LIMIT_PER_LOGIN"]),
@@ -96,6 +97,7 @@ def _init_login(app):
 def _register_blueprints(app):
     from portal.auth import bp as auth_bp
     from portal.consent import bp as consent_bp
+    from portal.inbox import bp as inbox_bp
     from portal.coordinator import bp as coordinator_bp
     from portal.curator import bp as curator_bp
     from portal.mentee import bp as mentee_bp
@@ -104,7 +106,7 @@ def _register_blueprints(app):
     from portal.public import bp as public_bp
     from portal.staff import bp as staff_bp
 
-    for bp in (public_bp, auth_bp, consent_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
+    for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
         app.register_blueprint(bp)
 
 
@@ -138,7 +140,7 @@ def _register_errors(app):
 def _register_hooks(app):
     from portal.auth.access import current_role, enforce_session_limits
     from portal.models.accounts import ROLE_TITLES
-    from portal.services import totp
+    from portal.services import notifications, totp
     from portal.web.menu import LOW_VISION_COOKIE, menu_for
 
     def send_to(endpoint):
@@ -172,6 +174,7 @@ def _register_hooks(app):
     def navigation():
         role = current_role()
         return {"current_role": role, "role_titles": ROLE_TITLES, "menu": menu_for(role),
+                "inbox_unread": lambda: notifications.unread_count(current_user.person_id),
                 "low_vision": request.cookies.get(LOW_VISION_COOKIE) == "1"}
 
     @app.after_request

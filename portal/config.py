@@ -52,6 +52,16 @@ class Config:
     # Set by gunicorn.conf.py in each worker: served for real (deploy/), by so many worker processes.
     PRODUCTION = "PORTAL_WORKERS" in os.environ
     WORKERS = int(os.environ.get("PORTAL_WORKERS", "1"))
+    # Mail (DECISIONS.md, "Notifications and running for real"): without SMTP_HOST the portal mails nothing
+    # and the inbox is the only channel. SMTP_SECURITY: starttls, ssl or none (a relay on the same host).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "")
+    # The portal's address as people open it (https://nastavnik.school62.ru): mails link to it.
+    PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
     TESTING = False
 
 
@@ -66,3 +76,6 @@ class TestConfig(Config):
     TRUSTED_PROXIES = []
     PRODUCTION = False
     WORKERS = 1
+    SMTP_HOST = ""
+    PORTAL_URL = "http://localhost"
+

@@ -21,7 +21,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import (
-    accounts, agreements, bases, consent as consents, cycle, matching, monitoring, orders, pairing,
+    accounts, agreements, bases, consent as consents, cycle, matching, monitoring, notifications, orders, pairing,
 )
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
@@ -75,6 +75,12 @@ def _route(methods, allowed, **kw) -> Route:
 def school_account(samples, elsewhere=False) -> int:
     """An account of the actor's school (or, for the 404 check, of another school)."""
     return samples.other_school_account() if elsewhere else samples.make_account("parent").id
+
+
+def own_notification(samples, elsewhere=False) -> int:
+    """An inbox item of the actor's (elsewhere: of a person of another school)."""
+    person = _stranger(samples) if elsewhere else samples.signer().person
+    return notifications.notify([person], "consent.to_sign")[0].id
 
 
 # --- samples of the consent area: what the actor signs, or has signed ------------------------------
@@ -610,6 +616,10 @@ EXPECTED: dict[str, Route] = {
                                mimetype="application/pdf"),
     "consent.withdraw": _route({"GET", "POST"}, SIGNED_IN, args={"consent_id": signed_consent},
                                post=lambda s: {}, not_found_for={"mentee"}),
+    # The inbox: every signed-in person, their own items only (another person's item is a 404).
+    "inbox.index": _route({"GET"}, SIGNED_IN),
+    "inbox.open_item": _route({"GET"}, SIGNED_IN, args={"item_id": own_notification}, get_status=303),
+    "inbox.read_all": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),

@@ -23,7 +23,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
-from portal.services import accounts, bases, matching, monitoring, orders
+from portal.services import accounts, bases, matching, monitoring, notifications, orders
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
@@ -206,6 +206,13 @@ def _withdraw(k) -> Case:
     return Case(f"/consent/signed/{consent.id}/withdraw", {},
                 lambda: (ConsentWithdrawal.select().where(ConsentWithdrawal.consent == consent).count(),
                          consents.may_take_part(account.person, "mentor")))
+
+
+def _read_all(k) -> Case:
+    account = k.login_as("mentor")
+    notifications.notify([account.person], "consent.to_sign")
+    k.client.get("/inbox/")
+    return Case("/inbox/read-all", {}, lambda: notifications.unread_count(account.person_id))
 
 
 def _new_person(k) -> Case:
@@ -711,6 +718,7 @@ CASES: dict[str, Callable] = {
     "consent.esign": _esign,
     "consent.sign": _sign,
     "consent.withdraw": _withdraw,
+    "inbox.read_all": _read_all,
     "staff.new_person": _new_person,
     "staff.import_people": _import_people,
     "staff.import_commit": _import_commit,

@@ -8,6 +8,7 @@ from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderI
 from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport
 from portal.models.monitoring import Questionnaire, Question, MonitoringRound, Response, Answer
 from portal.models.documents import IssuedDocument
+from portal.models.notifications import Notification, OutboxMail
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -20,6 +21,7 @@ MODELS = [
     Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport,
     Questionnaire, Question, MonitoringRound, Response, Answer,
     IssuedDocument,
+    Notification, OutboxMail,
     AuditEvent,
 ]
 

@@ -90,6 +90,8 @@ class Person(NameAndAge, BaseModel):
     organisation = CharField(max_length=200, default="")
     phone = CharField(max_length=50, default="")
     email = CharField(max_length=200, default="")
+    # The person turned mailed notifications off (the inbox's setting, or the link in a mail).
+    mail_off = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     created_at = DateTimeField(default=utcnow)
     # Set when the data are destroyed after a withdrawal; the row stays as a pseudonymous id.
     destroyed_at = DateTimeField(null=True)

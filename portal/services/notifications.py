@@ -1,0 +1,118 @@
+"""What the portal asks of a person: the inbox item and, where the school has mail, its outbox row.
+
+A service that changes state calls `notify` inside its own transaction (ARCHITECTURE.md, "Notifications"),
+so an item exists exactly when the change does: a rolled-back change leaves no item asking for it.
+Views never notify. The titles here are the mail's words too, so they name the task and nobody else:
+a name or a date goes into `details`, which only the portal shows.
+"""
+from collections.abc import Iterable
+
+from peewee import fn
+
+from portal.models import Notification, OutboxMail, Person
+from portal.models.base import utcnow
+
+# kind -> the task, as the inbox and the mail's subject line say it. The web layer (portal/web/notices.py)
+# maps each kind to the page where the task is done.
+TITLES = {
+    "consent.to_sign": "Нужно подписать согласие на обработку персональных данных",
+    "consent.to_resign": "Текст согласия изменился — подпишите согласие заново",
+    "programme.to_acknowledge": "Ознакомьтесь с программой наставничества",
+    "proposal.made": "Куратор предложил вам наставников — выберите наставника",
+    "choice.to_confirm": "Вас выбрали наставником — подтвердите пару или откажитесь",
+    "choice.declined": "Наставник не смог взять вас — выберите другого наставника",
+    "order.registered": "Приказ зарегистрирован — ваша пара наставничества начала работу",
+    "meeting.to_confirm": "Наставник записал встречу — подтвердите или оспорьте запись",
+    "meeting.disputed": "Наставляемый оспорил запись о встрече",
+    "meeting.disputed_staff": "В паре вашей формы оспорена запись о встрече",
+    "plan.to_agree": "Наставник предложил план наставничества — согласуйте его",
+    "questionnaire.waiting": "Анкета мониторинга ждёт ваших ответов",
+    "questionnaire.overdue": "Срок ответа на анкету мониторинга истёк — ответьте, пожалуйста",
+    "account.invited": "Вам выдано приглашение на портал «Наставник»",
+    "password.reset": "Ваш пароль на портале «Наставник» сброшен",
+}
+
+
+class Mail:
+    """Whether this installation mails notifications (SMTP set in the environment); create_app sets it."""
+    enabled = False
+
+
+def configure(mail_enabled: bool) -> None:
+    Mail.enabled = bool(mail_enabled)
+
+
+def _people(recipients) -> list[Person]:
+    ids = []
+    for r in recipients:
+        pid = r if isinstance(r, int) else getattr(r, "id", None)
+        if pid is not None and pid not in ids:
+            ids.append(pid)
+    if not ids:
+        return []
+    return list(Person.select(Person.id, Person.school, Person.email, Person.mail_off, Person.destroyed_at)
+                .where(Person.id.in_(ids) & Person.destroyed_at.is_null()))
+
+
+def notify(recipients: Iterable, kind: str, *, obj=None, details: str = "") -> list[Notification]:
+    """An inbox item of `kind` about `obj` for each recipient (people or their ids), and an outbox row for
+    those who get mail. A recipient who already has the same task unread about the same object is not
+    asked twice. Call it inside the transaction of the change that asks."""
+    if kind not in TITLES:
+        raise ValueError(f"unknown notification kind: {kind}")
+    people = _people(recipients)
+    if not people:
+        return []
+    object_type = type(obj).__name__ if obj is not None else ""
+    object_id = getattr(obj, "id", None)
+    waiting = {pid for (pid,) in Notification.select(Notification.person)
+               .where(Notification.person.in_([p.id for p in people]) & (Notification.kind == kind)
+                      & (Notification.object_type == object_type) & (Notification.object_id == object_id
+                                                                     if object_id is not None
+                                                                     else Notification.object_id.is_null())
+                      & Notification.read_at.is_null()).tuples()}
+    made = []
+    for person in people:
+        if person.id in waiting:
+            continue
+        item = Notification.create(school=person.school_id, person=person.id, kind=kind, title=TITLES[kind],
+                                   details=(details or "")[:300], object_type=object_type, object_id=object_id)
+        if Mail.enabled and person.email and not person.mail_off:
+            OutboxMail.create(school=person.school_id, person=person.id, notification=item.id)
+        made.append(item)
+    return made
+
+
+def unread_count(person_id: int) -> int:
+    return Notification.unread_of(person_id).count()
+
+
+def inbox(person_id: int, limit: int = 100) -> list[Notification]:
+    """Newest first; the person's own items only."""
+    return list(Notification.select().where(Notification.person == person_id)
+                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+
+
+def open_item(person_id: int, item_id: int) -> Notification | None:
+    """The person's item, marked read (opening it is reading it). None for anyone else's: the view answers 404.
+
+    Reading is the person's own view state, not a change to the programme, so no audit record."""
+    item = Notification.get_or_none((Notification.id == item_id) & (Notification.person == person_id))
+    if item is not None and item.read_at is None:
+        item.read_at = utcnow()
+        Notification.update(read_at=item.read_at).where(
+            (Notification.id == item.id) & Notification.read_at.is_null()).execute()
+    return item
+
+
+def read_all(person_id: int) -> int:
+    """«Отметить всё прочитанным»: how many items it marked."""
+    return (Notification.update(read_at=utcnow())
+            .where((Notification.person == person_id) & Notification.read_at.is_null()).execute())
+
+
+def counts_by_kind(person_id: int) -> dict[str, int]:
+    rows = (Notification.select(Notification.kind, fn.COUNT(Notification.id))
+            .where((Notification.person == person_id) & Notification.read_at.is_null())
+            .group_by(Notification.kind).tuples())
+    return dict(rows)

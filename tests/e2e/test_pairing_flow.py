@@ -128,8 +128,11 @@ def curator_proposes(page: Page, scene: Cast) -> None:
     screenshot(page, "pairing-curator-proposed")
 
 
-def mentee_chooses(page: Page, scene: Cast) -> None:
-    log_in_own(page, MENTEE_LOGIN, "/mentee/")
+def mentee_chooses(page: Page, scene: Cast, logged_in: bool = False) -> None:
+    if logged_in:
+        follow_menu(page, "Моя программа")
+    else:
+        log_in_own(page, MENTEE_LOGIN, "/mentee/")
     expect(page.locator("#choice-invitation")).to_contain_text(f"«{FORMAT}»")
     follow_menu(page, "Выбор наставника")
     expect(page).to_have_url(path_is("/mentee/choice"))

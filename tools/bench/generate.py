@@ -29,11 +29,12 @@ from portal.db import database_from_url, db  # noqa: E402
 from portal.models import (  # noqa: E402
     Account, Acknowledgement, Answer, BaseMembership, Consent, ConsentDocument, Guardianship, Meeting,
     MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound,
-    Order, OrderItem, Person, Plan, Programme, Proposal, Question, Questionnaire, Response, RoleGrant,
+    Notification, Order, OrderItem, Person, Plan, Programme, Proposal, Question, Questionnaire, Response, RoleGrant,
     SchoolClass,
 )
 from portal.models.mentorship import order_number_key  # noqa: E402
 from portal.services import passwords  # noqa: E402
+from portal.services.notifications import TITLES as NOTIFICATION_TITLES  # noqa: E402
 from portal.services.school import create_school  # noqa: E402
 
 PASSWORD = "bench password 2025"
@@ -248,6 +249,13 @@ def generate_school(n: int, size: Size, password_hash: str, today: date) -> int:
     account_of = dict(Account.select(Account.person, Account.id).where(Account.person.in_(list(accounts))).tuples())
     bulk(RoleGrant, [{"account": account_of[person], "role": role, "granted_at": now}
                      for person, roles in accounts.items() for role in sorted(roles)])
+
+    # Every participant's inbox: a dozen items a year, a third of them still unread; the header counts
+    # them on every page (one query, whatever the number).
+    kinds = ("meeting.to_confirm", "plan.to_agree", "questionnaire.waiting", "order.registered")
+    bulk(Notification, [{"school": sid, "person": person, "kind": kind, "title": NOTIFICATION_TITLES[kind],
+                         "created_at": now - timedelta(days=i * 30), "read_at": None if i % 3 == 0 else now}
+                        for person in accounts for i, kind in enumerate(kinds * 3)])
     return sid
 
 

@@ -55,6 +55,7 @@ def pages(school: int, pair_id: int) -> list[tuple[str, str, str, dict]]:
         ("дашборд координатора", f"bench{school}-coordinator", "/coordinator/dashboard", {}),
         ("выбор наставника", f"bench{school}-mentee", "/mentee/choice", {}),
         ("журнал встреч", f"bench{school}-mentor", f"/mentor/pairs/{pair_id}", {}),
+        ("уведомления", f"bench{school}-mentee", "/inbox/", {}),
         ("htmx: поиск людей", f"bench{school}-coordinator", "/staff/people?q=%D0%98%D0%B2",
          {"HX-Request": "true"}),
     ]

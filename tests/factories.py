@@ -110,3 +110,13 @@ def pair(school, make_account, make_person):
     MentorshipMember.create(mentorship=mentorship, mentee=mentee.person_id)
     return {"mentor": mentor, "mentee": mentee, "mentorship": mentorship, "programme": programme, "start": start,
             "format": fmt}
+
+
+def agree_plan(mentorship, planned_meetings: int = 10):
+    """The plan both sides confirmed at the planning meeting (5.5): regular and final meetings wait for it.
+    Written directly, as the other factories do: the plan's own rules are tested through the services."""
+    from portal.models import Plan
+    from portal.models.base import utcnow
+    now = utcnow()
+    return Plan.create(mentorship=mentorship, goals="Цели наставничества", planned_meetings=planned_meetings,
+                       mentor_confirmed_at=now, mentee_confirmed_at=now)

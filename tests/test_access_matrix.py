@@ -25,7 +25,7 @@ from portal.services import (
 )
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, agree_plan
 
 ANONYMOUS = "anonymous"
 ROLES = ("coordinator", "curator", "mentor", "mentee", "parent")
@@ -340,8 +340,10 @@ class World:
 
     def completed(self, pair: Mentorship) -> Mentorship:
         """Every stage in the order of 5.3, the final one completing the cycle."""
-        for stage, days_ago in (("first", 20), ("trial", 15), ("planning", 10), ("final", 5)):
+        for stage, days_ago in (("first", 20), ("trial", 15), ("planning", 10)):
             self.meeting(pair, stage, days_ago)
+        agree_plan(pair)
+        self.meeting(pair, "final", 5)
         return pair
 
 

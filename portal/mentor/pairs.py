@@ -35,7 +35,7 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, *
     return dict(data, log_form=log_form or meeting_form(data["next_stages"], planned=False),
                 schedule_form=schedule_form or meeting_form(data["plannable_stages"], planned=True),
                 plan_form=plan_form, button=EmptyForm(), closed=closed_reason(data["mentorship"]),
-                mentee_ids={p.id for p in data["mentees"]}, stage_titles=cycle.STAGE_TITLES,
+                mentee_ids={p.id for p in data["mentees"]}, stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
                 format_titles=cycle.FORMAT_TITLES, **extra)
 
 

@@ -9,6 +9,7 @@ from portal.models import AuditEvent, FinalReport, Meeting, Mentorship, Plan, Pl
 from portal.services import cycle
 from portal.services.cycle import MeetingData, PlanData
 from tests.conftest import field_errors
+from tests.factories import agree_plan
 from tests.querycount import count_queries
 
 TODAY = date.today()
@@ -60,6 +61,12 @@ def test_the_form_offers_only_the_legal_next_stages(client, pair, mentor):
         held(pair, stage, n)
     assert offered(client.get(mentor)) == ["planning"]
     held(pair, "planning", 20)
+    # After the planning meeting the journal waits for the plan both sides agree, and says so (5.5).
+    page = client.get(mentor)
+    assert offered(page) == [] and offered(page, "plan-stage") == []
+    assert "когда план наставничества согласуют обе стороны" in text(page)
+    assert "Дальше:</strong> согласовать план наставничества" in text(page)
+    agree_plan(pair["mentorship"])
     page = client.get(mentor)
     assert offered(page) == ["regular", "final"] and offered(page, "plan-stage") == ["regular", "final"]
 
@@ -200,6 +207,7 @@ def test_a_pair_not_yet_approved_or_completed_takes_no_meetings(client, pair, me
     Mentorship.update(status="active").where(Mentorship.id == pair["mentorship"].id).execute()
     for i, stage in enumerate(("first", "trial", "planning")):
         held(pair, stage, 30 - i)
+    agree_plan(pair["mentorship"])
     client.get(mentor)
     final = client.post(f"{mentor}/meetings", form("final", days_ago(1), topic="Подводим итоги"), htmx=True)
     assert final.status_code == 200 and "цикл завершён" in text(final)
@@ -370,8 +378,11 @@ def test_the_report_is_written_only_after_the_final_meeting(client, pair, mentor
     assert client.get(f"{report_url}.pdf").status_code == 303
     assert FinalReport.select().count() == 0
 
-    for i, stage in enumerate(("first", "trial", "planning", "regular", "final")):
+    for i, stage in enumerate(("first", "trial", "planning")):
         held(pair, stage, 30 - i)
+    agree_plan(pair["mentorship"])
+    held(pair, "regular", 27)
+    held(pair, "final", 26)
     assert 'name="conclusions"' in text(client.get(report_url))
     missing = client.post(report_url, {**REPORT, "conclusions": ""})
     assert missing.status_code == 422 and "Сформулируйте выводы" in " ".join(field_errors(missing, "conclusions"))
@@ -401,8 +412,9 @@ def test_the_pair_page_costs_the_same_for_3_and_30_meetings(client, pair, mentor
     mid = pair["mentorship"].id
     for i, stage in enumerate(("first", "trial", "planning")):
         held(pair, stage, 50 - i)
-    cycle.propose_plan(pair["mentor"].person, mid, PlanData(goals="Цели", planned_meetings=30,
-                                                            tasks=[("Урок", None), ("Отчёт", None)]))
+    plan = cycle.propose_plan(pair["mentor"].person, mid, PlanData(goals="Цели", planned_meetings=30,
+                                                                   tasks=[("Урок", None), ("Отчёт", None)]))
+    cycle.confirm_plan(pair["mentee"].person, plan.id)
     grow(pair, 1, 45)
     client.get(mentor)
     with count_queries() as few:

@@ -6,7 +6,8 @@ import pytest
 from portal.models import AuditEvent, Meeting, Mentorship
 from portal.services import NotAllowed, ServiceError
 from portal.services import cycle
-from portal.services.cycle import MeetingData
+from portal.services.cycle import MeetingData, PlanData
+from tests.factories import agree_plan
 
 
 def held(stage, days_ago=10, topic=None):
@@ -42,13 +43,39 @@ def test_stages_go_in_the_regulations_order(pair):
     with pytest.raises(ServiceError):
         log(pair, held("first", 30, topic="ещё одна первая"))
     log(pair, held("planning", 30))
+    agree_plan(pair["mentorship"])
     log(pair, held("regular", 20))
     log(pair, held("regular", 10, topic="вторая регулярная"))
-    assert cycle.next_stages(cycle.current_meetings([pair["mentorship"].id])) == ["regular", "final"]
+    assert cycle.next_stages(cycle.current_meetings([pair["mentorship"].id]), True) == ["regular", "final"]
     log(pair, held("final", 1))
     assert Mentorship.get_by_id(pair["mentorship"].id).status == "completed"
     with pytest.raises(ServiceError):
         log(pair, held("regular", 0, topic="после конца"))
+
+
+@pytest.mark.clause("5.5", "s7")
+def test_regular_and_final_meetings_wait_for_the_plan_both_sides_agreed(pair):
+    mentor, mentee, mentorship = pair["mentor"].person, pair["mentee"].person, pair["mentorship"]
+    for stage, days_ago in (("first", 40), ("trial", 35), ("planning", 30)):
+        log(pair, held(stage, days_ago))
+    meetings = list(cycle.current_meetings([mentorship.id]))
+    assert cycle.next_stages(meetings, cycle.plan_agreed(mentorship.id)) == []
+    assert cycle.waits_for_plan(meetings, False)
+    for stage in ("regular", "final"):
+        with pytest.raises(ServiceError) as refused:
+            log(pair, held(stage, 20))
+        assert "когда план наставничества согласуют обе стороны" in refused.value.message
+    # Proposed by the mentor only: not yet agreed.
+    plan = cycle.propose_plan(mentor, mentorship.id, PlanData("Олимпиада", 8, []))
+    with pytest.raises(ServiceError, match="п. 5.5 Положения"):
+        log(pair, held("regular", 20))
+    assert Meeting.select().where(Meeting.stage == "regular").count() == 0
+    cycle.confirm_plan(mentee, plan.id)
+    log(pair, held("regular", 20))
+    # A newer version waiting for the mentee does not stop the meetings agreed on before.
+    cycle.propose_plan(mentor, mentorship.id, PlanData("Олимпиада и проект", 9, []))
+    log(pair, held("regular", 10, topic="вторая регулярная"))
+    assert cycle.mentor_pair(mentor, mentorship.id)["progress"]["planned"] == 8
 
 
 @pytest.mark.clause("5.4")
@@ -139,8 +166,10 @@ def test_the_report_comes_after_the_final_meeting(pair):
                   proposals="Продолжить в следующем году")
     with pytest.raises(ServiceError, match="после заключительной"):
         cycle.write_report(mentor, pair["mentorship"].id, **fields)
-    for i, stage in enumerate(("first", "trial", "planning", "final")):
+    for i, stage in enumerate(("first", "trial", "planning")):
         log(pair, held(stage, 40 - i))
+    agree_plan(pair["mentorship"])
+    log(pair, held("final", 30))
     report = cycle.write_report(mentor, pair["mentorship"].id, **fields)
     assert report.conclusions == "Пара сработалась"
 

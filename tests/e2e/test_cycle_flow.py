@@ -1,6 +1,6 @@
-"""One mentoring cycle in a real browser (5.3, 5.5, s5, s7): the demo mentor logs the first three stages and two
-regular meetings, the mentee confirms them, both confirm the plan, the final meeting is logged and the
-mentor's report downloads as a PDF holding the plan's goals, every meeting's topic and the conclusions.
+"""One mentoring cycle in a real browser (5.3, 5.5, s5, s7): the demo mentor logs the first three stages and
+the plan, the journal waits until the mentee confirms the meetings and the plan, then two regular meetings
+are logged and confirmed, the final meeting is logged and the mentor's report downloads as a PDF holding the plan's goals, every meeting's topic and the conclusions.
 
 The journal's form is htmx: a logged meeting appears without a reload (window.__marker survives) and a
 refused one comes back beside its field (422 swapped). Dates come from the programme in the database, so
@@ -88,6 +88,24 @@ def log_meeting(page: Page, offered: list[str], stage: str, held_on: date, topic
     expect(row).to_contain_text("ждёт подтверждения")
 
 
+def confirm_meetings(mentee: Page, topics: list[str]) -> None:
+    """The mentee confirms each meeting still waiting, in place (htmx, no reload)."""
+    waiting = mentee.locator("#meetings article.meeting").filter(
+        has=mentee.get_by_role("button", name="Подтвердить, что встреча состоялась", exact=True))
+    expect(waiting).to_have_count(len(topics))
+    for n, topic in enumerate(topics):
+        expect(waiting.nth(n)).to_contain_text(topic)
+    wait_for_htmx(mentee)
+    mentee.evaluate("window.__marker = 'journal'")
+    for meeting_id in waiting.evaluate_all("articles => articles.map(a => a.id)"):
+        article = mentee.locator(f"#{meeting_id}")
+        article.get_by_role("button", name="Подтвердить, что встреча состоялась", exact=True).click()
+        expect(article.locator(".verdict-confirmed")).to_contain_text("(вы)")
+        expect(article.locator(".verdict-confirmed")).to_contain_text("подтвердил, что встреча состоялась")
+        expect(article.get_by_role("button")).to_have_count(0)
+    assert_no_reload(mentee)
+
+
 def assert_no_reload(page: Page) -> None:
     assert page.evaluate("window.__marker") == "journal", "the page reloaded: htmx did not swap the form"
 
@@ -138,6 +156,10 @@ def test_mentor_and_mentee_go_through_the_cycle_and_the_report_downloads(page, n
     expect(page.locator("#meeting-form #held_on-error")).to_have_count(0)
     log_meeting(page, [PLANNING], PLANNING, dates[2], TOPICS[2])
     assert_no_reload(page)
+    # Regular meetings wait for the plan both sides agree (5.5): the journal says so instead of a form.
+    expect(page.locator("#meeting-form")).to_contain_text("когда план наставничества согласуют обе стороны")
+    expect(page.locator("#meeting-form").get_by_role("button")).to_have_count(0)
+    expect(page.locator("#progress")).to_contain_text("Дальше: согласовать план наставничества с наставляемым")
 
     # At the planning meeting's end the mentor writes the plan down; saving it is the mentor's confirmation.
     plan = page.locator("#plan")
@@ -155,33 +177,13 @@ def test_mentor_and_mentee_go_through_the_cycle_and_the_report_downloads(page, n
     expect(plan.get_by_role("button", name="Подтвердить план", exact=True)).to_have_count(0)
     expect(page.locator("#progress")).to_contain_text("Проведено встреч: 3 из 6 по плану (план ещё не согласован)")
 
-    wait_for_htmx(page)
-    page.evaluate("window.__marker = 'journal'")
-    log_meeting(page, [REGULAR, FINAL], REGULAR, dates[3], TOPICS[3])
-    log_meeting(page, [REGULAR, FINAL], REGULAR, dates[4], TOPICS[4])
-    assert_no_reload(page)
-    expect(page.locator("#progress")).to_contain_text("Проведено встреч: 5 из 6 по плану")
-    # Not earlier: a screenshot leaves style="" on inputs, which htmx's settling then copies (a CSP report).
-    screenshot(page, "cycle-journal")
-
     # The mentee, at another computer, confirms each meeting and the plan.
     mentee = new_page()
     log_in(mentee, "mentee")
     mentee.get_by_role("link", name="Встречи и план", exact=True).click()
     expect(mentee).to_have_url(path_is(f"/mentee/pairs/{pair.id}"))
-    meetings = mentee.locator("#meetings article.meeting")
-    expect(meetings).to_have_count(5)
-    for n, topic in enumerate(TOPICS):
-        expect(meetings.nth(n)).to_contain_text(topic)
-    wait_for_htmx(mentee)
-    mentee.evaluate("window.__marker = 'journal'")
-    for meeting_id in meetings.evaluate_all("articles => articles.map(a => a.id)"):
-        article = mentee.locator(f"#{meeting_id}")
-        article.get_by_role("button", name="Подтвердить, что встреча состоялась", exact=True).click()
-        expect(article.locator(".verdict-confirmed")).to_contain_text("(вы)")
-        expect(article.locator(".verdict-confirmed")).to_contain_text("подтвердил, что встреча состоялась")
-        expect(article.get_by_role("button")).to_have_count(0)
-    assert_no_reload(mentee)
+    expect(mentee.locator("#meetings article.meeting")).to_have_count(3)
+    confirm_meetings(mentee, TOPICS[:3])
     expect(mentee.locator("#plan-pending")).to_be_visible()
     mentee.locator("#plan").get_by_role("button", name="Подтвердить план", exact=True).click()
     expect(mentee.get_by_text("План согласован.", exact=True)).to_be_visible()
@@ -191,11 +193,26 @@ def test_mentor_and_mentee_go_through_the_cycle_and_the_report_downloads(page, n
     for side in ("#plan-mentor", "#plan-mentee"):
         expect(mentee.locator(side)).to_contain_text("подтвердил")
         expect(mentee.locator(side)).not_to_contain_text("ещё не")
+
+    # The plan agreed, the mentor logs the regular meetings.
+    page.reload()
+    expect(page.locator("#plan")).to_contain_text("План согласован обеими сторонами.")
+    wait_for_htmx(page)
+    page.evaluate("window.__marker = 'journal'")
+    log_meeting(page, [REGULAR, FINAL], REGULAR, dates[3], TOPICS[3])
+    log_meeting(page, [REGULAR, FINAL], REGULAR, dates[4], TOPICS[4])
+    assert_no_reload(page)
+    expect(page.locator("#progress")).to_contain_text("Проведено встреч: 5 из 6 по плану")
+    # Not earlier: a screenshot leaves style="" on inputs, which htmx's settling then copies (a CSP report).
+    screenshot(page, "cycle-journal")
+
+    mentee.reload()
+    expect(mentee.locator("#meetings article.meeting")).to_have_count(5)
+    confirm_meetings(mentee, TOPICS[3:])
     screenshot(mentee, "cycle-mentee-confirmed")
 
     # The mentor sees the confirmations and logs the final meeting: the pair is complete.
     page.reload()
-    expect(page.locator("#plan")).to_contain_text("План согласован обеими сторонами.")
     for n in range(5):
         expect(journal_rows(page).nth(n)).to_contain_text("подтверждена")
     wait_for_htmx(page)

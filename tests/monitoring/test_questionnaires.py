@@ -13,7 +13,7 @@ from portal.models.base import utcnow
 from portal.names import full_name
 from portal.services import accounts, cycle, monitoring
 from portal.services.cycle import MeetingData
-from tests.factories import sign_own_consent
+from tests.factories import agree_plan, sign_own_consent
 
 
 @pytest.fixture
@@ -24,6 +24,8 @@ def curator(pair, make_account, make_person):
 
 
 def log(pair, stage, days_ago):
+    if stage == "final" and not cycle.plan_agreed(pair["mentorship"].id):
+        agree_plan(pair["mentorship"])  # the final meeting comes after the agreed plan (5.5)
     cycle.log_meeting(pair["mentor"].person, pair["mentorship"].id,
                       MeetingData(stage=stage, held_on=date.today() - timedelta(days=days_ago),
                                   topic=f"Встреча: {stage}"))

@@ -19,7 +19,7 @@ from portal.services.cycle.access import (  # noqa: F401
 )
 from portal.services.cycle.meetings import (  # noqa: F401
     STAGE_TITLES, FORMAT_TITLES, ONCE, QUIET_DAYS, MAX_DURATION, MeetingData, current_meetings, held_stages,
-    next_stages, plannable_stages, STAGE_RANK, Logged, log_meeting, record_meeting, correct_meeting, history_of,
+    next_stages, plannable_stages, plan_agreed, waits_for_plan, PLAN_FIRST, STAGE_RANK, Logged, log_meeting, record_meeting, correct_meeting, history_of,
     confirm_meeting, quiet_pairs, verdicts_of, journal, verdict_state, RUNNING, upcoming_meetings,
 )
 from portal.services.cycle.plan import (  # noqa: F401

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from peewee import fn
 
 from portal.db import atomic_write
-from portal.models import Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person
+from portal.models import Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan
 from portal.models.base import utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
 from portal.services import NotAllowed, ServiceError, audit
@@ -43,20 +43,38 @@ def held_stages(meetings) -> list[str]:
     return [m.stage for m in meetings if m.status == "held"]
 
 
-def next_stages(meetings) -> list[str]:
-    """What the mentor may log next, by 5.3: first → trial → planning → regular… → final."""
+PLAN_FIRST = ("Регулярные встречи и заключительная встреча — по плану: их можно записать, когда план "
+              "наставничества согласуют обе стороны (п. 5.5 Положения).")
+
+
+def plan_agreed(mentorship_id: int) -> bool:
+    """Some version of the plan was confirmed by both sides: the pair works to it (a newer version waiting
+    for a confirmation does not stop the meetings)."""
+    return (Plan.select().where((Plan.mentorship == mentorship_id) & Plan.mentor_confirmed_at.is_null(False)
+                                & Plan.mentee_confirmed_at.is_null(False)).exists())
+
+
+def next_stages(meetings, plan_agreed: bool) -> list[str]:
+    """What the mentor may log next, by 5.3: first → trial → planning → regular… → final; the regular and
+    final meetings only once the plan made at the planning meeting is agreed (5.5, s5, s7)."""
     done = held_stages(meetings)
     if "final" in done:
         return []
     for stage in ONCE:
         if stage not in done:
             return [stage]
-    return ["regular", "final"]
+    return ["regular", "final"] if plan_agreed else []
 
 
-def plannable_stages(meetings) -> list[str]:
+def waits_for_plan(meetings, plan_agreed: bool) -> bool:
+    """The first three stages are held and nothing more may be logged until the plan is agreed."""
+    done = held_stages(meetings)
+    return not plan_agreed and "final" not in done and all(stage in done for stage in ONCE)
+
+
+def plannable_stages(meetings, plan_agreed: bool) -> list[str]:
     """What may be scheduled ahead: the next legal stage, or regular meetings once planning is done."""
-    legal = next_stages(meetings)
+    legal = next_stages(meetings, plan_agreed)
     planned = {m.stage for m in meetings if m.status == "planned"}
     return [s for s in legal if s == "regular" or s not in planned]
 
@@ -144,7 +162,10 @@ def record_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: st
     with atomic_write():
         _lock(mentorship)
         meetings = list(current_meetings([mentorship.id]))
-        legal = plannable_stages(meetings) if data.planned else next_stages(meetings)
+        agreed = plan_agreed(mentorship.id)
+        legal = plannable_stages(meetings, agreed) if data.planned else next_stages(meetings, agreed)
+        if not legal and waits_for_plan(meetings, agreed):
+            raise ServiceError(PLAN_FIRST, field="stage")
         status = "planned" if data.planned else "held"
         twin = next((m for m in meetings if (m.stage, m.held_on, m.topic, m.status) ==
                      (data.stage, data.held_on, " ".join(data.topic.split())[:300], status)), None)

@@ -6,9 +6,9 @@ from peewee import JOIN, fn
 from portal.models import FinalReport, Meeting, Mentorship, MentorshipMember, Person, Plan, PlanTask
 from portal.services.cycle.access import meeting_of_mentor, mentees_of, Mentor, mentorship_of_mentor, _pairs_with_people
 from portal.services.cycle.meetings import (
-    current_meetings, next_stages, plannable_stages, quiet_pairs, STAGE_TITLES, verdict_state, verdicts_of,
+    current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state, verdicts_of,
 )
-from portal.services.cycle.plan import current_plan, is_agreed
+from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
 
 
 CYCLE_STATES = ("active", "suspended", "completed")  # pairs an order approved: they run (or ran) a cycle
@@ -32,14 +32,19 @@ def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
     held = [m for m in meetings if m.status == "held"]
     plan = current_plan(mentorship.id)
     tasks = list(PlanTask.select().where(PlanTask.plan == plan).order_by(PlanTask.id)) if plan else []
+    # The number of meetings is the agreed plan's (5.5): a newer version waiting for a confirmation does
+    # not change it yet; before any agreement it is the proposal's, shown as not agreed.
+    agreed = plan if is_agreed(plan) else agreed_plan(mentorship.id) if plan else None
     return {
         "mentorship": mentorship, "mentees": mentees_of(mentorship.id),
         "held": held, "upcoming": [m for m in meetings if m.status == "planned"],
         "verdicts": verdicts_of(m.id for m in held),
         "corrected": {m.id for m in meetings if m.previous_status == m.status},
-        "next_stages": next_stages(meetings), "plannable_stages": plannable_stages(meetings),
+        "next_stages": next_stages(meetings, agreed is not None),
+        "plannable_stages": plannable_stages(meetings, agreed is not None),
+        "waits_for_plan": waits_for_plan(meetings, agreed is not None),
         "plan": plan, "tasks": tasks, "agreed": is_agreed(plan),
-        "progress": {"held": len(held), "planned": plan.planned_meetings if plan else None,
+        "progress": {"held": len(held), "planned": (agreed or plan).planned_meetings if plan else None,
                      "tasks_done": sum(1 for t in tasks if t.done_at), "tasks": len(tasks)},
         "report": FinalReport.get_or_none(FinalReport.mentorship == mentorship.id),
     }

@@ -82,6 +82,10 @@ def test_held_of_planned_counts_against_the_agreed_plan(client, login, pair, cur
     login(curator.login)
     row = row_of(client.get(url(pair)).get_data(as_text=True), mentorship)
     assert "4 из 6" in row and "не согласован" not in row and "регулярная встреча" in row
+    # A new version waiting for the mentee changes nothing until it is agreed.
+    cycle.propose_plan(mentor, mentorship.id, PlanData("Цели шире", 9, []))
+    row = row_of(client.get(url(pair)).get_data(as_text=True), mentorship)
+    assert "4 из 6" in row and "не согласован" not in row
 
 
 @pytest.mark.quality("access")

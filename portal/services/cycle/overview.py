@@ -90,10 +90,11 @@ def format_cycle(scope, format_id: int, today: date | None = None) -> dict:
     if ids:
         for meeting in current_meetings(ids):
             meetings.setdefault(meeting.mentorship_id, []).append(meeting)
-        latest = (Plan.select(Plan.mentorship.alias("pair"), fn.MAX(Plan.version).alias("v"))
-                  .where(Plan.mentorship.in_(ids)).group_by(Plan.mentorship))
-        plans = {p.mentorship_id: p for p in Plan.select().join(
-            latest, on=((Plan.mentorship == latest.c.pair) & (Plan.version == latest.c.v)))}
+        # The plan that counts (5.5): the newest version both sides agreed, else the newest proposed.
+        for version in Plan.select().where(Plan.mentorship.in_(ids)).order_by(Plan.version):
+            counted = plans.get(version.mentorship_id)
+            if counted is None or is_agreed(version) or not is_agreed(counted):
+                plans[version.mentorship_id] = version
     quiet = quiet_pairs(pairs, today)
     verdicts = verdicts_of(m.id for ms in meetings.values() for m in ms if m.status == "held")
     rows, unsettled = [], []

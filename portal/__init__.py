@@ -1,4 +1,6 @@
 """«Наставник»: the school mentorship portal. create_app builds one configured application."""
+from pathlib import Path
+
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -39,8 +41,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import dashboard, notifications, passwords, throttle
+    from portal.services import dashboard, notifications, passwords, throttle, uploads
     notifications.configure(mail_enabled=bool(app.config["SMTP_HOST"]))
+    uploads.configure(Path(app.config["INSTANCE_PATH"]) / "files")
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
     throttle.configure(throttle.Limits(
         per_login=throttle.Limit.parse(app.config["LOGIN_LIMIT_PER_LOGIN"]),
@@ -50,6 +53,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.extensions["dashboard_cache"] = dashboard.OverviewCache()
 
     database.init_app(app, connects_itself=lambda: request.endpoint == "public.healthz")
+    _allow_uploads(app)  # before CSRFProtect, which reads the form first
     formatting.init_app(app)
     pdf.init_app(app)
     csrf.init_app(app)
@@ -92,6 +96,16 @@ def _init_login(app):
             return "", 204, {"HX-Redirect": target}
         flash(login_manager.login_message, "info")
         return redirect(target)
+
+
+def _allow_uploads(app):
+    """A view marked `takes_upload` accepts a 20 MB file; every other request keeps MAX_CONTENT_LENGTH."""
+    from portal.services import uploads
+
+    @app.before_request
+    def larger_body_for_uploads():
+        if getattr(app.view_functions.get(request.endpoint), "takes_upload", False):
+            request.max_content_length = uploads.MAX_BYTES + 64 * 1024
 
 
 def _register_blueprints(app):

@@ -2,6 +2,7 @@
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from datetime import datetime
 from pathlib import Path
 
@@ -93,3 +94,9 @@ def init_app(app):
             subprocess.run(["pg_dump", "--format=custom", "--file", str(target), app.config["DATABASE_URL"]],
                            check=True)
         click.echo(f"Резервная копия: {target} ({datetime.now():%d.%m.%Y %H:%M})")
+        files = Path(app.config["INSTANCE_PATH"]) / "files"
+        if files.is_dir():  # uploaded scans and materials: the rows above point at them
+            archive = target.with_name(target.name + ".files.tar")
+            with tarfile.open(archive, "w") as tar:
+                tar.add(files, arcname="files")
+            click.echo(f"Загруженные файлы: {archive}")

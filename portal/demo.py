@@ -8,7 +8,7 @@ from portal.models import (
     Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, consent, passwords
+from portal.services import accounts, agreements, consent, passwords
 from portal.services.school import create_school
 
 PASSWORD = accounts.DEMO_PASSWORD
@@ -167,7 +167,22 @@ def load() -> School:
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
         _cycle(teacher_student, mentor)
+        _signed_agreement(externals[0])
     return school
+
+
+# A one-page blank PDF: the demo's «scan» of a signed agreement.
+BLANK_SCAN = (b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+              b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+              b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\n"
+              b"trailer <</Root 1 0 R>>\n%%EOF\n")
+
+
+def _signed_agreement(external):
+    """One external mentor's cooperation agreement came back signed (4.14); the other's has not yet, so the
+    curator's candidate list shows why that mentor is not offered."""
+    agreements.issue(None, external)
+    agreements.record_signed(None, external, "3-Д", date(2026, 9, 5), "Договор с наставником (скан).pdf", BLANK_SCAN)
 
 
 def _cycle(fmt, mentor):

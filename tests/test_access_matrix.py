@@ -218,6 +218,18 @@ def issued_agreement(samples, elsewhere=False) -> int:
     return person.id
 
 
+SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _signed_agreement(samples, elsewhere=False) -> tuple[int, int]:
+    """An external mentor whose signed agreement (number, date, scan) is recorded: (person, agreement)."""
+    def build():
+        person = Person.get_by_id(external_person(samples, elsewhere))
+        signed = agreements.record_signed(None, person, "15", date.today(), "договор.pdf", SCAN)
+        return person.id, signed.id
+    return samples.once(("signed agreement", elsewhere), build)
+
+
 def esign_agreement(samples, elsewhere=False) -> int:
     """The e-signature agreement the actor accepted; for a minor, their parent's (not theirs to open)."""
     if elsewhere:
@@ -640,6 +652,11 @@ EXPECTED: dict[str, Route] = {
     # The cooperation agreement (4.14): issued (frozen) on its page, then downloaded.
     "staff.agreement": _route({"GET", "POST"}, STAFF, args={"person_id": external_person}, post=lambda s: {}),
     "staff.agreement_pdf": _route({"GET"}, STAFF, args={"person_id": issued_agreement}, mimetype="application/pdf"),
+    "staff.agreement_signed": _route({"POST"}, STAFF, args={"person_id": external_person}, post=lambda s: {},
+                                     post_status=422),
+    "staff.agreement_scan": _route({"GET"}, STAFF, mimetype="application/pdf", args={
+        "person_id": lambda s, elsewhere=False: _signed_agreement(s, elsewhere)[0],
+        "agreement_id": lambda s, elsewhere=False: _signed_agreement(s, elsewhere)[1]}),
     "staff.bases": _route({"GET"}, STAFF),
     "staff.format_bases": _route({"GET"}, STAFF, args={"format_id": first_format}),
     "staff.nominate": _route({"POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
@@ -1003,7 +1020,18 @@ OUTSIDE_CIRCLE = {
         kind="external", birth_date=date(1979, 6, 1)), base="mentor").id},
     "staff.agreement": {"person_id": lambda s: _of_another_form(s, s.make_person(
         kind="external", birth_date=date(1979, 6, 1)), base="mentor").id},
+    "staff.agreement_signed": {"person_id": lambda s: _of_another_form(s, s.make_person(
+        kind="external", birth_date=date(1979, 6, 1)), base="mentor").id},
+    "staff.agreement_scan": {"person_id": lambda s: _outside_scan(s)[0], "agreement_id": lambda s: _outside_scan(s)[1]},
 }
+
+
+def _outside_scan(samples) -> tuple[int, int]:
+    def build():
+        person = _of_another_form(samples, samples.make_person(kind="external", birth_date=date(1979, 6, 1)),
+                                  base="mentor")
+        return person.id, agreements.record_signed(None, person, "16", date.today(), "скан.pdf", SCAN).id
+    return samples.once("outside scan", build)
 # Person-level, but the coordinator's alone whoever the person is (403 for a curator, in EXPECTED).
 COORDINATOR_ONLY = {"staff.person_export"}
 

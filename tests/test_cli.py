@@ -1,6 +1,7 @@
 """The commands a school runs: upgrade, demo, create-school, backup."""
 import re
 import sqlite3
+import tarfile
 
 import pytest
 
@@ -67,6 +68,11 @@ def test_backup_is_a_consistent_copy_that_opens(cli_app, tmp_path):
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT short_name FROM school").fetchone()[0] == "МОУ СОШ № 62"
+        scans = copy.execute("SELECT stored_as FROM stored_file").fetchall()
+    # The uploaded files go beside it: the rows point at them (the demo holds one scanned agreement).
+    with tarfile.open(target.with_name("copy.db.files.tar")) as tar:
+        names = tar.getnames()
+    assert scans and all(f"files/{name[:2]}/{name}" in names for (name,) in scans)
 
 
 CREATE = {"--name": "МОУ СОШ № 7 г. Ярославля", "--short-name": "СОШ № 7", "--surname": "Кузнецова",

@@ -19,7 +19,7 @@ from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
-    RecoveryCode, RoleGrant, School,
+    RecoveryCode, RoleGrant, School, SignedAgreement,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -53,19 +53,19 @@ class Case:
 class Upload(Mapping):
     """Form data with a file: every post gets a fresh stream, as the test client closes the one it sent."""
 
-    def __init__(self, content: bytes, name: str = "a.csv"):
-        self.content, self.name = content, name
+    def __init__(self, content: bytes, name: str = "a.csv", field: str = "file", **fields):
+        self.content, self.name, self.field, self.fields = content, name, field, fields
 
     def __getitem__(self, key):
-        if key != "file":
-            raise KeyError(key)
-        return BytesIO(self.content), self.name
+        if key == self.field:
+            return BytesIO(self.content), self.name
+        return self.fields[key]
 
     def __iter__(self):
-        return iter(("file",))
+        return iter((self.field, *self.fields))
 
     def __len__(self):
-        return 1
+        return 1 + len(self.fields)
 
 
 class Kit:
@@ -697,10 +697,20 @@ def _issue_agreement(k) -> Case:
                 lambda: IssuedDocument.select().where(IssuedDocument.person == person.id).count())
 
 
+def _record_signed(k) -> Case:
+    k.login_as("coordinator")
+    person = k.make_person(kind="external", birth_date=ADULT)
+    k.client.get(f"/staff/people/{person.id}/agreement")
+    return Case(f"/staff/people/{person.id}/agreement/signed",
+                Upload(b"%PDF-1.4\n%%EOF\n", "скан.pdf", field="scan", number="17", signed_on="2026-09-01"),
+                lambda: SignedAgreement.select().where(SignedAgreement.person == person.id).count())
+
+
 CASES: dict[str, Callable] = {
     "public.verify": _verify,
     "public.display": _low_vision,
     "staff.agreement": _issue_agreement,
+    "staff.agreement_signed": _record_signed,
     "auth.login": _login,
     "auth.logout": _logout,
     "auth.password": _password,

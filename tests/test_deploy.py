@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from portal.config import Config
+from portal.services import uploads
 
 pytestmark = pytest.mark.quality("security")
 
@@ -14,9 +15,10 @@ DEPLOY = ROOT / "deploy"
 NGINX = (DEPLOY / "nginx" / "nastavnik.conf").read_text()
 
 
-def test_nginx_refuses_what_the_app_refuses():
-    size = re.search(r"client_max_body_size (\d+)m;", NGINX).group(1)
-    assert int(size) * 1024 * 1024 == Config.MAX_CONTENT_LENGTH
+def test_nginx_lets_through_the_largest_upload_the_app_takes():
+    size = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1)) * 1024 * 1024
+    assert uploads.MAX_BYTES < size <= uploads.MAX_BYTES + 1024 * 1024
+    assert Config.MAX_CONTENT_LENGTH < size
 
 
 def test_nginx_is_https_only_and_passes_the_forwarded_headers():

@@ -1,21 +1,17 @@
 """The director's order on pairs and groups (4.1, 4.13, s10): the coordinator gathers confirmed pairs into
 a draft, prints it for the director, registers the signed number and date — and only then are the pairs
 active. A registered order is never edited; a correction is a new order."""
-import re
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
 from portal.coordinator import bp
 from portal.services import orders as order_rules
 from portal.web import attempt, client_ip, outcome, pdf_response, staff_scope
-from portal.web.forms import REQUIRED, EmptyForm, printable, too_long
+from portal.web.forms import REQUIRED, DayField, EmptyForm, printable, too_long
 
-DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 
 
 class OrderForm(FlaskForm):
@@ -39,21 +35,7 @@ class PairsForm(OrderForm):
 class RegisterForm(OrderForm):
     number = StringField("Номер приказа", validators=[DataRequired(REQUIRED), Length(max=50, message=too_long(50)),
                                                       printable])
-    dated_on = StringField("Дата приказа", validators=[DataRequired(REQUIRED)], render_kw={"type": "date"})
-
-    def validate_dated_on(self, field):
-        """The browser's date picker sends 2025-09-01; typed by hand it may be 01.09.2025."""
-        text = (field.data or "").strip()
-        iso, ru = DATE_ISO.fullmatch(text), DATE_RU.fullmatch(text)
-        try:
-            if iso:
-                self.day = date(int(iso[1]), int(iso[2]), int(iso[3]))
-            elif ru:
-                self.day = date(int(ru[3]), int(ru[2]), int(ru[1]))
-            else:
-                raise ValueError
-        except ValueError:
-            raise ValidationError("Укажите дату в виде ДД.ММ.ГГГГ.") from None
+    dated_on = DayField("Дата приказа", validators=[DataRequired(REQUIRED)])
 
 
 def _order_page(order_id, status=200, register_form=None, add_form=None, problem=None):
@@ -161,7 +143,7 @@ def order_delete(order_id):
 def order_register(order_id):
     form = RegisterForm()
     if form.validate_on_submit():
-        done = attempt(form, lambda: order_rules.register(staff_scope(), order_id, form.number.data, form.day,
+        done = attempt(form, lambda: order_rules.register(staff_scope(), order_id, form.number.data, form.dated_on.day,
                                                           ip=client_ip()))
         if done is not None:
             flash(f"Приказ № {done.number} зарегистрирован. Пары приказа действуют.", "success")

@@ -9,6 +9,7 @@ from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, Fi
 from portal.models.monitoring import Questionnaire, Question, MonitoringRound, Response, Answer
 from portal.models.documents import IssuedDocument
 from portal.models.notifications import Notification, OutboxMail
+from portal.models.files import StoredFile, SignedAgreement
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -22,6 +23,7 @@ MODELS = [
     Questionnaire, Question, MonitoringRound, Response, Answer,
     IssuedDocument,
     Notification, OutboxMail,
+    StoredFile, SignedAgreement,
     AuditEvent,
 ]
 

@@ -20,7 +20,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import PROPOSAL_STATUSES
-from portal.services import NotAllowed, ServiceError, audit, pairing
+from portal.services import NotAllowed, ServiceError, agreements, audit, pairing
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.staff import StaffScope
@@ -121,6 +121,7 @@ def _mentor_pool(fmt: MentoringFormat, extra_gate=()) -> tuple[list[Candidate], 
     gate = consents.participation_gate([(m.person, "mentor") for m in memberships] + list(extra_gate))
     programme = pairing.programme_of(fmt.id)
     acknowledged = _acknowledged(fmt, programme)
+    signed = agreements.with_signed_agreement(m.person_id for m in memberships if m.person.kind == "external")
     pool = []
     for m in memberships:
         candidate = Candidate(m, categories[m.id], max(0, m.capacity - taken.get(m.person_id, 0)))
@@ -133,6 +134,8 @@ def _mentor_pool(fmt: MentoringFormat, extra_gate=()) -> tuple[list[Candidate], 
             candidate.excluded.append("у формы ещё нет программы наставничества")
         elif m.person_id not in acknowledged:
             candidate.excluded.append(agree(m.person, "не ознакомлен(а) с программой формы (п. 4.12 Положения)"))
+        if m.person.kind == "external" and m.person_id not in signed:
+            candidate.excluded.append(agreements.NOT_SIGNED)
         if candidate.free <= 0:
             candidate.excluded.append(f"нет свободных мест (занято {taken.get(m.person_id, 0)} из {m.capacity})")
         pool.append(candidate)

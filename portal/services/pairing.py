@@ -13,7 +13,7 @@ from portal.models import (
     Programme, Proposal,
 )
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit
+from portal.services import NotAllowed, ServiceError, agreements, audit
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher of the mentor's pair
@@ -169,6 +169,7 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
         mentor = Person.get_by_id(proposal.mentor_id)
         if not consents.may_take_part(mentor, "mentor"):
             raise ServiceError("Этот наставник сейчас не может участвовать. Выберите другого.")
+        agreements.require_signed(mentor)
         mentorship = Mentorship.create(mentoring_format=format_id, programme=programme, mentor=mentor,
                                        status="chosen")
         MentorshipMember.create(mentorship=mentorship, mentee=mentee)
@@ -183,6 +184,7 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
 def confirm(mentor: Person, mentorship_id: int, ip: str = "") -> Mentorship:
     mentorship = mentorship_of_mentor(mentor, mentorship_id)
     _require_ready(mentor, "mentor", programme_of(mentorship.mentoring_format_id), "Вы")
+    agreements.require_signed(mentor)
     with atomic_write():
         changed = (Mentorship.update(status="confirmed", status_changed_at=utcnow())
                    .where((Mentorship.id == mentorship.id) & (Mentorship.status == "chosen")).execute())

@@ -1,15 +1,32 @@
-"""The external mentor's cooperation agreement (4.14): issued (frozen, with a verification code), then printed."""
+"""The external mentor's cooperation agreement (4.14): issued (frozen, with a verification code), printed,
+and recorded once it comes back signed — its number, date and scan — which pairing the mentor waits for."""
 from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField
 
-from portal.services import agreements
+from portal.services import agreements, uploads
 from portal.staff import bp
-from portal.web import actor, client_ip, pdf_response, staff_scope
-from portal.web.forms import EmptyForm
+from portal.web import actor, attempt, client_ip, file_response, pdf_response, staff_scope, takes_upload
+from portal.web.forms import DayField, EmptyForm
+
+
+class SignedForm(FlaskForm):
+    number = StringField("Номер договора")
+    signed_on = DayField("Дата подписания")
+    scan = FileField("Скан подписанного договора (PDF, JPEG или PNG, до 20 МБ)")
 
 
 def _external(person_id):
     """An external person this staff member may act on; anyone else is «not found»."""
     return agreements.check_external(staff_scope().circle_person(person_id))
+
+
+def _page(person, form=None, signed_form=None, status=200):
+    return render_template("staff/agreement.html", person=person, form=form or EmptyForm(),
+                           signed_form=signed_form or SignedForm(formdata=None),
+                           documents=agreements.issued_agreements(person),
+                           signed=agreements.signed_agreements(person)), status
 
 
 @bp.route("/people/<int:person_id>/agreement", methods=["GET", "POST"], endpoint="agreement")
@@ -21,8 +38,32 @@ def agreement(person_id):
         document = agreements.issue(actor(), person, ip=client_ip())
         flash(f"Договор оформлен, код проверки {document.code}. Распечатайте его и подпишите.", "success")
         return redirect(url_for("staff.agreement", person_id=person.id), code=303)
-    return render_template("staff/agreement.html", person=person, form=form,
-                           documents=agreements.issued_agreements(person)), 422 if form.errors else 200
+    return _page(person, form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/people/<int:person_id>/agreement/signed", methods=["POST"], endpoint="agreement_signed")
+@takes_upload
+def agreement_signed(person_id):
+    """The signed paper came back: its number, date and scan are recorded, and the mentor may be paired."""
+    person = _external(person_id)
+    form = SignedForm()
+    if form.validate_on_submit():
+        scan = form.scan.data
+        data = scan.read(uploads.MAX_BYTES + 1) if scan else None
+        done = attempt(form, lambda: agreements.record_signed(
+            actor(), person, form.number.data, form.signed_on.day, getattr(scan, "filename", "") or "", data,
+            ip=client_ip()))
+        if done is not None:
+            flash(f"Подписанный договор № {done.number} внесён: наставника можно предлагать в пары.", "success")
+            return redirect(url_for("staff.agreement", person_id=person.id), code=303)
+    return _page(person, signed_form=form, status=422)
+
+
+@bp.route("/people/<int:person_id>/agreement/signed/<int:agreement_id>/scan", endpoint="agreement_scan")
+def agreement_scan(person_id, agreement_id):
+    person = _external(person_id)
+    stored = agreements.signed_scan(person, agreement_id)
+    return file_response(uploads.read(stored), stored.name, uploads.MIME_TYPES[stored.kind])
 
 
 @bp.route("/people/<int:person_id>/agreement.pdf", endpoint="agreement_pdf")

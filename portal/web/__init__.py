@@ -2,6 +2,8 @@
 
 A layer between the blueprints and the services (.importlinter): shared forms are in portal.web.forms,
 view bodies several role blueprints serve on URLs of their own in portal.web.pages."""
+from urllib.parse import quote
+
 from flask import Response, abort, flash, render_template, request
 from flask_login import current_user, user_logged_in
 
@@ -83,8 +85,26 @@ def form_error(form, exc) -> None:
 
 def pdf_response(data: bytes, filename: str) -> Response:
     """A PDF download; the file name is ASCII so no header carries Cyrillic."""
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return file_response(data, filename, "application/pdf")
+
+
+def takes_upload(view):
+    """Mark a view that receives an uploaded file: its requests may be up to 20 MB (create_app reads the mark)."""
+    view.takes_upload = True
+    return view
+
+
+def file_response(data: bytes, filename: str, mimetype: str) -> Response:
+    """A download, never shown inline; a Cyrillic name travels percent-encoded (RFC 6266), since a raw
+    non-ASCII header is a 500 under gunicorn, with an ASCII name beside it for old clients."""
+    ascii_name = "".join(ch for ch in filename if ch.isascii() and ch.isprintable() and ch not in '"\\') or "file"
+    if ascii_name.startswith("."):
+        ascii_name = "file" + ascii_name
+    disposition = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition,
+                                                      "Cache-Control": "no-store"})
 
 
 def tell_about_a_reset(sender, user, **extra) -> None:

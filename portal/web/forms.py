@@ -1,10 +1,41 @@
 """Forms every area shares: the CSRF-only button form, text-only forms, the meeting verdict, field helpers."""
+import re
+from datetime import date
+
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 REQUIRED = "Заполните это поле."
+DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+
+
+class DayField(StringField):
+    """A date from the browser's picker (2025-09-01) or typed by hand (01.09.2025); `day` holds it once valid."""
+
+    day: date | None = None
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        iso, ru = DATE_ISO.fullmatch(text), DATE_RU.fullmatch(text)
+        try:
+            if iso:
+                self.day = date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif ru:
+                self.day = date(int(ru[3]), int(ru[2]), int(ru[1]))
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValidationError("Укажите дату в виде ДД.ММ.ГГГГ.") from None
 
 
 def too_long(limit: int) -> str:

@@ -1,0 +1,98 @@
+"""The one module that stores and reads uploaded files (ARCHITECTURE.md, "Uploads").
+
+A file's kind is read from its content, never from its name or the browser's word for it: a script
+renamed to .pdf is refused. The bytes go under instance/files/ by a random name, so nothing an uploader
+names reaches the file system, and nothing there is served except through a view that checks access.
+"""
+import hashlib
+import io
+import secrets
+import zipfile
+from pathlib import Path
+
+from portal.models import StoredFile
+from portal.models.files import FILE_KINDS
+from portal.services import ServiceError
+
+MAX_BYTES = 20 * 1024 * 1024
+KIND_TITLES = dict(FILE_KINDS)
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "jpeg": ".jpg", "png": ".png"}
+# The part every Office Open XML file of the kind must hold.
+OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+SCANS = ("pdf", "jpeg", "png")
+
+
+class Store:
+    """Where the files live: instance/files/, set by create_app (services know no Flask config)."""
+    root: Path | None = None
+
+
+def configure(root: Path) -> None:
+    Store.root = Path(root)
+
+
+def sniff(data: bytes) -> str | None:
+    """The file's kind by its first bytes (and, for Office files, the parts inside the zip); None if unknown."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" in names:
+            return next((kind for kind, part in OOXML_PARTS.items() if part in names), None)
+    return None
+
+
+def _clean_name(name: str, kind: str) -> str:
+    """The name shown and offered on download: no folders, no control characters, the kind's extension."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return (stem[:150] or "файл") + EXTENSIONS[kind]
+
+
+def _path(stored_as: str) -> Path:
+    if Store.root is None:
+        raise RuntimeError("uploads.configure() was not called")
+    return Store.root / stored_as[:2] / stored_as
+
+
+def store(school_id: int, actor, name: str, data: bytes | None, allowed=tuple(MIME_TYPES),
+          field: str = "file") -> StoredFile:
+    """Check and keep one upload; call it inside the transaction that records what the file is for.
+
+    Refusals are ServiceErrors for the form's `field`, in Russian. The bytes are written before the row,
+    under a fresh random name, so a rolled-back transaction leaves at most an unreferenced file."""
+    if not data:
+        raise ServiceError("Выберите файл.", field=field)
+    if len(data) > MAX_BYTES:
+        raise ServiceError(f"Файл больше {MAX_BYTES // (1024 * 1024)} МБ.", field=field)
+    kind = sniff(data)
+    if kind not in allowed:
+        kinds = ", ".join(KIND_TITLES[k] for k in allowed)
+        raise ServiceError(f"Этот файл не подходит: нужен {kinds}.", field=field)
+    stored_as = secrets.token_hex(16)
+    path = _path(stored_as)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return StoredFile.create(school=school_id, kind=kind, name=_clean_name(name, kind), stored_as=stored_as,
+                             size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                             uploaded_by=getattr(actor, "id", actor))
+
+
+def read(stored: StoredFile) -> bytes:
+    return _path(stored.stored_as).read_bytes()

@@ -9,6 +9,7 @@ from portal.services.cycle.meetings import (
     current_meetings, next_stages, plannable_stages, quiet_pairs, STAGE_TITLES, verdict_state, verdicts_of,
 )
 from portal.services.cycle.plan import current_plan, is_agreed
+from portal.services.results import mentee_growth
 
 
 CYCLE_STATES = ("active", "suspended", "completed")  # pairs an order approved: they run (or ran) a cycle
@@ -26,14 +27,17 @@ def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
 
 
 def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
-    """Everything the mentor's pair page shows, in seven queries whatever the number of meetings."""
+    """Everything the mentor's pair page shows, in eight queries whatever the number of meetings: with the
+    mentees' entry → exit growth (6.3), which their own mentor sees (DECISIONS «Who sees answers»)."""
     mentorship = mentorship_of_mentor(mentor, mentorship_id)
+    mentees = mentees_of(mentorship.id)
     meetings = _meetings_with_previous(mentorship.id)
     held = [m for m in meetings if m.status == "held"]
     plan = current_plan(mentorship.id)
     tasks = list(PlanTask.select().where(PlanTask.plan == plan).order_by(PlanTask.id)) if plan else []
     return {
-        "mentorship": mentorship, "mentees": mentees_of(mentorship.id),
+        "mentorship": mentorship, "mentees": mentees,
+        "growth": mentee_growth(mentorship.id, [p.id for p in mentees]),
         "held": held, "upcoming": [m for m in meetings if m.status == "planned"],
         "verdicts": verdicts_of(m.id for m in held),
         "corrected": {m.id for m in meetings if m.previous_status == m.status},

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from portal.models import FinalReport, IssuedDocument, MentoringFormat, Mentorship, MentorshipMember, Person
 from portal.models.base import utcnow
-from portal.services import accounts, cycle
+from portal.services import accounts, cycle, issued
 from tests.querycount import count_queries
 
 CONCLUSIONS = "Молодой педагог уверенно ведёт уроки и готов к аттестации."
@@ -209,3 +209,17 @@ def test_the_list_and_a_report_cost_the_same_for_2_and_12_reports(client, school
     assert html.count('data-report="') == 12
     assert len(many) == len(few), "\n".join(many)
     assert len(one_of_many) == len(one_of_few), "\n".join(one_of_many)
+
+
+@pytest.mark.quality("privacy")
+def test_a_report_destroyed_with_the_personal_data_shows_its_code_only(client, school, login_as, make_person):
+    pair = _reported(_fmt(school, "Учитель – учитель"), make_person)
+    report = FinalReport.get(FinalReport.mentorship == pair.id)
+    issued.erase(IssuedDocument.report == report.id)
+    login_as("coordinator")
+    listing = client.get("/staff/reports").get_data(as_text=True)
+    assert "уничтожен с персональными данными" in listing and f"/staff/reports/{pair.id}.pdf" not in listing
+    page = client.get(f"/staff/reports/{pair.id}").get_data(as_text=True)
+    assert "Текст отчёта уничтожен" in page and CONCLUSIONS not in page and 'id="frozen-report"' not in page
+    assert IssuedDocument.get(IssuedDocument.report == report.id).code in page
+    assert client.get(f"/staff/reports/{pair.id}.pdf").status_code == 404

@@ -749,6 +749,11 @@ EXPECTED: dict[str, Route] = {
                             post=lambda s: dict(REPORT_FORM)),
     "mentor.report_pdf": _route({"GET"}, {"mentor"}, args={"mentorship_id": reported_pair},
                                 mimetype="application/pdf"),
+    # Results reach the administration (s5): the coordinator and the format's curator read and download every
+    # final report; another school's report is «not found» (another format's: tests/staff/test_final_reports.py).
+    "staff.reports": _route({"GET"}, STAFF, args={"period": "365"}),
+    "staff.report": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}),
+    "staff.report_pdf": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}, mimetype="application/pdf"),
     # Monitoring (6.1): the coordinator's dashboard and results. A filter naming another school's format falls
     # back to the whole school (a filter never errors), so the samples here are literals, not rows.
     "coordinator.dashboard": _route({"GET"}, {"coordinator"}, args={"period": "30"}),

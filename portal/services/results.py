@@ -43,17 +43,13 @@ def _format_of():
     return fn.COALESCE(MonitoringRound.mentoring_format, Mentorship.mentoring_format)
 
 
-def growth(format_ids, since: date | None = None) -> list[dict]:
-    """Per person and anchor question: the entry step, the exit step and the direction; one query.
+def _growth_rows(where) -> list[dict]:
+    """Entry step, exit step and direction per person, pair and anchor, for the exits `where` selects; one query.
 
     The entry answer is joined to the exit answer in SQL (same respondent, same pair, same anchor), so
     only people who answered both come back, as plain tuples: at school scale that is thousands of
     answers, and building every one as a model instance cost the dashboard seconds. A person counts once
-    per pair. With a period, only exits submitted in it count; the entry may be older.
-    """
-    ids = list(format_ids)
-    if not ids:
-        return []
+    per pair."""
     entry, entry_q, entry_kind, entry_response = Answer.alias(), Question.alias(), Questionnaire.alias(), Response.alias()
     query = (Answer.select(Response.respondent, Response.mentorship, Mentorship.mentoring_format, Question.anchor,
                            Question.text, Question.answer_type, entry.scale_value, Answer.scale_value,
@@ -68,9 +64,7 @@ def growth(format_ids, since: date | None = None) -> list[dict]:
                                 & (entry_q.answer_type == Question.answer_type)))
              .join(entry_kind, on=((entry_q.questionnaire == entry_kind.id) & (entry_kind.kind == "entry")))
              .where((Questionnaire.kind == "exit") & (Question.anchor != "")
-                    & Question.answer_type.in_(list(SCALES)) & Mentorship.mentoring_format.in_(ids)))
-    if since:
-        query = query.where(Response.submitted_at >= since_moment(since))
+                    & Question.answer_type.in_(list(SCALES)) & where))
     result, seen = [], set()
     for person_id, pair_id, format_id, anchor, text, scale, before, after, *name in query.tuples():
         if (person_id, pair_id, anchor) in seen or before not in ORDER[scale] or after not in ORDER[scale]:
@@ -82,6 +76,31 @@ def growth(format_ids, since: date | None = None) -> list[dict]:
                        "direction": direction(scale, before, after)})
     result.sort(key=lambda r: (r["person"], r["anchor"]))
     return result
+
+
+def growth(format_ids, since: date | None = None) -> list[dict]:
+    """Per person and anchor question of the formats: the entry step, the exit step and the direction; one
+    query. With a period, only exits submitted in it count; the entry may be older."""
+    ids = list(format_ids)
+    if not ids:
+        return []
+    where = Mentorship.mentoring_format.in_(ids)
+    if since:
+        where &= Response.submitted_at >= since_moment(since)
+    return _growth_rows(where)
+
+
+def mentee_growth(mentorship_id: int, mentee_ids) -> list[dict]:
+    """The self-assessment of a pair's mentees from entry to exit (6.3), for the pair's own mentor: one query.
+
+    DECISIONS «Who sees answers»: the person's own mentor sees the person's entry → exit growth, and only
+    that — the mentor's own answers, and any answer about someone, stay out. The caller hands a pair it
+    fetched through the mentor's fetcher (cycle.mentorship_of_mentor) and the pair's current mentees."""
+    ids = list(mentee_ids)
+    if not ids:
+        return []
+    return _growth_rows((Response.mentorship == mentorship_id) & Response.respondent.in_(ids)
+                        & Response.about.is_null())
 
 
 @dataclass

@@ -6,9 +6,11 @@ from peewee import JOIN, fn
 from portal.models import FinalReport, Meeting, Mentorship, MentorshipMember, Person, Plan, PlanTask
 from portal.services.cycle.access import meeting_of_mentor, mentees_of, Mentor, mentorship_of_mentor, _pairs_with_people
 from portal.services.cycle.meetings import (
-    current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state, verdicts_of,
+    current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state,
+    verdicts_of,
 )
 from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
+from portal.services.results import mentee_growth
 
 
 CYCLE_STATES = ("active", "suspended", "completed")  # pairs an order approved: they run (or ran) a cycle
@@ -26,8 +28,10 @@ def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
 
 
 def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
-    """Everything the mentor's pair page shows, in seven queries whatever the number of meetings."""
+    """Everything the mentor's pair page shows, in at most nine queries whatever the number of meetings: with the
+    mentees' entry → exit growth (6.3), which their own mentor sees (DECISIONS «Who sees answers»)."""
     mentorship = mentorship_of_mentor(mentor, mentorship_id)
+    mentees = mentees_of(mentorship.id)
     meetings = _meetings_with_previous(mentorship.id)
     held = [m for m in meetings if m.status == "held"]
     plan = current_plan(mentorship.id)
@@ -36,7 +40,8 @@ def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
     # not change it yet; before any agreement it is the proposal's, shown as not agreed.
     agreed = plan if is_agreed(plan) else agreed_plan(mentorship.id) if plan else None
     return {
-        "mentorship": mentorship, "mentees": mentees_of(mentorship.id),
+        "mentorship": mentorship, "mentees": mentees,
+        "growth": mentee_growth(mentorship.id, [p.id for p in mentees]),
         "held": held, "upcoming": [m for m in meetings if m.status == "planned"],
         "verdicts": verdicts_of(m.id for m in held),
         "corrected": {m.id for m in meetings if m.previous_status == m.status},

@@ -1,0 +1,30 @@
+"""Results reach the administration (s5): the coordinator and the format's curator read every mentor's final
+report as frozen when written and download its PDF; the list is filtered by form and period like the
+coordinator's dashboard, whose link keeps the same filters. Another format's or school's report is «not found»."""
+from flask import request
+
+from portal.services import dashboard as dashboards
+from portal.services import final_reports
+from portal.staff import bp
+from portal.web import pdf_response, render, staff_scope
+
+
+@bp.route("/reports", endpoint="reports")
+def report_list():
+    scope = staff_scope()
+    filters = dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
+    rows = final_reports.reports(scope, filters.format_id, filters.since())
+    return render("staff/reports.html", "staff/_reports.html", rows=rows, filters=filters,
+                  periods=dashboards.PERIODS, all_formats=list(scope.formats()),
+                  all_formats_title="Вся школа" if scope.is_coordinator else "Все мои формы",
+                  is_coordinator=scope.is_coordinator)
+
+
+@bp.route("/reports/<int:mentorship_id>", endpoint="report")
+def report_page(mentorship_id):
+    return render("staff/report.html", **final_reports.report_page(staff_scope(), mentorship_id))
+
+
+@bp.route("/reports/<int:mentorship_id>.pdf", endpoint="report_pdf")
+def report_pdf(mentorship_id):
+    return pdf_response(final_reports.report_pdf(staff_scope(), mentorship_id), f"otchet-{mentorship_id}.pdf")

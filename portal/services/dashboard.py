@@ -244,8 +244,9 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
             lists["overdue"].append(row)
 
     for g in results.growth(ids, since):
+        # The form is named: one person answers in each form they take part in, and two such rows must differ.
         lists["growth"].append(_row(g["format_id"], g["person"],
-                                    f"{g['question']}: было: {g['before']} → стало: {g['after']}",
+                                    f"{names[g['format_id']]}: {g['question']}: было: {g['before']} → стало: {g['after']}",
                                     direction=g["direction"]))
     for w in _withdrawals(scope.school_id, ids, since):
         lists["withdrawn"].append(_row(None, w.consent.subject.full_name,

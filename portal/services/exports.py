@@ -26,7 +26,7 @@ from portal.models.bases import BASES, CATEGORY_TITLES, MEMBER_STATUSES
 from portal.models.cycle import MEETING_FORMATS, MEETING_STATUSES, STAGES, VERDICTS
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
-from portal.services import NotAllowed, audit, dashboard, results
+from portal.services import NotAllowed, audit, dashboard, monitoring, results
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -149,7 +149,9 @@ def _answer_text(answer) -> str:
 
 
 def _monitoring(scope):
-    """Scale answers are stored as codes; the file shows the step's Russian words, as every screen does (6.5)."""
+    """Scale answers are stored as codes; the file shows the step's Russian words, as every screen does (6.5).
+    A round is named by its kind and opening date, as on the questionnaire lists: two intermediate rounds of a
+    year must not read alike."""
     headers = ["Анкета", "Версия", "Респондент", "Пара", "Раунд", "Дата ответа", "№", "Вопрос", "Ответ"]
     answers = list(Answer.select(Answer, Response, Questionnaire, Person, Question, MonitoringRound)
                    .join(Response).join(Questionnaire).switch(Response).join(Person, on=Response.respondent)
@@ -163,7 +165,7 @@ def _monitoring(scope):
         r = a.response
         rnd = r.monitoring_round
         rows.append([QUESTIONNAIRE_TITLES[r.questionnaire.kind], r.questionnaire.version, r.respondent.full_name,
-                     labels.get(r.mentorship_id, ""), ROUND_TITLES[rnd.kind] if rnd else "", r.submitted_at,
+                     labels.get(r.mentorship_id, ""), monitoring.round_title(rnd) if rnd else "", r.submitted_at,
                      a.question.position, a.question.text, _answer_text(a)])
     return headers, rows
 

@@ -216,7 +216,7 @@ def test_a_completed_pairs_meetings_stay_counted(client, school, login_as, demo)
     assert rows.count("<tr>") == 3  # the header and both pairs
 
 
-@pytest.mark.clause("6.1", "s8")
+@pytest.mark.clause("6.1")
 def test_a_completed_mentee_does_not_wait_for_a_mentor(client, school, login_as, demo, make_account):
     """A mentee whose pair ended with its final meeting has had their mentor; the dashboard and the curator's
     home page list them nowhere as waiting. A cancelled pair (a decline) returns its mentee to the queue

@@ -2,10 +2,11 @@
 and the internal monitoring report as a PDF. Every download is written to the audit trail."""
 from datetime import date
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 
 from portal.coordinator import bp
 from portal.documents.monitoring_report import monitoring_report_pdf
+from portal.services import dashboard as dashboards
 from portal.services import exports, results
 from portal.web import client_ip, pdf_response, staff_scope
 
@@ -20,14 +21,14 @@ def _download(data: bytes, name: str, fmt: str) -> Response:
         "Cache-Control": "no-store"})
 
 
-def _monitoring_figures(scope) -> tuple[dict, list]:
-    """What the internal monitoring report shows, from the services; exports.figures() checks that the
-    scope is the coordinator's."""
-    data = exports.figures(scope)
+def _monitoring_figures(scope, filters) -> dict:
+    """What the internal monitoring report shows, from the services, for the dashboard's filters;
+    exports.figures() checks that the scope is the coordinator's."""
+    data = exports.figures(scope, filters)
     ids = [f["format"].id for f in data["formats"]]
-    return dict(data, rounds=exports.rounds(scope), summaries=results.summaries(ids), kinds=results.SUMMARY_KINDS,
+    return dict(data, summaries=results.summaries(ids, filters.since()), kinds=results.SUMMARY_KINDS,
                 hidden_text=results.HIDDEN, min_about=results.MIN_ABOUT, base_titles=exports.IN_BASE_TITLES,
-                pair_status_titles=exports.PAIR_STATUS_TITLES), results.growth(ids)
+                pair_status_titles=exports.PAIR_STATUS_TITLES, directions=results.DIRECTIONS)
 
 
 @bp.route("/exports")
@@ -55,7 +56,10 @@ def export_municipal(fmt):
 
 @bp.route("/exports/monitoring-report.pdf")
 def monitoring_report():
+    """The report for the form and period chosen on the dashboard (the same query string), so its figures
+    are the dashboard's; without them, the whole school for all time."""
     scope = staff_scope()
-    data = monitoring_report_pdf(*_monitoring_figures(scope))
+    filters = dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
+    data = monitoring_report_pdf(_monitoring_figures(scope, filters))
     exports.record_download(scope, "monitoring-report", "pdf", ip=client_ip())
     return pdf_response(data, f"monitoring-report-{date.today().isoformat()}.pdf")

@@ -11,7 +11,7 @@ from portal.web.pages.questionnaires import answer_page
 def _index(form, status=200):
     person = actor()
     return render_template("monitoring/index.html", pending=monitoring.pending_for(person),
-                           formats=monitoring.mentor_formats(person), form=form,
+                           rounds=monitoring.mentor_rounds(person), form=form,
                            answer_endpoint="mentor.monitoring_answer"), status
 
 

@@ -21,13 +21,12 @@ from portal.models import (
 from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
 from portal.services import audit
 from portal.services import consent as consents
-from portal.services import cycle, monitoring, results
+from portal.services import cycle, monitoring, pairing, results
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
            ("365", "за последний год"))
 OVERDUE_DAYS = 14
-ENDED = ("completed", "cancelled")
 
 LISTS = {
     "mentors_active": "Наставники: участвуют",
@@ -186,12 +185,16 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
 
     Definitions (kept simple on purpose):
     - consent coverage: base members (not left) whose valid consent lets them in / all such members;
-    - meetings: held meetings (current versions, in the period) / planned_meetings of each pair's newest plan;
+    - meetings: held meetings (current versions, in the period) / planned_meetings of each pair's newest plan,
+      over every pair that runs or ran a cycle — a completed pair's meetings stay counted, as in the
+      monitoring report;
     - monitoring completion: responses in the rounds / expected, as the curator's monitoring page counts
       them (monitoring.expected_by_format: each consenting participant of a surveyed pair answers the
       round's questionnaires);
     - a round is overdue when it is still open after OVERDUE_DAYS days with answers missing;
-    - a mentee waits for a mentor when active in the mentee base with no current pair in that format.
+    - a mentee waits for a mentor when active in the mentee base, let in by the consent gate, and not
+      holding a pair in that format (pairing.mentees_with_pair: a completed pair counts, a cancelled one
+      does not) — the rule the curator's queue uses.
     """
     today = today or date.today()
     since = filters.since(today)
@@ -212,20 +215,19 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     pairs, mentees = _pairs(ids)
     held, planned = _held_meetings(ids, since), _planned_meetings(ids)
     quiet = cycle.quiet_pairs(pairs, today)
-    paired = set()
+    paired = pairing.mentees_with_pair(ids)
     for p in pairs:
         people = mentees.get(p.id, [])
         row = _row(p.mentoring_format_id, p.mentor.full_name, f"{names[p.mentoring_format_id]}: {_names(people)}",
                    held=held.get(p.id, 0), planned=planned.get(p.id, 0), status=p.status_title)
         lists[f"pairs_{p.status}"].append(row)
-        if p.status not in ENDED:
-            paired.update((p.mentoring_format_id, person.id) for person in people)
-        if p.status == "active":
+        if p.status in cycle.CYCLE_STATES or row["held"] or row["planned"]:
             lists["meetings"].append(row)
         if p.id in quiet:
             lists["quiet"].append(row)
     for m in members:
-        if m.base == "mentee" and m.status == "active" and (m.mentoring_format_id, m.person_id) not in paired:
+        if (m.base == "mentee" and m.status == "active" and gate[(m.person_id, m.base)]
+                and (m.mentoring_format_id, m.person_id) not in paired):
             lists["waiting"].append(_row(m.mentoring_format_id, m.person.full_name, names[m.mentoring_format_id],
                                          m.nominated_at))
 
@@ -234,17 +236,17 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     overdue_before = datetime.combine(today - timedelta(days=OVERDUE_DAYS), datetime.min.time())
     for r in rounds:
         expected = expected_by_format.get(r.mentoring_format_id, 0)
-        row = _row(r.mentoring_format_id, f"{names[r.mentoring_format_id]}: "
-                   f"{'итоговый' if r.kind == 'final' else 'промежуточный'} раунд",
+        row = _row(r.mentoring_format_id, f"{names[r.mentoring_format_id]}: {monitoring.ROUND_TITLES[r.kind]} раунд",
                    "закрыт" if r.closed_at else "открыт", r.opened_at,
-                   answered=answered.get(r.id, 0), expected=expected)
+                   answered=answered.get(r.id, 0), expected=expected, kind=r.kind, closed_at=r.closed_at)
         lists["rounds"].append(row)
         if r.closed_at is None and r.opened_at <= overdue_before and row["answered"] < expected:
             lists["overdue"].append(row)
 
     for g in results.growth(ids, since):
+        # The form is named: one person answers in each form they take part in, and two such rows must differ.
         lists["growth"].append(_row(g["format_id"], g["person"],
-                                    f"{g['question']}: было: {g['before']} → стало: {g['after']}",
+                                    f"{names[g['format_id']]}: {g['question']}: было: {g['before']} → стало: {g['after']}",
                                     direction=g["direction"]))
     for w in _withdrawals(scope.school_id, ids, since):
         lists["withdrawn"].append(_row(None, w.consent.subject.full_name,

@@ -26,7 +26,7 @@ from portal.models.bases import BASES, CATEGORY_TITLES, MEMBER_STATUSES
 from portal.models.cycle import MEETING_FORMATS, MEETING_STATUSES, STAGES, VERDICTS
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
-from portal.services import NotAllowed, audit, monitoring, results
+from portal.services import NotAllowed, audit, dashboard, monitoring, results
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -56,10 +56,6 @@ ROUND_TITLES = dict(ROUND_KINDS)
 def _require_coordinator(scope: StaffScope) -> None:
     if not scope.is_coordinator:
         raise NotAllowed("Выгрузки доступны только координатору.")
-
-
-def _formats(scope: StaffScope) -> list[MentoringFormat]:
-    return list(MentoringFormat.select().where(MentoringFormat.school == scope.school_id).order_by(MentoringFormat.id))
 
 
 def _yes(flag: bool) -> str:
@@ -153,7 +149,9 @@ def _answer_text(answer) -> str:
 
 
 def _monitoring(scope):
-    """Scale answers are stored as codes; the file shows the step's Russian words, as every screen does (6.5)."""
+    """Scale answers are stored as codes; the file shows the step's Russian words, as every screen does (6.5).
+    A round is named by its kind and opening date, as on the questionnaire lists: two intermediate rounds of a
+    year must not read alike."""
     headers = ["Анкета", "Версия", "Респондент", "Пара", "Раунд", "Дата ответа", "№", "Вопрос", "Ответ"]
     answers = list(Answer.select(Answer, Response, Questionnaire, Person, Question, MonitoringRound)
                    .join(Response).join(Questionnaire).switch(Response).join(Person, on=Response.respondent)
@@ -167,7 +165,7 @@ def _monitoring(scope):
         r = a.response
         rnd = r.monitoring_round
         rows.append([QUESTIONNAIRE_TITLES[r.questionnaire.kind], r.questionnaire.version, r.respondent.full_name,
-                     labels.get(r.mentorship_id, ""), ROUND_TITLES[rnd.kind] if rnd else "", r.submitted_at,
+                     labels.get(r.mentorship_id, ""), monitoring.round_title(rnd) if rnd else "", r.submitted_at,
                      a.question.position, a.question.text, _answer_text(a)])
     return headers, rows
 
@@ -185,55 +183,63 @@ def table(scope: StaffScope, what: str) -> tuple[list[str], list[list]]:
 
 # --- the municipality's report: counts only ----------------------------------------------------------
 
-def figures(scope: StaffScope) -> dict:
-    """Per-format counts shared by the municipal report and the monitoring report PDF; no names anywhere."""
+def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: date | None = None) -> dict:
+    """Per-format counts shared by the municipal report and the monitoring report PDF; no names anywhere.
+
+    Every figure the coordinator's dashboard also shows — the bases, consent coverage, pairs by state,
+    meetings held, the rounds with answers of expected, growth — is taken from dashboard.overview() for the
+    same filters, so the report and the dashboard cannot disagree. Only what the dashboard does not show
+    (questionnaires received, the categories) is counted here, under the same filters."""
     _require_coordinator(scope)
-    formats = _formats(scope)
-    in_school = MentoringFormat.school == scope.school_id
-    members = list(BaseMembership.select(BaseMembership.id, BaseMembership.mentoring_format, BaseMembership.base,
-                                         Person.id, Person.birth_date)
-                   .join(Person).switch(BaseMembership).join(MentoringFormat)
-                   .where(in_school & BaseMembership.status.in_(CURRENT_MEMBER)))
-    gate = consents.participation_gate((m.person, m.base) for m in members)
-    in_base, consented = Counter(), Counter()
-    for m in members:
-        in_base[(m.mentoring_format_id, m.base)] += 1
-        consented[m.mentoring_format_id] += gate[(m.person.id, m.base)]
-    pairs = Counter({(f, s): n for f, s, n in (
-        Mentorship.select(Mentorship.mentoring_format, Mentorship.status, fn.COUNT(Mentorship.id))
-        .join(MentoringFormat).where(in_school).group_by(Mentorship.mentoring_format, Mentorship.status).tuples())})
-    held = Counter({f: n for f, n in (
-        Meeting.select(Mentorship.mentoring_format, fn.COUNT(Meeting.id)).join(Mentorship).join(MentoringFormat)
-        .where(in_school & (Meeting.status == "held") & Meeting.is_current())
-        .group_by(Mentorship.mentoring_format).tuples())})
+    filters = filters or dashboard.Filters()
+    today = today or date.today()
+    since = results.since_moment(filters.since(today))
+    overview = dashboard.overview(scope, filters, today)
+    formats = overview["formats"]
+    ids = [f.id for f in formats]
     responses = Counter()
-    for pair_format, round_format, n in (
-            Response.select(Mentorship.mentoring_format, MonitoringRound.mentoring_format, fn.COUNT(Response.id))
-            .join(Questionnaire).switch(Response).join(Mentorship, JOIN.LEFT_OUTER)
-            .switch(Response).join(MonitoringRound, JOIN.LEFT_OUTER)
-            .where(Questionnaire.school == scope.school_id)
-            .group_by(Mentorship.mentoring_format, MonitoringRound.mentoring_format).tuples()):
+    query = (Response.select(Mentorship.mentoring_format, MonitoringRound.mentoring_format, fn.COUNT(Response.id))
+             .join(Questionnaire).switch(Response).join(Mentorship, JOIN.LEFT_OUTER)
+             .switch(Response).join(MonitoringRound, JOIN.LEFT_OUTER)
+             .where(Questionnaire.school == scope.school_id)
+             .group_by(Mentorship.mentoring_format, MonitoringRound.mentoring_format))
+    if since:
+        query = query.where(Response.submitted_at >= since)
+    for pair_format, round_format, n in query.tuples():
         responses[pair_format or round_format] += n
     categories = Counter({(f, b, c): n for f, b, c, n in (
         MembershipCategory.select(BaseMembership.mentoring_format, BaseMembership.base, MembershipCategory.code,
                                   fn.COUNT(MembershipCategory.id))
-        .join(BaseMembership).join(MentoringFormat)
-        .where(in_school & BaseMembership.status.in_(CURRENT_MEMBER))
-        .group_by(BaseMembership.mentoring_format, BaseMembership.base, MembershipCategory.code).tuples())})
+        .join(BaseMembership)
+        .where(BaseMembership.mentoring_format.in_(ids) & BaseMembership.status.in_(CURRENT_MEMBER))
+        .group_by(BaseMembership.mentoring_format, BaseMembership.base, MembershipCategory.code).tuples())}) \
+        if ids else Counter()
+    rounds_of = defaultdict(list)
+    for r in reversed(overview["lists"]["rounds"]):  # the dashboard lists the newest first, the report the oldest
+        rounds_of[r["format_id"]].append({
+            "kind": ROUND_TITLES[r["kind"]], "opened_at": r["date"], "closed_at": r["closed_at"],
+            "answered": r["answered"], "expected": r["expected"],
+            "percent": round(100 * r["answered"] / r["expected"]) if r["expected"] else None})
     result = []
     for f in formats:
-        total = in_base[(f.id, "mentor")] + in_base[(f.id, "mentee")]
+        c = overview["by_format"][f.id]
         result.append({
             "format": f,
-            "in_base": {base: in_base[(f.id, base)] for base in BASE_TITLES},
-            "consent_percent": round(100 * consented[f.id] / total) if total else None,
-            "pairs": {status: pairs[(f.id, status)] for status in PAIR_STATUS_TITLES},
-            "meetings_held": held[f.id],
+            "in_base": {base: c[f"{base}s_active"] + c[f"{base}s_awaiting"] for base in BASE_TITLES},
+            "consent_percent": round(100 * c["consented"] / c["members"]) if c["members"] else None,
+            "pairs": {status: c[f"pairs_{status}"] for status in PAIR_STATUS_TITLES},
+            "meetings_held": c["held"],
+            "meetings_planned": c["planned"],
             "responses": responses[f.id],
+            "rounds": rounds_of[f.id],
+            "growth": {word: c[word] for word in results.DIRECTIONS},
             "categories": [(base, CATEGORY_TITLES[code], n if n >= SMALL_COUNT else f"<{SMALL_COUNT}")
                            for (fid, base, code), n in sorted(categories.items()) if fid == f.id],
         })
-    return {"school": School.get_by_id(scope.school_id), "formats": result, "made_on": date.today()}
+    school = overview["school"]
+    return {"school": School.get_by_id(scope.school_id), "formats": result, "made_on": today,
+            "filters": filters, "period_title": dict(dashboard.PERIODS)[filters.period],
+            "growth_total": {word: school[word] for word in results.DIRECTIONS}}
 
 
 def municipal(scope: StaffScope) -> tuple[list[str], list[list]]:
@@ -249,27 +255,6 @@ def municipal(scope: StaffScope) -> tuple[list[str], list[list]]:
         rows.append([name, "Получено анкет мониторинга", f["responses"]])
         rows += [[name, f"Категория ({BASE_TITLES[base]}): {title}", n] for base, title, n in f["categories"]]
     return ["Форма наставничества", "Показатель", "Значение"], rows
-
-
-def rounds(scope: StaffScope) -> dict[int, list[dict]]:
-    """Monitoring rounds per format with answers received of expected — counted as the curator's page and
-    the dashboard count them (monitoring.expected_by_format), so the report agrees with both screens."""
-    _require_coordinator(scope)
-    in_school = MentoringFormat.school == scope.school_id
-    answered = Counter({r: n for r, n in (
-        Response.select(Response.monitoring_round, fn.COUNT(Response.id))
-        .join(MonitoringRound).join(MentoringFormat).where(in_school)
-        .group_by(Response.monitoring_round).tuples())})
-    expected = monitoring.expected_by_format(scope.format_ids)
-    result = defaultdict(list)
-    for r in (MonitoringRound.select().join(MentoringFormat).where(in_school)
-              .order_by(MonitoringRound.opened_at, MonitoringRound.id)):
-        waited = expected.get(r.mentoring_format_id, 0)
-        result[r.mentoring_format_id].append({
-            "kind": ROUND_TITLES[r.kind], "opened_at": r.opened_at, "closed_at": r.closed_at,
-            "answered": answered[r.id], "expected": waited,
-            "percent": round(100 * answered[r.id] / waited) if waited else None})
-    return result
 
 
 # --- files -----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from portal.db import atomic_write
 from portal.formatting import agree
 from portal.ids import parse_id
 from portal.models import (
-    Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
+    Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Person,
     Proposal, SchoolClass,
 )
 from portal.models.base import utcnow
@@ -362,9 +362,7 @@ def queue(scope: StaffScope, format_id) -> dict:
                           & (BaseMembership.status == "active"))
                    .order_by(Person.surname, Person.first_name, Person.patronymic, BaseMembership.id))
     pool, gate, programme, _ = _mentor_pool(fmt, extra_gate=[(m.person, "mentee") for m in mentees])
-    paired = {row[0] for row in MentorshipMember.select(MentorshipMember.mentee).join(Mentorship)
-              .where((Mentorship.mentoring_format == fmt) & Mentorship.status.in_(pairing.ENGAGED)
-                     & MentorshipMember.left_at.is_null()).tuples()}
+    paired = {mentee_id for _, mentee_id in pairing.mentees_with_pair([fmt.id])}
     open_pairs = set(Proposal.select(Proposal.mentee, Proposal.mentor)
                      .where((Proposal.mentoring_format == fmt) & (Proposal.status == "open")).tuples())
     counts = Counter(mentee_id for mentee_id, _ in open_pairs)

@@ -9,6 +9,7 @@ from portal.models import (
 )
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.people import PERSON_KIND_COUNTS
+from portal.services import pairing
 
 
 def _count_by(query, key_field) -> dict:
@@ -70,15 +71,14 @@ def curated_formats(account) -> list[dict]:
     members = (MentorshipMember.select(MentorshipMember, Person).join(Person))
     for m in mentorships.prefetch(members):
         pairs[m.mentoring_format_id].append(m)
-    paired = MentorshipMember.select(MentorshipMember.mentee).join(Mentorship).where(
-        (Mentorship.mentoring_format == BaseMembership.mentoring_format)
-        & (Mentorship.status.not_in(["cancelled", "completed"])))
+    paired = pairing.mentees_with_pair(ids)
     waiting = defaultdict(list)
     for membership in (BaseMembership.select(BaseMembership, Person).join(Person)
                        .where(BaseMembership.mentoring_format.in_(ids) & (BaseMembership.base == "mentee")
-                              & (BaseMembership.status == "active") & BaseMembership.person.not_in(paired))
+                              & (BaseMembership.status == "active"))
                        .order_by(Person.surname)):
-        waiting[membership.mentoring_format_id].append(membership.person)
+        if (membership.mentoring_format_id, membership.person_id) not in paired:
+            waiting[membership.mentoring_format_id].append(membership.person)
     programmes = {p.mentoring_format_id: p for p in Programme.select().where(Programme.mentoring_format.in_(ids))}
     return [{"format": f, "bases": bases[f.id], "pairs": pairs[f.id], "waiting": waiting[f.id],
              "programme": programmes.get(f.id)} for f in formats]

@@ -22,6 +22,21 @@ from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher
 OCCUPYING = ("chosen", "confirmed", "in_order", "active", "suspended")
 # States in which a mentee already has a pair in the format and is not offered another.
 ENGAGED = OCCUPYING
+# States in which a mentee has (or had) their mentor in the format and does not wait for one: a pair that
+# ended with its final meeting keeps its mentee out of the queue; a cancelled one returns them to it
+# (DECISIONS «States»: a decline returns the mentee to the choice).
+HOLDING = ENGAGED + ("completed",)
+
+
+def mentees_with_pair(format_ids) -> set[tuple[int, int]]:
+    """(format, mentee) of every mentee who does not wait for a mentor: the one rule the curator's queue,
+    the curator's home page and the coordinator's dashboard share. One query."""
+    ids = list(format_ids)
+    if not ids:
+        return set()
+    return set(MentorshipMember.select(Mentorship.mentoring_format, MentorshipMember.mentee).join(Mentorship)
+               .where(Mentorship.mentoring_format.in_(ids) & Mentorship.status.in_(HOLDING)
+                      & MentorshipMember.left_at.is_null()).tuples())
 
 
 def programme_of(format_id: int) -> Programme | None:

@@ -27,6 +27,8 @@ STEP_TITLES = {code: title for steps in SCALES.values() for code, title in steps
 MIN_ABOUT = 3
 HIDDEN = f"недостаточно ответов для показа (нужно не меньше {MIN_ABOUT})"
 SUMMARY_KINDS = (("process", "Качество процесса"), ("satisfaction", "Удовлетворённость"))
+# The words direction() gives, in the order the dashboard and the report list them.
+DIRECTIONS = ("рост", "без изменений", "снижение")
 
 
 def since_moment(since: date | None) -> datetime | None:

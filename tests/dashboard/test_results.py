@@ -147,3 +147,26 @@ def test_results_query_count_is_constant(client, school, login_as, make_person):
     with count_queries() as large:
         client.get("/coordinator/results")
     assert len(small) == len(large)
+
+
+@pytest.mark.clause("6.3")
+def test_one_person_growing_in_two_forms_is_two_rows_that_differ(client, school, login_as, make_person):
+    """A teacher is a mentee in two forms and answers entry and exit in each: the results page and the
+    dashboard's list name the form of each row, so the two do not read alike."""
+    anchors = [("Я уверенно веду урок", "agree", "confidence")]
+    (entry, (e,)), (exit_, (x,)) = (_questionnaire(school, kind, anchors) for kind in ("entry", "exit"))
+    teacher = _adult(make_person, sex="f")
+    for fmt in (_fmt(school), _fmt(school, "Учитель – ученик")):
+        pair = Mentorship.create(mentoring_format=fmt, mentor=_adult(make_person), status="completed")
+        MentorshipMember.create(mentorship=pair, mentee=teacher)
+        _answer(entry, e, teacher, pair, "rather_disagree")
+        _answer(exit_, x, teacher, pair, "agree")
+    login_as("coordinator")
+    html = client.get("/coordinator/results").get_data(as_text=True)
+    table = html[html.index('id="growth"'):html.index("</table>", html.index('id="growth"'))]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)][1:]
+    assert len(rows) == 2 and len(set(rows)) == 2, rows
+    assert any("Учитель – учитель" in row for row in rows) and any("Учитель – ученик" in row for row in rows)
+    listed = client.get("/coordinator/dashboard/list/growth").get_data(as_text=True)
+    assert "Учитель – учитель: Я уверенно веду урок: было:" in listed
+    assert "Учитель – ученик: Я уверенно веду урок: было:" in listed

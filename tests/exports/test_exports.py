@@ -13,6 +13,7 @@ from portal.models import (
     MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Order, OrderItem, Question,
     Questionnaire, Response,
 )
+from portal.formatting import ru_date
 from portal.services import consent as consents
 from tests.factories import next_version
 from tests.querycount import count_queries
@@ -155,12 +156,14 @@ def test_meetings_export_shows_current_versions_in_russian(coordinator, fixture)
 def test_monitoring_export_lists_every_answer(coordinator, fixture):
     _, rows = xlsx_rows(download(coordinator, "/coordinator/exports/monitoring.xlsx"))
     assert rows[0] == ["Анкета", "Версия", "Респондент", "Пара", "Раунд", "Дата ответа", "№", "Вопрос", "Ответ"]
-    # Version 2: the school's standard questionnaires (version 1) come with the school.
+    # Version 2: the school's standard questionnaires (version 1) come with the school. The round is named
+    # by its kind and opening date, so two intermediate rounds never read alike.
+    round_title = f"промежуточный этап мониторинга (начат {ru_date(MonitoringRound.get().opened_at)})"
     assert [row[:5] + row[6:] for row in rows[1:]] == [
         ["входная анкета", 2, "Незабудкина Ульяна Тимофеевна", "Колокольцев В. А. — Незабудкина У. Т.",
-         "промежуточный", 1, "Я уверенно веду урок", "скорее согласен"],
+         round_title, 1, "Я уверенно веду урок", "скорее согласен"],
         ["входная анкета", 2, "Незабудкина Ульяна Тимофеевна", "Колокольцев В. А. — Незабудкина У. Т.",
-         "промежуточный", 2, "Чего вы ждёте?", "Поддержки"]]
+         round_title, 2, "Чего вы ждёте?", "Поддержки"]]
     assert len(csv_rows(download(coordinator, "/coordinator/exports/monitoring.csv"))) == 3
 
 

@@ -1,7 +1,7 @@
 """Questionnaires, rounds and answering (6.1–6.5): words instead of marks, entry after the first meeting and
 exit after the final one with the same anchors, rounds opened by the curator or a mentor, final answers."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from portal.models import (
     AuditEvent, BaseMembership, Consent, ConsentWithdrawal, MentoringFormat, Mentorship, MentorshipMember,
     MonitoringRound, Question, Questionnaire, Response,
 )
+from portal.formatting import ru_date
 from portal.models.base import utcnow
 from portal.names import full_name
 from portal.services import accounts, cycle, monitoring
@@ -243,3 +244,55 @@ def test_a_mentor_with_two_pairs_tells_their_questionnaires_apart(client, login,
     task = next(t for t in monitoring.pending_for(mentor) if t.mentorship.id == other.id)
     page = client.get(answer_url("mentor", task)).get_data(as_text=True)
     assert f"пара с {full_name(second, 'instrumental')}" in page
+
+
+def _pending_lines(html):
+    """Each pending questionnaire as the reader sees it: the link's title and what it is about."""
+    section = re.search(r'id="pending-questionnaires">(.*?)</section>', html, re.S).group(1)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
+
+
+@pytest.mark.clause("6.4")
+def test_two_rounds_open_at_once_are_told_apart_in_every_list(client, login, pair, curator):
+    """An intermediate and a final round open together: each questionnaire is due twice, and every list —
+    the questionnaires page and the home page of the mentor and of the mentee — names the round of each."""
+    MonitoringRound.create(mentoring_format=pair["format"], kind="intermediate", opened_by=curator.person,
+                           opened_at=datetime(2026, 3, 9, 22, 30))  # 10 March by the school's clock
+    monitoring.open_round_as_mentor(pair["mentor"].person, pair["format"].id, "final")
+    for role in ("mentor", "mentee"):
+        client.post("/logout")
+        client.get("/login")
+        login(pair[role].login)
+        for url in (f"/{role}/monitoring", f"/{role}/"):
+            lines = _pending_lines(client.get(url).get_data(as_text=True))
+            process = [line for line in lines if line.startswith("Качество процесса наставничества")]
+            assert len(lines) == 4 and len(set(lines)) == 4, (url, lines)
+            assert len(process) == 2, (url, lines)
+            assert any("промежуточный этап мониторинга (начат 10 марта 2026 г.)" in line for line in process)
+            assert any(f"итоговый этап мониторинга (начат {ru_date(utcnow())})" in line for line in process)
+
+
+@pytest.mark.clause("6.4")
+def test_the_mentor_is_offered_only_a_round_that_may_be_opened(client, login, pair):
+    """The button for a kind already running is not shown (the service would refuse it); the running round
+    is named instead. The rule is the one opening a round enforces."""
+    login(pair["mentor"].login)
+    url, form = "/mentor/monitoring", f'id="rounds-{pair["format"].id}"'
+
+    def offered():
+        html = client.get(url).get_data(as_text=True)
+        part = html[html.index(form):].split("</form>", 1)[0]
+        return re.findall(r'<button[^>]*value="(\w+)"', part), " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+    assert offered()[0] == ["intermediate", "final"]
+    assert client.post(f"{url}/rounds/{pair['format'].id}/open", {"kind": "intermediate"}).status_code == 303
+    buttons, text = offered()
+    assert buttons == ["final"] and "Промежуточный этап мониторинга (начат" in text and "идёт" in text
+    refused = client.post(f"{url}/rounds/{pair['format'].id}/open", {"kind": "intermediate"})
+    assert refused.status_code == 422 and "Промежуточный этап мониторинга уже идёт в этой форме." in \
+        refused.get_data(as_text=True)
+    assert client.post(f"{url}/rounds/{pair['format'].id}/open", {"kind": "final"}).status_code == 303
+    buttons, text = offered()
+    assert buttons == [] and "Итоговый этап мониторинга (начат" in text
+    running = monitoring.running_rounds([pair["format"].id])[pair["format"].id]
+    assert monitoring.kinds_to_open(running) == [] and len(running) == 2

@@ -21,9 +21,9 @@ from portal.services.monitoring.versions import (  # noqa: F401
 )
 from portal.services.monitoring.answering import (  # noqa: F401
     CYCLE_KINDS, ROUND_QUESTIONNAIRES, SURVEYED_STATUSES, MAX_TEXT, InvalidAnswers, Task, field_name,
-    pending_for, task_for, answers_of, validate, answer, answer_page,
+    pending_for, task_for, answers_of, validate, answer, answer_page, round_title,
 )
 from portal.services.monitoring.rounds import (  # noqa: F401
-    OVERDUE_DAYS, open_round, mentor_formats, open_round_as_mentor, round_for, close_round, expected_by_format,
-    format_rounds,
+    OVERDUE_DAYS, running_rounds, kinds_to_open, open_round, mentor_formats, mentor_rounds, open_round_as_mentor,
+    round_for, close_round, expected_by_format, format_rounds,
 )

@@ -3,6 +3,7 @@ in words (6.5), and an answer is final."""
 from dataclasses import dataclass, field
 
 from portal.db import atomic_write, is_sqlite
+from portal.formatting import ru_date
 from portal.models import (
     Answer, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, Question, Questionnaire,
     Response,
@@ -45,6 +46,16 @@ class Task:
     @property
     def round_id(self):
         return self.monitoring_round.id if self.monitoring_round else None
+
+    @property
+    def round_title(self) -> str:
+        """«промежуточный этап мониторинга (начат 6 декабря 2026 г.)»: with an intermediate and a final round
+        open, the same questionnaire is due twice for one pair, and only the round tells the two apart."""
+        return round_title(self.monitoring_round) if self.monitoring_round else ""
+
+
+def round_title(monitoring_round: MonitoringRound) -> str:
+    return f"{ROUND_TITLES[monitoring_round.kind]} этап мониторинга (начат {ru_date(monitoring_round.opened_at)})"
 
 
 def field_name(question: Question) -> str:
@@ -212,5 +223,4 @@ def answer_page(task: Task, response: Response | None) -> dict:
     """What the answering page shows: the questions with their word scales, and the answers once given."""
     return {"task": task, "response": response, "questions": questions_of(task.questionnaire.id),
             "answers": answers_of(response) if response else {}, "scales": SCALES, "words": SCALE_WORDS,
-            "round_title": ROUND_TITLES[task.monitoring_round.kind].capitalize() if task.monitoring_round else "",
             "max_text": MAX_TEXT}

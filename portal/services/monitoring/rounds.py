@@ -10,7 +10,7 @@ from portal.models.monitoring import ROUND_KINDS
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services import consent as consents
 from portal.services.monitoring.questionnaires import ROUND_TITLES
-from portal.services.monitoring.answering import ROUND_QUESTIONNAIRES, SURVEYED_STATUSES
+from portal.services.monitoring.answering import ROUND_QUESTIONNAIRES, SURVEYED_STATUSES, round_title
 
 
 OVERDUE_DAYS = 14
@@ -23,13 +23,31 @@ def _lock_format(format_id: int) -> None:
         list(MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.id == format_id).for_update())
 
 
+def running_rounds(format_ids) -> dict[int, list[MonitoringRound]]:
+    """The rounds open in each format, oldest first; one query."""
+    ids = list(format_ids)
+    running: dict[int, list[MonitoringRound]] = {format_id: [] for format_id in ids}
+    if ids:
+        for r in (MonitoringRound.select().where(MonitoringRound.mentoring_format.in_(ids)
+                                                 & MonitoringRound.closed_at.is_null())
+                  .order_by(MonitoringRound.opened_at, MonitoringRound.id)):
+            running[r.mentoring_format_id].append(r)
+    return running
+
+
+def kinds_to_open(running) -> list[tuple[str, str]]:
+    """The kinds of round that may be opened beside the `running` ones: the one rule that opening a round
+    enforces and that every page offering «Начать … этап» asks, so no page offers a refused action."""
+    busy = {r.kind for r in running}
+    return [(kind, title) for kind, title in ROUND_KINDS if kind not in busy]
+
+
 def _open_round(actor: Person, fmt: MentoringFormat, kind: str, ip: str) -> MonitoringRound:
     if kind not in ROUND_TITLES:
         raise ServiceError("Выберите вид этапа мониторинга.", field="kind")
     with atomic_write():
         _lock_format(fmt.id)
-        if MonitoringRound.select().where((MonitoringRound.mentoring_format == fmt.id) & (MonitoringRound.kind == kind)
-                                          & MonitoringRound.closed_at.is_null()).exists():
+        if kind not in dict(kinds_to_open(running_rounds([fmt.id])[fmt.id])):
             raise ServiceError(f"{ROUND_TITLES[kind].capitalize()} этап мониторинга уже идёт в этой форме.",
                                field="kind")
         monitoring_round = MonitoringRound.create(mentoring_format=fmt.id, kind=kind, opened_by=actor)
@@ -49,6 +67,14 @@ def mentor_formats(mentor: Person) -> list[MentoringFormat]:
         Mentorship.select(Mentorship.mentoring_format).where((Mentorship.mentor == mentor)
                                                              & (Mentorship.status == "active"))))
         .order_by(MentoringFormat.id))
+
+
+def mentor_rounds(mentor: Person) -> list[dict]:
+    """The mentor's formats, each with its running rounds and the kinds the mentor may open now. Two queries."""
+    formats = mentor_formats(mentor)
+    running = running_rounds(f.id for f in formats)
+    return [{"format": f, "running": [round_title(r) for r in running[f.id]], "can_open": kinds_to_open(running[f.id])}
+            for f in formats]
 
 
 def open_round_as_mentor(mentor: Person, format_id: int, kind: str, ip: str = "") -> MonitoringRound:
@@ -117,5 +143,5 @@ def format_rounds(scope, format_id: int, now=None) -> dict:
         rounds.append({"round": r, "title": ROUND_TITLES[r.kind], "answered": r.answered, "expected": expected,
                        "is_open": is_open,
                        "overdue": is_open and r.answered < expected and now - r.opened_at >= overdue_after})
-    open_kinds = {row["round"].kind for row in rounds if row["is_open"]}
-    return {"format": fmt, "rounds": rounds, "can_open": [(k, t) for k, t in ROUND_KINDS if k not in open_kinds]}
+    running = [row["round"] for row in rounds if row["is_open"]]
+    return {"format": fmt, "rounds": rounds, "can_open": kinds_to_open(running)}

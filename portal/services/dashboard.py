@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import fn
+from peewee import Case, fn
 
 from portal.models import (
     BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Meeting, Mentorship,
@@ -147,8 +147,12 @@ def _held_meetings(ids, since):
 
 
 def _planned_meetings(ids):
-    """planned_meetings of each pair's current (newest) plan version."""
-    newest = (Plan.select(Plan.mentorship, fn.MAX(Plan.version).alias("version")).join(Mentorship)
+    """planned_meetings of the plan that counts for each pair (5.5): the newest version both sides agreed,
+    else the newest proposed — as the mentor's and the curator's pages read it."""
+    agreed = Case(None, [((Plan.mentor_confirmed_at.is_null(False) & Plan.mentee_confirmed_at.is_null(False)),
+                          Plan.version)], None)
+    counted = fn.COALESCE(fn.MAX(agreed), fn.MAX(Plan.version))
+    newest = (Plan.select(Plan.mentorship, counted.alias("version")).join(Mentorship)
               .where(Mentorship.mentoring_format.in_(ids)).group_by(Plan.mentorship).alias("newest"))
     return dict(Plan.select(Plan.mentorship, Plan.planned_meetings)
                 .join(newest, on=((Plan.mentorship == newest.c.mentorship_id) & (Plan.version == newest.c.version)))

@@ -25,5 +25,5 @@ from portal.services.monitoring.answering import (  # noqa: F401
 )
 from portal.services.monitoring.rounds import (  # noqa: F401
     OVERDUE_DAYS, open_round, mentor_formats, open_round_as_mentor, round_for, close_round, expected_by_format,
-    format_rounds,
+    format_rounds, notify_overdue,
 )

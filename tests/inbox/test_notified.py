@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.db import db
 from portal.models import (
     Account, BaseMembership, Guardianship, Mentorship, MonitoringRound, Notification, Person, Proposal,
 )
@@ -146,6 +147,17 @@ def test_a_refused_proposal_leaves_no_item(pairing_world):
     with pytest.raises(ServiceError):
         matching.propose(world["scope"], mentee.mentoring_format_id, mentee.person_id, [stranger.person_id])
     assert Notification.select().where(Notification.kind == "proposal.made").count() == 0
+
+
+def test_the_item_is_written_in_the_changes_transaction(pairing_world):
+    """Rolled back with the change, the item goes too: it is never committed on its own."""
+    world = pairing_world
+    mentee, mentor = world["mentee"](PUPILS), world["mentor"](PUPILS)
+    with db.atomic() as outer:
+        matching.propose(world["scope"], mentee.mentoring_format_id, mentee.person_id, [mentor.person_id])
+        assert len(items("proposal.made")) == 1
+        outer.rollback()
+    assert Proposal.select().count() == 0 and items("proposal.made") == []
 
 
 def test_the_mentees_choice_asks_the_mentor_and_the_mentors_refusal_tells_the_mentee(pairing_world, client,

@@ -86,7 +86,8 @@ def init_app(app):
         with db.connection_context():
             count = monitoring.notify_overdue()
         if count:
-            click.echo(f"Напоминания об анкетах мониторинга: {plural(count, 'уведомление', 'уведомления', 'уведомлений')}.")
+            written = plural(count, "уведомление", "уведомления", "уведомлений")
+            click.echo(f"Напоминания об анкетах мониторинга: {written}.")
         else:
             click.echo("Напоминать некому: просроченных анкет мониторинга без напоминания нет.")
 

@@ -287,7 +287,8 @@ def propose(scope: StaffScope, format_id, mentee_id, mentor_ids, ip: str = "") -
                 made.append(_offer(scope, ranking, candidate, ip))
             if made:  # one item for the round of proposals: its object is the mentee, whose choice it asks
                 notifications.notify([ranking.mentee.person_id], "proposal.made", obj=ranking.mentee.person,
-                                     details=f"Форма {quoted(ranking.fmt.name)}, новых кандидатов в наставники: {len(made)}")
+                                     details=f"Форма {quoted(ranking.fmt.name)}, "
+                                             f"новых кандидатов в наставники: {len(made)}")
     except IntegrityError:  # another curator proposed the same mentor a moment ago
         raise ServiceError("Кто-то только что изменил предложения этому наставляемому. Обновите страницу.",
                            field="mentors") from None

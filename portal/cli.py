@@ -78,6 +78,20 @@ def init_app(app):
         else:
             click.echo("Уничтожать нечего: срок ни по одному отозванному согласию ещё не наступил.")
 
+    @app.cli.command("notify-overdue")
+    def notify_overdue():
+        """Remind everyone who still owes answers to a monitoring round open too long (run it daily; a reminder
+        still unread is not repeated, so a second run the same day writes nothing)."""
+        from portal.formatting import plural
+        from portal.services import monitoring
+        with db.connection_context():
+            count = monitoring.notify_overdue()
+        if count:
+            written = plural(count, "уведомление", "уведомления", "уведомлений")
+            click.echo(f"Напоминания об анкетах мониторинга: {written}.")
+        else:
+            click.echo("Напоминать некому: просроченных анкет мониторинга без напоминания нет.")
+
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
     def backup(target):

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 from portal.db import db
 from portal.models import (
     Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
-    Mentorship, MentorshipMember, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
+    Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, agreements, consent, passwords
+from portal.formatting import quoted, ru_short_date, short_name
+from portal.services import accounts, agreements, asking, consent, monitoring, notifications, passwords
 from portal.services.school import create_school
 
 PASSWORD = accounts.DEMO_PASSWORD
@@ -167,8 +168,41 @@ def load() -> School:
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
         _cycle(teacher_student, mentor)
+        _notices(student_student, Person.get_by_id(mentee.id), mentor)
         _signed_agreement(externals[0])
     return school
+
+
+def _notices(student_student, mentee, mentor):
+    """The demo's rows are written directly, so the inbox items their services would have written are written
+    here, for what the demo state still asks: the parents' consents and the programmes to read, the proposals
+    to the demo mentee, the choice the demo mentor must answer, the registered order, the plan to agree, the
+    overdue monitoring round. (No disputed meeting in the curator's format: her inbox starts empty.)"""
+    for membership in (BaseMembership.select(BaseMembership, MentoringFormat).join(MentoringFormat)
+                       .where(BaseMembership.status == "awaiting_consent").order_by(BaseMembership.id)):
+        asking.ask_consent(Person.get_by_id(membership.person_id), membership.mentoring_format, membership.base)
+    asking.ask_acknowledgement(list(BaseMembership.select().order_by(BaseMembership.id)))
+    proposed = Proposal.select().where((Proposal.mentee == mentee) & (Proposal.status == "open")).count()
+    notifications.notify([mentee], "proposal.made", obj=mentee,
+                         details=f"Форма {quoted(student_student.name)}, новых кандидатов в наставники: {proposed}")
+    for pair in Mentorship.select().where(Mentorship.status == "chosen").order_by(Mentorship.id):
+        chooser = Person.get_by_id(MentorshipMember.get(MentorshipMember.mentorship == pair).mentee_id)
+        notifications.notify([pair.mentor_id], "choice.to_confirm", obj=pair,
+                             details=f"{'Выбор сделала' if chooser.sex == 'f' else 'Выбор сделал'}: "
+                                     f"{short_name(chooser)}")
+    for order in Order.select().where(Order.status == "registered"):
+        for item in OrderItem.select().where(OrderItem.order == order).order_by(OrderItem.id):
+            pair = Mentorship.get_by_id(item.mentorship_id)
+            members = [m.mentee_id for m in MentorshipMember.select().where(MentorshipMember.mentorship == pair)]
+            notifications.notify([pair.mentor_id, *members], "order.registered", obj=pair,
+                                 details=f"Приказ № {order.number} от {ru_short_date(order.dated_on)}")
+    for plan in Plan.select().where(Plan.mentee_confirmed_at.is_null() & Plan.mentor_confirmed_at.is_null(False)):
+        members = [m.mentee_id for m in MentorshipMember.select().where(MentorshipMember.mentorship == plan.mentorship)]
+        notifications.notify(members, "plan.to_agree", obj=Mentorship.get_by_id(plan.mentorship_id),
+                             details=f"Вариант плана № {plan.version}")
+    monitoring.notify_overdue()
+    # create_school invited the coordinator; the demo set her password directly, so nothing is left to redeem.
+    Notification.delete().where(Notification.kind == "account.invited").execute()
 
 
 # A one-page blank PDF: the demo's «scan» of a signed agreement.

@@ -27,7 +27,7 @@ QUALITIES = (
     "idempotency",    # a double submit does its work once
     "language",       # Russian put together right: cases after prepositions, gender agreement, quotes
     "migration",      # the schema and its upgrades
-    "notifications",  # the inbox: what each change asks of whom, read and unread
+    "notifications",  # what a change asks of a person reaches their inbox, in the change's transaction
     "performance",    # the benchmark, its generator, caches
     "privacy",        # sensitive data kept from others: categories, answers about a person under three
     "query count",    # a page costs the same queries however much data

@@ -38,7 +38,7 @@ def test_the_units_run_commands_the_portal_has(app):
     units = {path.name: path.read_text() for path in (DEPLOY / "systemd").glob("*.service")}
     assert set(units) == {"nastavnik.service", "nastavnik-backup.service", "nastavnik-destroy-due.service"}
     used = {m for text in units.values() for m in re.findall(r"flask --app wsgi ([a-z-]+)", text)}
-    assert used == {"db-upgrade", "backup", "destroy-due"} and used <= commands
+    assert used == {"db-upgrade", "backup", "destroy-due", "notify-overdue"} and used <= commands
     assert "gunicorn -c gunicorn.conf.py wsgi:app" in units["nastavnik.service"]
     assert (ROOT / "gunicorn.conf.py").exists()
     for timer in ("nastavnik-backup.timer", "nastavnik-destroy-due.timer"):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from portal.db import atomic_write, db
 from portal.models import Account, Invitation, Person, RoleGrant, School
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit, passwords, throttle
+from portal.services import NotAllowed, ServiceError, audit, notifications, passwords, throttle
 
 # Letters and digits that cannot be misread on a printed slip (no 0/O, 1/I/l).
 SLIP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -97,6 +97,9 @@ def issue_invitation(actor: Person | None, account: Account, ttl: timedelta, ip:
                                        created_at=now, expires_at=now + ttl)
         audit.record("invitation.issued", actor=actor, obj=invitation, school=account.school_id, ip=ip,
                      account=account.login)
+        if not account.password_hash:  # the first invitation; a reset tells the person its own way
+            notifications.notify([account.person_id], "account.invited", obj=account,
+                                 details=f"Логин: {account.login}")
     return format_code(code)
 
 

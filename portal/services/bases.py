@@ -15,7 +15,7 @@ from portal.models.bases import (
     BASES, MEMBER_STATUSES, MENTOR_CATEGORIES, STUDENT_MENTEE_CATEGORIES, TEACHER_MENTEE_CATEGORIES,
 )
 from portal.models.people import PERSON_KINDS
-from portal.services import NotAllowed, ServiceError, accounts, audit
+from portal.services import NotAllowed, ServiceError, accounts, asking, audit
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -152,6 +152,10 @@ def nominate(scope: StaffScope, format_id, person_id: int, base: str, *, categor
                 accounts.grant_role(scope.person, account, base, ip=ip)
             audit.record("base.nominated", actor=scope.person, obj=membership, ip=ip, person=person.id, base=base,
                          format=fmt.id, status=status)
+            # What the nomination asks of people: the consent (of the parents, for a minor), the programme.
+            if status == "awaiting_consent":
+                asking.ask_consent(person, fmt, base)
+            asking.ask_acknowledgement([membership])
     except IntegrityError:  # the same person nominated twice at the same moment
         raise ServiceError(f"{person.full_name} уже в этой базе.", field="person") from None
     membership.person = person

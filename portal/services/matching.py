@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, IntegrityError
 
 from portal.db import atomic_write
-from portal.formatting import agree
+from portal.formatting import agree, quoted
 from portal.ids import parse_id
 from portal.models import (
     Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Person,
@@ -20,7 +20,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import PROPOSAL_STATUSES
-from portal.services import NotAllowed, ServiceError, agreements, audit, pairing
+from portal.services import NotAllowed, ServiceError, agreements, audit, notifications, pairing
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.staff import StaffScope
@@ -288,6 +288,10 @@ def propose(scope: StaffScope, format_id, mentee_id, mentor_ids, ip: str = "") -
                 if candidate.already_open:
                     continue
                 made.append(_offer(scope, ranking, candidate, ip))
+            if made:  # one item for the round of proposals: its object is the mentee, whose choice it asks
+                notifications.notify([ranking.mentee.person_id], "proposal.made", obj=ranking.mentee.person,
+                                     details=f"Форма {quoted(ranking.fmt.name)}, "
+                                             f"новых кандидатов в наставники: {len(made)}")
     except IntegrityError:  # another curator proposed the same mentor a moment ago
         raise ServiceError("Кто-то только что изменил предложения этому наставляемому. Обновите страницу.",
                            field="mentors") from None

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from peewee import fn
 
-from portal.models import Notification, OutboxMail, Person
+from portal.models import BaseMembership, Mentorship, MonitoringRound, Notification, OutboxMail, Person
 from portal.models.base import utcnow
 
 # kind -> the task, as the inbox and the mail's subject line say it. The web layer (portal/web/notices.py)
@@ -116,3 +116,23 @@ def counts_by_kind(person_id: int) -> dict[str, int]:
             .where((Notification.person == person_id) & Notification.read_at.is_null())
             .group_by(Notification.kind).tuples())
     return dict(rows)
+
+
+def side_of(item: Notification) -> str:
+    """«mentor» or «mentee»: the side from which the item's person does its task, for the kinds whose page
+    differs by side (portal/web/notices.py). Read from the object: a membership's base, whether the person
+    mentors the pair, whether they mentor a pair of the round's format. One query."""
+    if item.object_type == "BaseMembership":
+        base = (BaseMembership.select(BaseMembership.base)
+                .where((BaseMembership.id == item.object_id) & (BaseMembership.person == item.person_id)).scalar())
+        return "mentor" if base == "mentor" else "mentee"
+    if item.object_type == "Mentorship":
+        mentors = Mentorship.select().where((Mentorship.id == item.object_id)
+                                            & (Mentorship.mentor == item.person_id)).exists()
+        return "mentor" if mentors else "mentee"
+    if item.object_type == "MonitoringRound":
+        mentors = (Mentorship.select().join(MonitoringRound, on=(MonitoringRound.mentoring_format
+                                                                 == Mentorship.mentoring_format))
+                   .where((MonitoringRound.id == item.object_id) & (Mentorship.mentor == item.person_id)).exists())
+        return "mentor" if mentors else "mentee"
+    return "mentee"

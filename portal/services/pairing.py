@@ -13,7 +13,8 @@ from portal.models import (
     Programme, Proposal,
 )
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, agreements, audit
+from portal.formatting import agree, by_sex, quoted, short_name
+from portal.services import NotAllowed, ServiceError, agreements, audit, notifications
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher of the mentor's pair
@@ -191,6 +192,8 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
         Proposal.update(status="chosen", mentorship=mentorship).where(Proposal.id == proposal.id).execute()
         audit.record("mentorship.chosen", actor=mentee, obj=mentorship, ip=ip, mentor=mentor.id,
                      mentee=mentee.id, proposal=proposal.id)
+        notifications.notify([mentor], "choice.to_confirm", obj=mentorship,
+                             details=f"{agree(mentee, 'Выбор сделал(а)')}: {short_name(mentee)}")
     return mentorship
 
 
@@ -222,6 +225,12 @@ def decline(mentor: Person, mentorship_id: int, reason: str = "", ip: str = "") 
         Proposal.update(status="declined").where(Proposal.mentorship == mentorship).execute()
         MentorshipMember.update(left_at=utcnow()).where(MentorshipMember.mentorship == mentorship).execute()
         audit.record("mentorship.declined", actor=mentor, obj=mentorship, ip=ip, reason=reason)
+        fmt = MentoringFormat.get_by_id(mentorship.mentoring_format_id)
+        mentees = [m.mentee_id for m in MentorshipMember.select(MentorshipMember.mentee)
+                   .where(MentorshipMember.mentorship == mentorship)]
+        notifications.notify(mentees, "choice.declined", obj=mentorship,
+                             details=f"{by_sex(mentor, 'Отказался', 'Отказалась')}: {short_name(mentor)}, "
+                                     f"форма {quoted(fmt.name)}")
     return Mentorship.get_by_id(mentorship.id)
 
 

@@ -14,7 +14,8 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import Account, AuditEvent, Person
-from portal.services import NotAllowed, ServiceError, accounts, audit, totp
+from portal.formatting import agree, short_name
+from portal.services import NotAllowed, ServiceError, accounts, audit, notifications, totp
 from portal.services.staff import StaffScope
 
 REASON_LIMIT = 300
@@ -57,6 +58,9 @@ def reissue(scope: StaffScope, account: Account, ttl: timedelta, reason: str = "
         second_factor = totp.clear_for_reset(account)
         audit.record(RESET, actor=scope.person, obj=account, school=account.school_id, ip=ip,
                      account=account.login, reason=reason, second_factor_cleared=second_factor)
+        notifications.notify([account.person_id], RESET, obj=account,
+                             details=f"{agree(scope.person, 'Сбросил(а)')} {short_name(scope.person)}; "
+                                     "войдите по новому коду приглашения")
     return code
 
 

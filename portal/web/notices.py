@@ -2,31 +2,48 @@
 
 Services write notifications without knowing URLs (they never import Flask); the inbox and the mail
 worker both ask here, so a link is made in one place. A kind whose page needs the object's id names the
-view argument it fills."""
+view argument it fills. A kind done on a different page by a mentor and by a mentee (reading the programme,
+a registered order, a questionnaire) maps each side to its page; the side is read from the item's object
+(`notifications.side_of`), so the link is valid for the role the recipient holds on that side."""
 from flask import url_for
 
-# kind -> (endpoint, the view argument that takes the notification's object id, or None)
-LINKS: dict[str, tuple[str, str | None]] = {
+from portal.services import notifications
+
+Link = tuple[str, str | None]
+
+# kind -> (endpoint, the view argument that takes the notification's object id, or None),
+# or {"mentor": …, "mentee": …} for kinds whose page depends on the recipient's side.
+LINKS: dict[str, Link | dict[str, Link]] = {
+    # The consent pages are shared by every role; the overview lists whom the reader signs for.
     "consent.to_sign": ("consent.overview", None),
     "consent.to_resign": ("consent.overview", None),
-    "programme.to_acknowledge": ("public.index", None),
+    # «Ознакомлен(а) с программой» is a button of the home page of the base's side (object: the membership).
+    "programme.to_acknowledge": {"mentor": ("mentor.home", None), "mentee": ("mentee.home", None)},
     "proposal.made": ("mentee.choice", None),
+    # The mentor answers a choice on the home page («Ждут вашего решения»), where confirm and decline are.
     "choice.to_confirm": ("mentor.home", None),
     "choice.declined": ("mentee.choice", None),
-    "order.registered": ("public.index", None),
-    "meeting.to_confirm": ("mentee.home", None),
-    "meeting.disputed": ("mentor.home", None),
-    "meeting.disputed_staff": ("staff.cycle_index", None),
-    "plan.to_agree": ("mentee.home", None),
-    "questionnaire.waiting": ("public.index", None),
-    "questionnaire.overdue": ("public.index", None),
-    "account.invited": ("public.index", None),
-    "password.reset": ("auth.password", None),
+    "order.registered": {"mentor": ("mentor.pair", "mentorship_id"), "mentee": ("mentee.pair", "mentorship_id")},
+    # The pair's page holds the journal with «подтвердить / оспорить» and the plan (object: the pair).
+    "meeting.to_confirm": ("mentee.pair", "mentorship_id"),
+    "meeting.disputed": ("mentor.pair", "mentorship_id"),
+    "meeting.disputed_staff": ("staff.pair", "mentorship_id"),
+    "plan.to_agree": ("mentee.pair", "mentorship_id"),
+    "questionnaire.waiting": {"mentor": ("mentor.monitoring_index", None),
+                              "mentee": ("mentee.monitoring_index", None)},
+    "questionnaire.overdue": {"mentor": ("mentor.monitoring_index", None),
+                              "mentee": ("mentee.monitoring_index", None)},
+    # An invitation and a reset are both done by entering the new code on the invitation page.
+    "account.invited": ("auth.invitation", None),
+    "password.reset": ("auth.invitation", None),
 }
 
 
 def link_of(item, **options) -> str:
     """The address of the page where `item`'s task is done (`_external=True` for a mail)."""
-    endpoint, argument = LINKS.get(item.kind, ("public.index", None))
+    link = LINKS.get(item.kind, ("public.index", None))
+    if isinstance(link, dict):
+        link = link[notifications.side_of(item)]
+    endpoint, argument = link
     arguments = {argument: item.object_id} if argument and item.object_id is not None else {}
     return url_for(endpoint, **arguments, **options)

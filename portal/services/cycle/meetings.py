@@ -7,10 +7,13 @@ from typing import NamedTuple
 from peewee import fn
 
 from portal.db import atomic_write
-from portal.models import Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan
+from portal.formatting import agree, ru_date, short_name
+from portal.models import (
+    Account, Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan, RoleGrant,
+)
 from portal.models.base import utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
-from portal.services import NotAllowed, ServiceError, audit
+from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
 from portal.services.cycle.access import _lock, meeting_of_mentor, mentorship_of_mentor
 
@@ -183,6 +186,8 @@ def record_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: st
                                  supersedes=planned)
         audit.record("meeting.planned" if data.planned else "meeting.logged", actor=mentor, obj=mentorship,
                      ip=ip, meeting=meeting.id, stage=data.stage, held_on=data.held_on)
+        if not data.planned:
+            _ask_to_confirm(mentor, mentorship, meeting)
         if data.stage == "final" and not data.planned:
             Mentorship.update(status="completed", status_changed_at=utcnow()).where(
                 Mentorship.id == mentorship.id).execute()
@@ -210,7 +215,37 @@ def correct_meeting(mentor: Person, meeting_id: int, data: MeetingData, ip: str 
                                  duration_minutes=data.duration_minutes, format=data.format, topic=data.topic,
                                  notes=data.notes, next_steps=data.next_steps, logged_by=mentor, supersedes=old)
         audit.record("meeting.corrected", actor=mentor, obj=mentorship, ip=ip, meeting=meeting.id, previous=old.id)
+        if meeting.status == "held":  # the corrected record is confirmed or disputed afresh
+            _ask_to_confirm(mentor, mentorship, meeting)
     return meeting
+
+
+def _about(meeting: Meeting) -> str:
+    return f"{STAGE_TITLES[meeting.stage]}, {ru_date(meeting.held_on)}"
+
+
+def _ask_to_confirm(mentor: Person, mentorship: Mentorship, meeting: Meeting) -> None:
+    """meeting.to_confirm for the pair's mentees: a held meeting waits for their word (one item per pair)."""
+    mentees = [m.mentee_id for m in MentorshipMember.select(MentorshipMember.mentee).where(
+        (MentorshipMember.mentorship == mentorship) & MentorshipMember.left_at.is_null())]
+    notifications.notify(mentees, "meeting.to_confirm", obj=mentorship,
+                         details=f"{_about(meeting)}; {agree(mentor, 'записал(а)')} {short_name(mentor)}")
+
+
+def curators_of(format_id: int) -> list[int]:
+    """The people curating a format through an active account."""
+    return [pid for (pid,) in Account.select(Account.person).join(RoleGrant)
+            .where((RoleGrant.role == "curator") & (RoleGrant.mentoring_format == format_id)
+                   & (Account.is_active == True)).distinct().tuples()]  # noqa: E712
+
+
+def _tell_disputed(person: Person, meeting: Meeting, comment: str) -> None:
+    """A disputed record: the mentor is asked to look at it, the format's curators to sort it out."""
+    mentorship = Mentorship.get_by_id(meeting.mentorship_id)
+    details = f"{_about(meeting)}; {agree(person, 'оспорил(а)')} {short_name(person)}: «{comment}»"
+    notifications.notify([mentorship.mentor_id], "meeting.disputed", obj=mentorship, details=details)
+    notifications.notify(curators_of(mentorship.mentoring_format_id), "meeting.disputed_staff", obj=mentorship,
+                         details=details)
 
 
 def history_of(meeting: Meeting) -> list[Meeting]:
@@ -248,6 +283,8 @@ def confirm_meeting(person: Person, meeting_id: int, verdict: str, comment: str 
         confirmation = MeetingConfirmation.create(meeting=meeting, person=person, verdict=verdict, comment=comment)
         audit.record(f"meeting.{verdict}", actor=person, obj=Mentorship.get_by_id(meeting.mentorship_id), ip=ip,
                      meeting=meeting.id)
+        if verdict == "disputed":
+            _tell_disputed(person, meeting, comment)
     return confirmation
 
 

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.db import atomic_write
-from portal.models import Person, Plan, PlanTask, Programme
+from portal.models import MentorshipMember, Person, Plan, PlanTask, Programme
 from portal.models.base import utcnow
-from portal.services import NotAllowed, ServiceError, audit
+from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services.cycle.access import _lock, mentorship_for_participant
 from portal.services.cycle.meetings import current_meetings
 
@@ -49,6 +49,10 @@ def propose_plan(person: Person, mentorship_id: int, data: PlanData, ip: str = "
         for title, due in tasks:
             PlanTask.create(plan=plan, title=title, due_on=due, done_at=done.get(title))
         audit.record("plan.proposed", actor=person, obj=mentorship, ip=ip, plan=plan.id, version=plan.version)
+        if side == "mentor":  # the mentee's confirmation makes the plan agreed
+            mentees = [m.mentee_id for m in MentorshipMember.select(MentorshipMember.mentee).where(
+                (MentorshipMember.mentorship == mentorship) & MentorshipMember.left_at.is_null())]
+            notifications.notify(mentees, "plan.to_agree", obj=mentorship, details=f"Вариант плана № {plan.version}")
     return plan
 
 

@@ -25,5 +25,5 @@ from portal.services.monitoring.answering import (  # noqa: F401
 )
 from portal.services.monitoring.rounds import (  # noqa: F401
     OVERDUE_DAYS, running_rounds, kinds_to_open, open_round, mentor_formats, mentor_rounds, open_round_as_mentor,
-    round_for, close_round, expected_by_format, format_rounds,
+    round_for, close_round, expected_by_format, format_rounds, notify_overdue,
 )

@@ -4,10 +4,13 @@ from datetime import timedelta
 from peewee import JOIN, fn
 
 from portal.db import atomic_write, is_sqlite
-from portal.models import MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, PersonRow, Response
+from portal.formatting import quoted
+from portal.models import (
+    MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, PersonRow, Questionnaire, Response,
+)
 from portal.models.base import utcnow
 from portal.models.monitoring import ROUND_KINDS
-from portal.services import NotAllowed, ServiceError, audit
+from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
 from portal.services.monitoring.questionnaires import ROUND_TITLES
 from portal.services.monitoring.answering import ROUND_QUESTIONNAIRES, SURVEYED_STATUSES, round_title
@@ -53,7 +56,50 @@ def _open_round(actor: Person, fmt: MentoringFormat, kind: str, ip: str) -> Moni
         monitoring_round = MonitoringRound.create(mentoring_format=fmt.id, kind=kind, opened_by=actor)
         audit.record("monitoring.round_opened", actor=actor, obj=monitoring_round, school=fmt.school_id, ip=ip,
                      kind=kind, format=fmt.id)
+        notifications.notify(sorted({pid for pid, _, _ in _slots(fmt.id)}), "questionnaire.waiting",
+                             obj=monitoring_round, details=_round_details(monitoring_round, fmt))
     return monitoring_round
+
+
+def _round_details(monitoring_round: MonitoringRound, fmt: MentoringFormat) -> str:
+    return f"{ROUND_TITLES[monitoring_round.kind].capitalize()} этап, форма {quoted(fmt.name)}"
+
+
+def _slots(format_id: int) -> list[tuple[int, int, str]]:
+    """(person, pair, side) of everyone a round of the format asks to answer: the participants of its
+    surveyed pairs whom the consent gate lets be surveyed — the people `expected_by_format` counts."""
+    person = (Person.id, Person.surname, Person.first_name, Person.patronymic, Person.birth_date)
+    surveyed = (Mentorship.mentoring_format == format_id) & Mentorship.status.in_(SURVEYED_STATUSES)
+    slots = [(pair_id, PersonRow(*who), "mentor") for pair_id, *who in (
+        Mentorship.select(Mentorship.id, *person).join(Person, on=Mentorship.mentor).where(surveyed).tuples())]
+    slots += [(pair_id, PersonRow(*who), "mentee") for pair_id, *who in (
+        MentorshipMember.select(Mentorship.id, *person).join(Person).switch(MentorshipMember)
+        .join(Mentorship).where(surveyed & MentorshipMember.left_at.is_null()).tuples())]
+    gate = consents.participation_gate({(who, side) for _, who, side in slots})
+    return [(who.id, pair_id, side) for pair_id, who, side in slots if gate[(who.id, side)]]
+
+
+def notify_overdue(now=None) -> int:
+    """questionnaire.overdue for everyone still owing an answer to a round open OVERDUE_DAYS or longer (the
+    overdue mark of `format_rounds`). Run daily (`flask notify-overdue`): a person's unread item about the
+    round is not repeated, so running it again changes nothing. Returns how many items it wrote."""
+    now = now or utcnow()
+    made = 0
+    late = (MonitoringRound.select(MonitoringRound, MentoringFormat).join(MentoringFormat)
+            .where(MonitoringRound.closed_at.is_null()
+                   & (MonitoringRound.opened_at <= now - timedelta(days=OVERDUE_DAYS)))
+            .order_by(MonitoringRound.id))
+    for monitoring_round in late:
+        answered = set(Response.select(Response.respondent, Response.mentorship, Questionnaire.kind)
+                       .join(Questionnaire).where(Response.monitoring_round == monitoring_round).tuples())
+        owing = sorted({pid for pid, pair_id, _ in _slots(monitoring_round.mentoring_format_id)
+                        if any((pid, pair_id, kind) not in answered for kind in ROUND_QUESTIONNAIRES)})
+        if owing:
+            with atomic_write():
+                made += len(notifications.notify(owing, "questionnaire.overdue", obj=monitoring_round,
+                                                 details=_round_details(monitoring_round,
+                                                                        monitoring_round.mentoring_format)))
+    return made
 
 
 def open_round(scope, format_id: int, kind: str, ip: str = "") -> MonitoringRound:

@@ -8,11 +8,11 @@ from portal.db import atomic_write
 from portal.documents.order import order_html
 from portal.documents.pdf import render_pdf
 from portal.formatting import SCHOOL_TZ, ru_short_date
-from portal.models import Account, Mentorship, Order, Person, RoleGrant, School
+from portal.models import Account, Mentorship, MentorshipMember, Order, Person, RoleGrant, School
 from portal.models.base import utcnow
 from portal.models.mentorship import order_number_key
 from portal.names import full_name
-from portal.services import ServiceError, audit, issued
+from portal.services import ServiceError, audit, issued, notifications
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
     _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label,
@@ -103,6 +103,7 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
                 audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                              order=order.id, number=number, dated_on=dated_on.isoformat())
             _freeze(Order.get_by_id(order.id), actor=scope.person, ip=ip)  # registration freezes the order
+            _tell_members(pairs, number, dated_on)
     except IntegrityError:  # another registration took the number a moment ago (the unique index holds it)
         holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order_id)
         if holder is not None:
@@ -110,6 +111,19 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
         raise ServiceError("Приказ не зарегистрирован: его только что изменили. Обновите страницу и "
                            "попробуйте снова.") from None
     return Order.get_by_id(order_id)
+
+
+def _tell_members(pairs, number: str, dated_on: date) -> None:
+    """order.registered for the mentor and the mentees of each pair the order activates: their work begins."""
+    mentees: dict[int, list[int]] = {}
+    for mentorship_id, mentee_id in (MentorshipMember.select(MentorshipMember.mentorship, MentorshipMember.mentee)
+                                     .where(MentorshipMember.mentorship.in_([p.id for p in pairs])
+                                            & MentorshipMember.left_at.is_null()).tuples()):
+        mentees.setdefault(mentorship_id, []).append(mentee_id)
+    details = f"Приказ № {number} от {ru_short_date(dated_on)}"
+    for pair in pairs:
+        notifications.notify([pair.mentor_id, *mentees.get(pair.id, [])], "order.registered", obj=pair,
+                             details=details)
 
 
 def correction_title(order: Order) -> str:

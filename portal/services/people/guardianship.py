@@ -12,7 +12,7 @@ from portal.formatting import agree, by_sex
 from portal.models import Account, Guardianship, Person, SchoolClass
 from portal.models.base import utcnow
 from portal.models.people import SEX_CHOICES
-from portal.services import NotAllowed, ServiceError, accounts, audit
+from portal.services import NotAllowed, ServiceError, accounts, asking, audit
 from portal.services.staff import StaffScope
 from portal.services.people.listing import GUARDIAN_BASES, _CONTROL, clean
 
@@ -144,6 +144,7 @@ def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = Non
             audit.record("guardianship.linked", actor=scope.person, obj=link, ip=ip, parent=parent.id, child=child.id,
                          basis=basis, document=document, confirmed_at_once=True)
             _grant_parent_role(scope, parent, ip)
+            asking.ask_pending_consents(parent, child)
         else:
             audit.record("guardianship.requested", actor=scope.person, obj=link, ip=ip, parent=parent.id,
                          child=child.id, basis=basis, document=document)
@@ -226,6 +227,7 @@ def confirm_link(scope: StaffScope, link_id: int, document: str, ip: str = "",
                      child=link.child.id, basis=link.basis, document=document,
                      requested_by=link.requested_by.id if link.requested_by else None)
         _grant_parent_role(scope, link.parent, ip)
+        asking.ask_pending_consents(link.parent, link.child)  # from now on this parent signs for the child
     return Guardianship.get_by_id(link.id)
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from portal.db import atomic_write, is_sqlite
 from portal.formatting import full_stop, ru_date
 from portal.models import Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Person, Programme
-from portal.services import ServiceError, audit
+from portal.services import ServiceError, asking, audit
 from portal.services.pairing import programme_of
 from portal.services.staff import StaffScope
 from portal.services.programmes.checks import (
@@ -84,6 +84,7 @@ def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") 
             audit.record("programme.created", actor=scope.person, obj=programme, school=scope.school_id, ip=ip,
                          format=fmt.id, title=values["title"], starts_on=values["starts_on"],
                          ends_on=values["ends_on"])
+            asking.ask_format_acknowledgement(programme)  # those already in the bases read it now
             return programme
         changed = [name for name in PROGRAMME_FIELDS if getattr(programme, name) != values[name]]
         if not changed:

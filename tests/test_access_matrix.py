@@ -77,6 +77,12 @@ def school_account(samples, elsewhere=False) -> int:
     return samples.other_school_account() if elsewhere else samples.make_account("parent").id
 
 
+def unsubscribe_token(samples, elsewhere=False) -> str:
+    """The signed token of a mail's «не присылать» link: it names a person, of whatever school (not scoped)."""
+    from portal.services import mail
+    return mail.unsubscribe_token(samples.request.getfixturevalue("app").secret_key, samples.make_person().id)
+
+
 def own_notification(samples, elsewhere=False) -> int:
     """An inbox item of the actor's (elsewhere: of a person of another school)."""
     person = _stranger(samples) if elsewhere else samples.signer().person
@@ -556,6 +562,9 @@ EXPECTED: dict[str, Route] = {
     "public.display": _route({"POST"}, EVERYONE, post=lambda s: {"low_vision": "1"}),
     "public.verify": _route({"GET", "POST"}, EVERYONE, args={"code": verification_code}, post=lambda s: {},
                             post_status=422, scoped=False),
+    # «Не присылать уведомления на почту» from a mail's link: no login, the signed token names the person.
+    "public.unsubscribe": _route({"GET", "POST"}, EVERYONE, args={"token": unsubscribe_token}, post=lambda s: {},
+                                 scoped=False),
     "auth.login": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True,
                          post=lambda s: {"login": "nobody", "password": "wrong password"}, post_status=422),
     "auth.logout": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
@@ -620,6 +629,7 @@ EXPECTED: dict[str, Route] = {
     "inbox.index": _route({"GET"}, SIGNED_IN),
     "inbox.open_item": _route({"GET"}, SIGNED_IN, args={"item_id": own_notification}, get_status=303),
     "inbox.read_all": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
+    "inbox.mail_setting": _route({"POST"}, SIGNED_IN, post=lambda s: {"mail": "y"}),
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),

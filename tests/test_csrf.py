@@ -673,6 +673,21 @@ def _publish_questionnaire(k) -> Case:
                 lambda: Questionnaire.select().count())
 
 
+def _mail_setting(k) -> Case:
+    account = k.login_as("mentor")
+    k.client.get("/inbox/")
+    return Case("/inbox/mail", {}, lambda: Person.get_by_id(account.person_id).mail_off)
+
+
+def _unsubscribe(k) -> Case:
+    """The link at the foot of a mail: no login, the token of the visitor's own session."""
+    from portal.services import mail
+    person = k.make_person(kind="staff", birth_date=ADULT, email="someone@example.org")
+    url = f"/mail/unsubscribe/{mail.unsubscribe_token(k.app.secret_key, person.id)}"
+    k.client.get(url)
+    return Case(url, {}, lambda: Person.get_by_id(person.id).mail_off)
+
+
 def _verify(k) -> Case:
     """/verify's upload: anyone may post, with the token of their own session (no login)."""
     consent = consents.accept_esign_agreement(k.make_account("mentor"), PASSWORD, True)
@@ -700,6 +715,8 @@ def _issue_agreement(k) -> Case:
 CASES: dict[str, Callable] = {
     "public.verify": _verify,
     "public.display": _low_vision,
+    "public.unsubscribe": _unsubscribe,
+    "inbox.mail_setting": _mail_setting,
     "staff.agreement": _issue_agreement,
     "auth.login": _login,
     "auth.logout": _logout,

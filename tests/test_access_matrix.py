@@ -570,6 +570,10 @@ EXPECTED: dict[str, Route] = {
     "auth.logout": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
     "auth.password": _route({"GET", "POST"}, SIGNED_IN, post=lambda s: {
         "old_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+    # «Забыли пароль?» exists only where the school has mail (SMTP_HOST, PORTAL_URL), which TestConfig has not:
+    # 404 for everyone here; tests/mail/test_password_reset.py opens it with a real SMTP server.
+    "auth.forgot": _route({"GET", "POST"}, EVERYONE, post=lambda s: {"login": "nobody"}, get_status=404,
+                          post_status=404),
     "auth.invitation": _route({"GET", "POST"}, EVERYONE, post=lambda s: {
         "code": "AAAA-BBBB-CCCC", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, post_status=422),
     "auth.switch_role": _route({"POST"}, SIGNED_IN, post=lambda s: {"role": s.role}),

@@ -688,6 +688,17 @@ def _unsubscribe(k) -> Case:
     return Case(url, {}, lambda: Person.get_by_id(person.id).mail_off)
 
 
+def _forgot(k) -> Case:
+    """«Забыли пароль?» with mail configured: a post without its token mails nothing."""
+    k.app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_SECURITY="none", MAIL_SENDER="n@example.org",
+                        PORTAL_URL="https://portal.example")
+    account = k.make_account("mentor")
+    Person.update(email="m@example.org").where(Person.id == account.person_id).execute()
+    k.client.get("/password/forgot")
+    return Case("/password/forgot", {"login": account.login},
+                lambda: Invitation.select().where(Invitation.account == account.id).count())
+
+
 def _verify(k) -> Case:
     """/verify's upload: anyone may post, with the token of their own session (no login)."""
     consent = consents.accept_esign_agreement(k.make_account("mentor"), PASSWORD, True)
@@ -722,6 +733,7 @@ CASES: dict[str, Callable] = {
     "auth.logout": _logout,
     "auth.password": _password,
     "auth.invitation": _invitation,
+    "auth.forgot": _forgot,
     "auth.switch_role": _switch_role,
     "auth.acknowledge": _acknowledge,
     "auth.login_code": _login_code,

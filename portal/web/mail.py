@@ -12,8 +12,15 @@ def settings() -> mail.Settings:
 
 
 def enabled() -> bool:
-    """Mail is configured here: the «Забыли пароль?» link and the mail toggle exist only then."""
-    return bool(current_app.config.get("SMTP_HOST"))
+    """Mail is configured here (a relay and the portal's own address for the links): the «Забыли пароль?»
+    link and the mail switch exist only then."""
+    return bool(current_app.config.get("SMTP_HOST") and current_app.config.get("PORTAL_URL"))
+
+
+def external(endpoint: str, **values) -> str:
+    """An address for a mail, built on PORTAL_URL and never on the request's Host header, which the sender
+    of a request chooses (a reset link pointing at someone else's site)."""
+    return current_app.config["PORTAL_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def url_context(app):

@@ -637,6 +637,9 @@ EXPECTED: dict[str, Route] = {
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),
+    # The e-mail address on the card (mail goes to it where the school has mail).
+    "staff.person_email": _route({"POST"}, STAFF, args={"person_id": roster_person},
+                                 post=lambda s: {"email": "someone@example.org"}),
     "staff.person_export": _route({"GET"}, {"coordinator"}, args={"person_id": roster_person},
                                   mimetype="application/json"),
     "staff.new_person": _route({"GET", "POST"}, STAFF, post=lambda s: {}, post_status=422),
@@ -1009,6 +1012,7 @@ def _link_of_another_form(samples) -> int:
 OUTSIDE_CIRCLE = {
     "staff.person": {"person_id": lambda s: _child_of_another_form(s).id},
     "staff.link_parent": {"person_id": lambda s: _child_of_another_form(s).id},
+    "staff.person_email": {"person_id": lambda s: _child_of_another_form(s).id},
     "staff.unlink_parent": {"link_id": _link_of_another_form},
     "staff.invite": {"person_id": _parent_of_another_form},
     "staff.agreement_pdf": {"person_id": lambda s: _of_another_form(s, s.make_person(

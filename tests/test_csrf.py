@@ -252,6 +252,14 @@ def _link_parent(k) -> Case:
                 lambda: consents.guardianship(parent, child) is not None)
 
 
+def _person_email(k) -> Case:
+    k.login_as("coordinator")
+    person = k.make_person(kind="staff", birth_date=ADULT)
+    k.client.get(f"/staff/people/{person.id}")
+    return Case(f"/staff/people/{person.id}/email", {"email": "someone@example.org"},
+                lambda: Person.get_by_id(person.id).email)
+
+
 def _pending_link(k) -> Guardianship:
     """A link a curator asked for, waiting for the coordinator, who is signed in."""
     k.login_as("coordinator")
@@ -752,6 +760,7 @@ CASES: dict[str, Callable] = {
     "staff.import_people": _import_people,
     "staff.import_commit": _import_commit,
     "staff.link_parent": _link_parent,
+    "staff.person_email": _person_email,
     "coordinator.confirm_guardianship": _confirm_guardianship,
     "coordinator.reject_guardianship": _reject_guardianship,
     "staff.unlink_parent": _unlink_parent,

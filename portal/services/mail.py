@@ -259,7 +259,13 @@ def run_batch(settings: Settings, links: Links, now: datetime | None = None, log
             rows = _rows_of(person_id)
             if not rows:
                 continue
-            message = compose(person, [row.notification for row in rows], links, settings.sender)
+            try:
+                message = compose(person, [row.notification for row in rows], links, settings.sender)
+            except (ValueError, TypeError) as error:  # an address a mail header cannot carry: waits for a fix
+                log(f"письмо для участника №{person_id} не составлено: {error}")
+                _failed(rows, error, now)
+                result.failed += 1
+                continue
             try:
                 if smtp is None:
                     smtp = connect(settings)

@@ -149,6 +149,16 @@ def test_mail_off_or_no_address_sends_nothing_and_keeps_the_rows(mail_app, smtp,
     assert OutboxMail.select().count() == 2
 
 
+def test_an_address_a_header_cannot_carry_waits_and_does_not_stop_the_batch(mail_app, smtp, reader, make_person):
+    broken = make_person(kind="staff", email="a@example.org\nBcc: everyone@example.org")
+    notifications.notify([broken, reader], "consent.to_sign")
+    result = batch(mail_app)
+    assert (result.sent, result.failed) == (1, 1)
+    assert [e.rcpt_tos for e in smtp.received.envelopes] == [["sokolova@example.org"]]
+    row = OutboxMail.get(OutboxMail.person == broken.id)
+    assert row.sent_at is None and row.dropped_at is None and row.attempts == 1
+
+
 def test_no_mail_without_smtp(app, make_person):
     person = make_person(kind="staff", email="someone@example.org")
     notifications.notify([person], "consent.to_sign")

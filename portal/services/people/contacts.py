@@ -8,10 +8,10 @@ from portal.db import atomic_write
 from portal.models import Person
 from portal.services import ServiceError, audit
 from portal.services.people.cards import _person_with_account
+from portal.services.roster.person import EMAIL_RE
 from portal.services.staff import StaffScope
 
 EMAIL_LIMIT = 200
-EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -1,8 +1,9 @@
-"""flask commands: upgrade the schema, load the demo, create a real school, back up."""
+"""flask commands: upgrade the schema, load the demo, create a real school, back up, send the mail."""
 import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -91,6 +92,32 @@ def init_app(app):
             click.echo(f"Напоминания об анкетах мониторинга: {written}.")
         else:
             click.echo("Напоминать некому: просроченных анкет мониторинга без напоминания нет.")
+
+    @app.cli.command("mail-worker")
+    @click.option("--once", is_flag=True, help="Send one batch and stop (tests, cron).")
+    @click.option("--interval", default=30, show_default=True, help="Seconds between batches.")
+    def mail_worker(once, interval):
+        """Mail the outbox: one mail per person at most every 10 minutes, retried while the relay is down
+        (DECISIONS.md «Notifications and running for real»). Run one worker per database."""
+        from portal.services import mail
+        from portal.web import mail as web_mail
+        settings = mail.Settings.from_config(app.config)
+        problem = settings.problem()
+        if problem:
+            raise click.ClickException(problem)
+        if not app.config["PORTAL_URL"]:
+            raise click.ClickException("Не задан PORTAL_URL: письма ссылаются на портал "
+                                       "(например, PORTAL_URL=https://nastavnik.school62.ru).")
+        while True:
+            with web_mail.url_context(app), db.connection_context():
+                result = mail.run_batch(settings, web_mail.links(), log=lambda text: click.echo(text, err=True))
+                left = mail.waiting()
+            if once or result.sent or result.failed or result.dropped:
+                click.echo(f"Отправлено писем: {result.sent}; ждут повтора: {result.failed}; "
+                           f"не будут отправлены: {result.dropped}; в очереди уведомлений: {left['waiting']}")
+            if once:
+                return
+            time.sleep(interval)
 
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))

@@ -26,6 +26,7 @@ QUALITIES = (
     "htmx",           # fragments swapped in place, and the same without JavaScript
     "idempotency",    # a double submit does its work once
     "language",       # Russian put together right: cases after prepositions, gender agreement, quotes
+    "mail",           # notifications by e-mail: the outbox, grouping, retries, unsubscribing, reset links
     "migration",      # the schema and its upgrades
     "notifications",  # what a change asks of a person reaches their inbox, in the change's transaction
     "performance",    # the benchmark, its generator, caches

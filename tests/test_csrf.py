@@ -252,6 +252,14 @@ def _link_parent(k) -> Case:
                 lambda: consents.guardianship(parent, child) is not None)
 
 
+def _person_email(k) -> Case:
+    k.login_as("coordinator")
+    person = k.make_person(kind="staff", birth_date=ADULT)
+    k.client.get(f"/staff/people/{person.id}")
+    return Case(f"/staff/people/{person.id}/email", {"email": "someone@example.org"},
+                lambda: Person.get_by_id(person.id).email)
+
+
 def _pending_link(k) -> Guardianship:
     """A link a curator asked for, waiting for the coordinator, who is signed in."""
     k.login_as("coordinator")
@@ -673,6 +681,32 @@ def _publish_questionnaire(k) -> Case:
                 lambda: Questionnaire.select().count())
 
 
+def _mail_setting(k) -> Case:
+    account = k.login_as("mentor")
+    k.client.get("/inbox/")
+    return Case("/inbox/mail", {}, lambda: Person.get_by_id(account.person_id).mail_off)
+
+
+def _unsubscribe(k) -> Case:
+    """The link at the foot of a mail: no login, the token of the visitor's own session."""
+    from portal.services import mail
+    person = k.make_person(kind="staff", birth_date=ADULT, email="someone@example.org")
+    url = f"/mail/unsubscribe/{mail.unsubscribe_token(k.app.secret_key, person.id)}"
+    k.client.get(url)
+    return Case(url, {}, lambda: Person.get_by_id(person.id).mail_off)
+
+
+def _forgot(k) -> Case:
+    """«Забыли пароль?» with mail configured: a post without its token mails nothing."""
+    k.app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_SECURITY="none", MAIL_SENDER="n@example.org",
+                        PORTAL_URL="https://portal.example")
+    account = k.make_account("mentor")
+    Person.update(email="m@example.org").where(Person.id == account.person_id).execute()
+    k.client.get("/password/forgot")
+    return Case("/password/forgot", {"login": account.login},
+                lambda: Invitation.select().where(Invitation.account == account.id).count())
+
+
 def _verify(k) -> Case:
     """/verify's upload: anyone may post, with the token of their own session (no login)."""
     consent = consents.accept_esign_agreement(k.make_account("mentor"), PASSWORD, True)
@@ -709,12 +743,15 @@ def _record_signed(k) -> Case:
 CASES: dict[str, Callable] = {
     "public.verify": _verify,
     "public.display": _low_vision,
+    "public.unsubscribe": _unsubscribe,
+    "inbox.mail_setting": _mail_setting,
     "staff.agreement": _issue_agreement,
     "staff.agreement_signed": _record_signed,
     "auth.login": _login,
     "auth.logout": _logout,
     "auth.password": _password,
     "auth.invitation": _invitation,
+    "auth.forgot": _forgot,
     "auth.switch_role": _switch_role,
     "auth.acknowledge": _acknowledge,
     "auth.login_code": _login_code,
@@ -733,6 +770,7 @@ CASES: dict[str, Callable] = {
     "staff.import_people": _import_people,
     "staff.import_commit": _import_commit,
     "staff.link_parent": _link_parent,
+    "staff.person_email": _person_email,
     "coordinator.confirm_guardianship": _confirm_guardianship,
     "coordinator.reject_guardianship": _reject_guardianship,
     "staff.unlink_parent": _unlink_parent,

@@ -36,10 +36,19 @@ def test_nginx_serves_the_projects_static_files():
 def test_the_units_run_commands_the_portal_has(app):
     commands = set(app.cli.list_commands(None))
     units = {path.name: path.read_text() for path in (DEPLOY / "systemd").glob("*.service")}
-    assert set(units) == {"nastavnik.service", "nastavnik-backup.service", "nastavnik-destroy-due.service"}
+    assert set(units) == {"nastavnik.service", "nastavnik-backup.service", "nastavnik-destroy-due.service",
+                          "nastavnik-mail.service"}
     used = {m for text in units.values() for m in re.findall(r"flask --app wsgi ([a-z-]+)", text)}
-    assert used == {"db-upgrade", "backup", "destroy-due", "notify-overdue"} and used <= commands
+    assert used == {"db-upgrade", "backup", "destroy-due", "notify-overdue", "mail-worker"} and used <= commands
     assert "gunicorn -c gunicorn.conf.py wsgi:app" in units["nastavnik.service"]
     assert (ROOT / "gunicorn.conf.py").exists()
     for timer in ("nastavnik-backup.timer", "nastavnik-destroy-due.timer"):
         assert "OnCalendar=" in (DEPLOY / "systemd" / timer).read_text()
+
+
+def test_env_example_names_every_mail_setting():
+    """deploy/env.example shows how to turn mail on with the settings portal/config.py reads."""
+    example = (DEPLOY / "env.example").read_text()
+    for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "MAIL_SENDER", "PORTAL_URL"):
+        assert re.search(rf"^#? ?{name}=", example, re.M), name
+        assert hasattr(Config, name)

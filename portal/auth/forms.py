@@ -47,3 +47,8 @@ class RequireSecondFactorForm(TextForm):
 
 class RoleSwitchForm(TextForm):
     role = HiddenField(validators=[DataRequired()])
+
+
+class ForgotForm(TextForm):
+    login = StringField("Логин", validators=[DataRequired(REQUIRED), Length(max=64, message=too_long(64)),
+                                             printable])

@@ -1,14 +1,17 @@
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from portal.auth import bp
 from portal.auth.access import current_role, home_url, safe_next, start_session
-from portal.auth.forms import InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm
+from portal.auth.forms import (
+    ForgotForm, InvitationForm, LoginCodeForm, LoginForm, PasswordChangeForm, RoleSwitchForm,
+)
 from portal.regulation import regulation_sections
-from portal.services import accounts, totp
+from portal.services import accounts, password_mail, totp
 from portal.web import attempt, client_ip, form_status, render
+from portal.web import mail as web_mail
 from portal.web.forms import EmptyForm
 
 # A correct password with the second factor on waits this long for the code, then starts over.
@@ -31,7 +34,29 @@ def login():
             return _signed_in(account, request.args.get("next"))
         form.form_errors.append(accounts.GENERIC_LOGIN_ERROR)
     status = form_status(form)
-    return render("auth/login.html", form=form, status=status)
+    return render("auth/login.html", form=form, status=status, mail_reset=web_mail.enabled())
+
+
+SENT = ("Если для этого логина в портале указан адрес электронной почты, на него отправлено письмо со ссылкой "
+        "для нового пароля. Ссылка действует 1 час. Письма нет — попросите в школе приглашение.")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    """«Забыли пароль?»: a single-use link by mail (services/password_mail.py). Only where the school has mail;
+    the answer is the same whatever the login."""
+    if not web_mail.enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = ForgotForm()
+    if form.validate_on_submit():
+        password_mail.request_reset(
+            form.login.data, web_mail.settings(), lambda code: web_mail.external("auth.invitation", code=code),
+            web_mail.external("public.index"), ip=client_ip())
+        flash(SENT, "info")
+        return redirect(url_for("auth.login"), code=303)
+    return render("auth/forgot.html", form=form, status=form_status(form))
 
 
 def _signed_in(account, next_url):
@@ -116,13 +141,22 @@ def password():
 @bp.route("/invitation", methods=["GET", "POST"])
 def invitation():
     form = InvitationForm()
+    # The link of a «Забыли пароль?» mail brings the code along: the page only asks for the new password.
+    from_mail = request.method == "GET" and bool(request.args.get("code"))
+    if from_mail:
+        form.code.data = request.args["code"][:40]
     if form.validate_on_submit():
         account = attempt(form, lambda: accounts.redeem_invitation(form.code.data, form.password.data, ip=client_ip()))
+        if account is not None and totp.is_enabled(account):
+            # A mailed link replaces the password, never the second factor: the login still asks for the code.
+            flash(f"Пароль сохранён. Войдите с новым паролем и кодом из приложения. Ваш логин: {account.login}",
+                  "success")
+            return redirect(url_for("auth.login"), code=303)
         if account is not None:
             start_session(account)
             flash(f"Пароль сохранён. Ваш логин: {account.login}", "success")
             return redirect(home_url(), code=303)
-    return render("auth/invitation.html", form=form, status=form_status(form))
+    return render("auth/invitation.html", form=form, status=form_status(form), from_mail=from_mail)
 
 
 @bp.route("/role", methods=["POST"])

@@ -1,4 +1,4 @@
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -7,8 +7,9 @@ from portal.auth.access import home_url, safe_next
 from portal.extensions import limiter
 from portal.models import School
 from portal.public import bp
-from portal.services import issued
+from portal.services import issued, mail
 from portal.web import attempt, client_ip, form_status, serving
+from portal.web.forms import EmptyForm
 from portal.web.menu import LOW_VISION_COOKIE, LOW_VISION_YEAR
 
 
@@ -73,6 +74,22 @@ def display():
     else:
         response.delete_cookie(LOW_VISION_COOKIE)
     return response
+
+
+# --- «не присылать уведомления на почту»: the link at the foot of every mail ---------------------------
+
+@bp.route("/mail/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token):
+    """No login: the signed token names the person. The page shows nothing about them; a GET changes
+    nothing (a mail scanner that opens links must not unsubscribe anyone), the button does."""
+    person = mail.person_of_token(current_app.secret_key, token[:200])
+    if person is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        mail.set_mail_off(person, True, actor=None, ip=client_ip(), via="mail link")
+        return redirect(url_for("public.unsubscribe", token=token), 303)
+    return render_template("public/unsubscribe.html", form=form, off=person.mail_off)
 
 
 # --- the proxy's health check (deploy/nginx) ----------------------------------------------------------

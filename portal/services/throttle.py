@@ -95,6 +95,12 @@ def check_invitation(ip: str) -> None:
     _refuse(wait, "invitation.throttled", ip=ip)
 
 
+def check_reset(ip: str) -> None:
+    """«Забыли пароль?»: every request counts (a mail goes out), per address, at the invitation codes' rate."""
+    wait = _wait((LoginFailure.ip == ip) & (LoginFailure.kind == "reset"), LIMITS.invitations_per_ip) if ip else 0
+    _refuse(wait, "password.reset_throttled", ip=ip)
+
+
 def failed(kind: str, login: str = "", ip: str = "") -> None:
     """Count a failure; called in the transaction that writes its audit record. Day-old rows go as new come."""
     now = utcnow()

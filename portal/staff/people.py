@@ -41,6 +41,14 @@ class InviteForm(FlaskForm):
         Length(max=resets.REASON_LIMIT, message=too_long(resets.REASON_LIMIT)), printable])
 
 
+class EmailForm(FlaskForm):
+    """The address on the card; the service checks it and says why in Russian."""
+
+    email = StringField("Электронная почта (для уведомлений, если в школе настроена почта)",
+                        validators=[Length(max=records.EMAIL_LIMIT, message=too_long(records.EMAIL_LIMIT))],
+                        render_kw={"type": "email", "maxlength": records.EMAIL_LIMIT})
+
+
 def _roster_filters() -> dict:
     filters = {"q": records.clean(request.args.get("q")),
                "kind": request.args.get("kind", "") if request.args.get("kind") in records.KIND_TITLES else "",
@@ -61,14 +69,16 @@ def roster():
     return render("staff/people.html", classes=records.classes_of(staff.school_id), kinds=PERSON_KINDS, **context)
 
 
-def _card(staff, person_id, *, guardian_form=None, invite_form=None, status=200):
+def _card(staff, person_id, *, guardian_form=None, invite_form=None, email_form=None, status=200):
     data = records.card(staff, person_id)
+    if email_form is None:
+        email_form = EmailForm(formdata=None, email=data["person"].email)
     parent_q = records.clean(request.args.get("parent_q"))
     return render_template(
         "staff/person.html", **data, is_coordinator=staff.is_coordinator, parent_q=parent_q,
         candidates=records.parent_candidates(staff, parent_q) if data["may_have_parents"] else [],
         guardian_form=guardian_form or GuardianForm(formdata=None), invite_form=invite_form or InviteForm(formdata=None),
-        csrf_form=EmptyForm(),
+        csrf_form=EmptyForm(), email_form=email_form,
         role_titles=records.ROLE_TITLES, base_titles=records.BASE_TITLES,
         status_titles=records.MEMBER_STATUS_TITLES, kind_titles=records.KIND_TITLES), status
 
@@ -115,6 +125,20 @@ def link_parent(person_id):
         if link is not None:
             return redirect(url_for("staff.person", person_id=person_id), code=303)
     return _card(staff, person_id, guardian_form=form, status=422)
+
+
+@bp.route("/people/<int:person_id>/email", methods=["POST"], endpoint="person_email")
+def person_email(person_id):
+    """The e-mail address on the card: set, corrected or removed; a bad one is refused beside the field."""
+    staff = staff_scope()
+    form = EmailForm()
+    if form.validate_on_submit():
+        person = attempt(form, lambda: records.set_email(staff, person_id, form.email.data, ip=client_ip()))
+        if person is not None:
+            flash("Адрес электронной почты сохранён." if person.email else "Адрес электронной почты удалён.",
+                  "success")
+            return redirect(url_for("staff.person", person_id=person_id), code=303)
+    return _card(staff, person_id, email_form=form, status=422)
 
 
 @bp.route("/guardianships/<int:link_id>/remove", methods=["GET", "POST"], endpoint="unlink_parent")

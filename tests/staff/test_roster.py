@@ -130,6 +130,18 @@ GOOD_ROWS = (
 )
 
 
+@pytest.mark.quality("mail")
+@pytest.mark.parametrize("title", ["Эл. почта", "E-mail", "Электронная почта"])
+def test_an_email_column_fills_the_address_and_a_bad_one_imports_nothing(client, coordinator, school, title):
+    """The address mail goes to (README «Mail») comes with the class list; a bad one stops the whole file."""
+    bad = upload(client, csv_file(f"{HEADER};{title}", f"Иванов;Пётр;Сергеевич;м;{BORN};7Б;ivanov@example.org",
+                                  f"Петрова;Анна;Олеговна;ж;{BORN};7Б;не адрес"))
+    assert "«не адрес» не похож на адрес" in text(bad) and students().count() == 0
+    upload(client, csv_file(f"{HEADER};{title}", f"Иванов;Пётр;Сергеевич;м;{BORN};7Б;ivanov@example.org"))
+    assert commit(client).status_code == 303
+    assert students().get().email == "ivanov@example.org"
+
+
 @pytest.mark.clause("4.5", "3.2")
 def test_a_utf8_semicolon_list_is_previewed_then_committed(client, coordinator, school, app):
     data = "\ufeff".encode() + csv_file(HEADER + ";СНИЛС", *(row + ";" for row in GOOD_ROWS))

@@ -11,6 +11,7 @@ A package of modules by aggregate; callers use `from portal.services import peop
   subject_access  the subject-access export (152-ФЗ art. 14)
   guardianship    linking a parent to a child, the coordinator's confirmation of a curator's link
   invitations     the account, its login and roles, and the invitation code
+  contacts        the e-mail address on the card, which mail goes to
 """
 from portal.services.people.listing import (  # noqa: F401
     PAGE_SIZE, HISTORY_LIMIT, KIND_TITLES, BASE_TITLES, MEMBER_STATUS_TITLES, CONSENT_TITLES,
@@ -23,6 +24,7 @@ from portal.services.people.guardianship import (  # noqa: F401
     NewParent, DOCUMENT_LIMIT, REASON_LIMIT, link_parent, guardianship_for, unlink_parent, pending_links,
     pending_link, confirm_link, reject_link,
 )
+from portal.services.people.contacts import EMAIL_LIMIT, clean_email, set_email  # noqa: F401
 from portal.services.people.invitations import TRANSLIT, translit, login_for, implied_roles, invite  # noqa: F401
 # A name callers reach through the old module (records.ROLE_TITLES).
 from portal.models.accounts import ROLE_TITLES  # noqa: F401,E402

@@ -26,7 +26,8 @@ CLASS_RE = re.compile(r"^(1[01]|[1-9])\s*[-‐–]?\s*([А-Яа-яЁё])$")
 DMY_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+0?0:00(?::00)?)?$")
 ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PHONE_RE = re.compile(r"^[0-9+()\-. ]+$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One address, nothing else: no display name, no list (a mail header would take «Иван <a@b.ru>, c@d.ru»).
+EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

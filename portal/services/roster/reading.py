@@ -14,7 +14,8 @@ MAX_ROWS = 10_000
 COLUMNS = {
     "фамилия": "surname", "имя": "first_name", "отчество": "patronymic", "пол": "sex",
     "дата рождения": "birth_date", "класс": "school_class", "тип": "kind", "телефон": "phone",
-    "email": "email", "e-mail": "email", "электронная почта": "email", "должность": "position",
+    "email": "email", "e-mail": "email", "электронная почта": "email", "эл. почта": "email", "эл.почта": "email",
+    "адрес электронной почты": "email", "должность": "position",
     "организация": "organisation",
     "родитель: фамилия": "parent_surname", "родитель: имя": "parent_first_name",
     "родитель: отчество": "parent_patronymic", "родитель: пол": "parent_sex", "родитель: телефон": "parent_phone",

@@ -45,5 +45,8 @@ def link_of(item, **options) -> str:
     if isinstance(link, dict):
         link = link[notifications.side_of(item)]
     endpoint, argument = link
-    arguments = {argument: item.object_id} if argument and item.object_id is not None else {}
-    return url_for(endpoint, **arguments, **options)
+    if argument is None:
+        return url_for(endpoint, **options)
+    if item.object_id is None:  # a page of one object, and the item names none: the inbox, never an error
+        return url_for("inbox.index", **options)
+    return url_for(endpoint, **{argument: item.object_id}, **options)

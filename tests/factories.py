@@ -67,6 +67,17 @@ def login_as(make_account, login):
 
 
 @pytest.fixture
+def curator_of(make_account, login):
+    """Log in as an account curating `fmt` alone (make_account("curator") takes the school's first form)."""
+    def make(fmt):
+        account = make_account()
+        accounts.grant_role(None, account, "curator", fmt)
+        login(account.login)
+        return account
+    return make
+
+
+@pytest.fixture
 def other_school(conn, school) -> School:
     """A second school on the same installation, with its own coordinator account (login `other-coordinator`)."""
     created, _ = create_school("Муниципальное общеобразовательное учреждение Гимназия № 5", "Гимназия № 5",

@@ -3,7 +3,6 @@ with the period filter; another format's answers never reach them, whatever the 
 import pytest
 
 from portal.models import MentoringFormat, MonitoringRound
-from portal.services import accounts
 from tests.dashboard.test_results import _answer, _pair, _questionnaire
 from tests.querycount import count_queries
 
@@ -14,16 +13,6 @@ def _formats(school):
     formats = list(MentoringFormat.of_school(school).order_by(MentoringFormat.id))
     assert len(formats) >= 2
     return formats[0], formats[1]
-
-
-@pytest.fixture
-def curator_of(make_account, login):
-    def make(fmt):
-        account = make_account()
-        accounts.grant_role(None, account, "curator", fmt)
-        login(account.login)
-        return account
-    return make
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from portal.models import FinalReport, IssuedDocument, MentoringFormat, Mentorship, MentorshipMember, Person
 from portal.models.base import utcnow
-from portal.services import accounts, cycle, issued
+from portal.services import cycle, issued
 from tests.querycount import count_queries
 
 CONCLUSIONS = "Молодой педагог уверенно ведёт уроки и готов к аттестации."
@@ -33,17 +33,6 @@ def _reported(fmt, make_person, surname="Наставникова", conclusions=
     if days_ago:
         FinalReport.update(written_at=utcnow() - timedelta(days=days_ago)).where(FinalReport.id == report.id).execute()
     return pair
-
-
-@pytest.fixture
-def curator_of(make_account, login):
-    """An account curating `fmt`, logged in."""
-    def make(fmt):
-        account = make_account()
-        accounts.grant_role(None, account, "curator", fmt)
-        login(account.login)
-        return account
-    return make
 
 
 def _text(response) -> str:

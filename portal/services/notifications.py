@@ -16,7 +16,6 @@ from portal.models.base import utcnow
 # maps each kind to the page where the task is done.
 TITLES = {
     "consent.to_sign": "Нужно подписать согласие на обработку персональных данных",
-    "consent.to_resign": "Текст согласия изменился — подпишите согласие заново",
     "programme.to_acknowledge": "Ознакомьтесь с программой наставничества",
     "proposal.made": "Куратор предложил вам наставников — выберите наставника",
     "choice.to_confirm": "Вас выбрали наставником — подтвердите пару или откажитесь",

@@ -16,7 +16,6 @@ Link = tuple[str, str | None]
 LINKS: dict[str, Link | dict[str, Link]] = {
     # The consent pages are shared by every role; the overview lists whom the reader signs for.
     "consent.to_sign": ("consent.overview", None),
-    "consent.to_resign": ("consent.overview", None),
     # «Ознакомлен(а) с программой» is a button of the home page of the base's side (object: the membership).
     "programme.to_acknowledge": {"mentor": ("mentor.home", None), "mentee": ("mentee.home", None)},
     "proposal.made": ("mentee.choice", None),

@@ -56,7 +56,7 @@ def test_an_empty_inbox_says_what_will_appear_there(client, login_as):
 
 def test_mark_all_read_empties_the_count(client, login_as):
     account = login_as("parent")
-    for kind in ("consent.to_sign", "consent.to_resign", "password.reset"):
+    for kind in ("consent.to_sign", "programme.to_acknowledge", "password.reset"):
         notifications.notify([account.person], kind)
     answer = client.post("/inbox/read-all", data={})
     assert answer.status_code == 303
@@ -103,7 +103,7 @@ def test_mail_is_queued_only_where_the_school_mails_and_the_person_wants_it(make
     assert OutboxMail.select().count() == 0  # no SMTP: the inbox is the only channel
     notifications.configure(mail_enabled=True)
     try:
-        notifications.notify([with_address, without, turned_off], "consent.to_resign")
+        notifications.notify([with_address, without, turned_off], "questionnaire.waiting")
     finally:
         notifications.configure(mail_enabled=False)
     assert [row.person_id for row in OutboxMail.select()] == [with_address.id]

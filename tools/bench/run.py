@@ -128,7 +128,10 @@ def log_in(client, login: str) -> None:
 def serve(app_spec: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(HERE), "--workers", str(WORKERS),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--graceful-timeout", "2", app_spec]
-    process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    # Started in tools/bench/, where gunicorn finds no gunicorn.conf.py: the project's own (gthread, an access
+    # line a request, a worker replaced every ~2,000 requests — a 1.5 s boot every few seconds at these rates)
+    # would otherwise be read from the working directory and measure worker restarts, not the pages.
+    process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=HERE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

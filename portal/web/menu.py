@@ -6,7 +6,7 @@ behind one «Меню» button (a <details> element: no script). A group titled 
 """
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 MENUS: dict[str, list[tuple[str | None, list[tuple[str, str]]]]] = {
     "coordinator": [
@@ -61,12 +61,23 @@ def menu_for(role: str | None) -> list[Group]:
     """The role's menu (none before login); the current entry is the one whose address is the longest start of
     this page's."""
     groups = MENUS.get(role, [])
-    urls = {endpoint: url_for(endpoint) for _, entries in groups for _, endpoint in entries}
+    urls = _urls(role, groups)
     path = request.path
     matching = [url for url in urls.values() if path == url or path.startswith(url.rstrip("/") + "/")]
     current = max(matching, key=len, default=None)
     return [Group(title, [Link(label, urls[endpoint], urls[endpoint] == current) for label, endpoint in entries])
             for title, entries in groups]
+
+
+def _urls(role: str | None, groups) -> dict[str, str]:
+    """The menu's addresses: they take no arguments, so they change only with the app's mount point — built
+    once per role and SCRIPT_NAME in an app, not some fifteen url_for calls on every page."""
+    kept = current_app.extensions.setdefault("menu_urls", {})
+    key = (role, request.script_root)
+    urls = kept.get(key)
+    if urls is None:
+        urls = kept[key] = {endpoint: url_for(endpoint) for _, entries in groups for _, endpoint in entries}
+    return urls
 
 
 LOW_VISION_COOKIE = "low_vision"

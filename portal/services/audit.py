@@ -59,6 +59,8 @@ ACTION_TITLES = {
     "mentorship.merged": "пары наставника объединены в группу",
     "mentorship.merged_into": "пара объединена в группу",
     "mentorship.completed": "пара завершила программу",
+    "mentorship.ended": "пара досрочно завершена",
+    "mentorship.end_requested": "участник попросил завершить пару",
     "programme.acknowledged": "ознакомлен(а) с программой",
     "programme.created": "программа формы утверждена",
     "programme.updated": "программа формы изменена",

@@ -27,7 +27,7 @@ from portal.services.results import since_moment
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
            ("365", "за последний год"))
 OVERDUE_DAYS = 14
-ENDED = ("completed", "cancelled")
+ENDED = ("completed", "ended", "cancelled")
 
 LISTS = {
     "mentors_active": "Наставники: участвуют",

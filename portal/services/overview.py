@@ -72,7 +72,7 @@ def curated_formats(account) -> list[dict]:
         pairs[m.mentoring_format_id].append(m)
     paired = MentorshipMember.select(MentorshipMember.mentee).join(Mentorship).where(
         (Mentorship.mentoring_format == BaseMembership.mentoring_format)
-        & (Mentorship.status.not_in(["cancelled", "completed"])))
+        & (Mentorship.status.not_in(["cancelled", "completed", "ended"])))
     waiting = defaultdict(list)
     for membership in (BaseMembership.select(BaseMembership, Person).join(Person)
                        .where(BaseMembership.mentoring_format.in_(ids) & (BaseMembership.base == "mentee")

@@ -20,6 +20,9 @@ LINKS: dict[str, tuple[str, str | None]] = {
     "plan.to_agree": ("mentee.home", None),
     "questionnaire.waiting": ("public.index", None),
     "questionnaire.overdue": ("public.index", None),
+    "pair.ended": ("public.index", None),
+    "pair.cancelled": ("public.index", None),
+    "pair.end_requested": ("staff.pair", "mentorship_id"),
     "account.invited": ("public.index", None),
     "password.reset": ("auth.password", None),
 }

@@ -61,6 +61,7 @@ ACTION_TITLES = {
     "mentorship.completed": "пара завершила программу",
     "mentorship.ended": "пара досрочно завершена",
     "mentorship.end_requested": "участник попросил завершить пару",
+    "mentorship.member_left": "наставляемый вышел из группы",
     "programme.acknowledged": "ознакомлен(а) с программой",
     "programme.created": "программа формы утверждена",
     "programme.updated": "программа формы изменена",

@@ -296,7 +296,11 @@ def remove_member(scope: StaffScope, membership_id: int, ip: str = "", end_reaso
             raise ServiceError(f"{membership.person.full_name} состоит в наставнической паре этой формы: "
                                "сначала завершите или отмените пару.")
         for pair in running:
-            ending.end_locked(scope, ending.pair_in_scope(scope, pair.id), end_reason, end_text, ip)
+            pair = ending.pair_in_scope(scope, pair.id)
+            if membership.base == "mentee":  # a group goes on without them; their own pair ends
+                ending.leave_group_locked(scope, pair, membership.person_id, end_reason, end_text, ip)
+            else:
+                ending.end_locked(scope, pair, end_reason, end_text, ip)
         left = (BaseMembership.update(status="left", left_at=utcnow())
                 .where((BaseMembership.id == membership.id) & (BaseMembership.status != "left")).execute())
         if left:  # a second click finds them already out and changes nothing

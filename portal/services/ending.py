@@ -116,6 +116,26 @@ def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str
     return mentorship
 
 
+def leave_group_locked(scope: StaffScope, mentorship: Mentorship, mentee_id: int, reason: str, text: str,
+                       ip: str = "") -> Mentorship:
+    """Inside the caller's write transaction: one mentee leaves a group that goes on with the others (their
+    place with the mentor is free); a pair of one mentee ends instead."""
+    others = [m for m in mentees_of(mentorship) if m.id != mentee_id]
+    if not others or mentorship.status not in ASKABLE:
+        return end_locked(scope, mentorship, reason, text, ip)
+    _lock(mentorship.id)
+    left = (MentorshipMember.update(left_at=utcnow())
+            .where((MentorshipMember.mentorship == mentorship.id) & (MentorshipMember.mentee == mentee_id)
+                   & MentorshipMember.left_at.is_null()).execute())
+    if left:
+        Proposal.update(status="ended").where((Proposal.mentorship == mentorship.id) & (Proposal.mentee == mentee_id)
+                                              & (Proposal.status == "chosen")).execute()
+        words = ": ".join(part for part in (END_REASON_TITLES[reason], text) if part)
+        audit.record("mentorship.member_left", actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip,
+                     reason=words, code=reason, mentee=mentee_id)
+    return mentorship
+
+
 def end_pair(scope: StaffScope, mentorship_id: int, reason, text="", ip: str = "") -> Mentorship:
     """«Завершить досрочно» / «Отменить пару»: the curator of the form or the coordinator."""
     mentorship = pair_in_scope(scope, mentorship_id)

@@ -160,8 +160,7 @@ def remove_member(membership_id):
         reason = form.reason.data if pairs else None
         if attempt(form, lambda: base_rules.remove_member(staff, membership.id, ip=client_ip(), end_reason=reason,
                                                           end_text=form.text.data)):
-            ended = " Пара завершена, место наставника освободилось." if len(pairs) == 1 else \
-                " Пары завершены, места наставников освободились." if pairs else ""
+            ended = " Участие в парах этой формы прекращено, места у наставников освободились." if pairs else ""
             flash(f"{membership.person.full_name} {agree(membership.person, 'выбыл(а)')} из базы. "
                   f"Запись сохранена со статусом «выбыл».{ended}",
                   "success")

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from portal.models import (
-    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, Notification, OrderItem, Proposal,
+    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Proposal,
 )
-from portal.services import ServiceError, accounts, bases, ending, matching, pairing, passwords
+from portal.services import ServiceError, accounts, bases, ending, matching, orders, pairing, passwords
 from tests.conftest import PortalClient, error_messages, field_errors
 from tests.factories import PASSWORD
 from tests.orders.test_orders import PUPILS, TEACHER_PUPIL, TEACHERS, drafted, register, text
@@ -258,3 +258,27 @@ def test_a_student_pair_tells_both_minors_parents(order_world, client, coordinat
     assert end(client, pair, "parent_request", "").status_code == 303
     for person in (mentor, pupil, parent_of(mentor), parent_of(pupil)):
         assert notified(person, "pair.ended") == 1
+
+
+@pytest.mark.clause("4.9")
+def test_removing_one_mentee_of_a_group_keeps_the_group(order_world, client, coordinator):
+    w = order_world
+    teacher = w.mentor(TEACHER_PUPIL, "Петрова", "Анна", "Сергеевна", sex="f", capacity=3)
+    first, second = (w.mentee(TEACHER_PUPIL, "Иванов", "Пётр", "Сергеевич"),
+                     w.mentee(TEACHER_PUPIL, "Котов", "Илья", "Андреевич"))
+    pairs = [w.pair(teacher, first), w.pair(teacher, second)]
+    order = drafted(client, *pairs)
+    group = orders.merge_group(w.scope, order.id, pairs[0].id)
+    assert register(client, order, "77-од").status_code == 303
+    assert pairing.free_places(membership(teacher)) == 1
+
+    member = membership(second, "mentee")
+    page = text(client.get(f"/staff/bases/members/{member.id}/remove"))
+    assert "группа продолжит работу без исключаемого" in page
+    assert client.post(f"/staff/bases/members/{member.id}/remove",
+                       {"reason": "left_school", "text": ""}).status_code == 303
+    assert Mentorship.get_by_id(group.id).status == "active"
+    assert [m.mentee_id for m in MentorshipMember.select().where(
+        (MentorshipMember.mentorship == group.id) & MentorshipMember.left_at.is_null())] == [first.id]
+    assert pairing.free_places(membership(teacher)) == 2
+    assert pairing.current_pair(second, w.formats[TEACHER_PUPIL].id) is None

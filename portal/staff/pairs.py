@@ -2,6 +2,7 @@
 who confirmed, which order approved it. A curator sees the pairs of their own formats only."""
 from flask import flash, redirect, render_template, request, url_for
 
+from portal.formatting import role
 from portal.ids import id_arg
 from portal.services import ending
 from portal.services import orders as order_rules
@@ -48,9 +49,12 @@ def pair_end(mentorship_id):
     form = EndPairForm()
     if ending.may_end(pair) and form.validate_on_submit():
         early = ending.ends_early(pair)
+        mentees = order_rules.mentees_of(pair)
+        back = (f"{role(mentees[0], 'наставляемый').capitalize()} снова ждёт" if len(mentees) == 1
+                else "Наставляемые снова ждут")
         if attempt(form, lambda: ending.end_pair(staff, pair.id, form.reason.data, form.text.data, ip=client_ip())):
             flash(f"Пара {order_rules.pair_label(pair)} {'досрочно завершена' if early else 'отменена'}. "
-                  "Место наставника освободилось, наставляемый снова ждёт наставника.", "success")
+                  f"Место у наставника освободилось. {back} наставника в очереди.", "success")
             return redirect(url_for("staff.pair", mentorship_id=pair.id), code=303)
     return render_template("staff/pair_end.html", pair=pair, form=form, may_end=ending.may_end(pair),
                            early=ending.ends_early(pair), class_of=order_rules.class_of), form_status(form)

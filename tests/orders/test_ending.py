@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from portal.formatting import ru_date
 from portal.models import (
     Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Proposal,
 )
@@ -105,7 +106,8 @@ def test_the_participants_and_the_parent_are_told_and_see_why(app, order_world, 
     item = Notification.get((Notification.person == pupil) & (Notification.kind == "pair.ended"))
     assert "Причина: по просьбе наставника: Уходит в декретный отпуск" in item.details
 
-    said = "Причина: по просьбе наставника — Уходит в декретный отпуск."
+    said = (f"Пара досрочно завершена {ru_date(Mentorship.get_by_id(pair.id).status_changed_at)} "
+            "Причина: по просьбе наставника — Уходит в декретный отпуск.")
     mentee_home = text(as_(app, _account(pupil, "mentee")).get("/mentee/"))
     assert "Пара досрочно завершена" in mentee_home and said in mentee_home
     assert "Попросить завершить пару" not in mentee_home

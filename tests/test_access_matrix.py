@@ -740,6 +740,15 @@ EXPECTED: dict[str, Route] = {
                                     mimetype="application/pdf"),
     "staff.pairs": _route({"GET"}, STAFF),
     "staff.pair": _route({"GET"}, STAFF, args={"mentorship_id": any_pair}),
+    # Ending a pair (4.9, 4.13, s8): staff end or cancel it with a reason; a participant or a parent asks them to.
+    "staff.pair_end": _route({"GET", "POST"}, STAFF, args={"mentorship_id": any_pair},
+                             post=lambda s: {"reason": "mentee_request", "text": "Переезд в другой город"}),
+    "mentor.end_request": _route({"GET", "POST"}, {"mentor"}, args={"mentorship_id": actors_pair},
+                                 post=lambda s: {"text": "Не сработались"}),
+    "mentee.end_request": _route({"GET", "POST"}, {"mentee"}, args={"mentorship_id": actors_pair},
+                                 post=lambda s: {"text": "Не сработались"}),
+    "parent.end_request": _route({"GET", "POST"}, {"parent"}, args={"child_id": child, "mentorship_id": childs_pair},
+                                 post=lambda s: {"text": "Ребёнок переходит в другую школу"}),
     # The cycle (5.3, 5.5, s5, s7): the mentor keeps the journal, the mentee (or a parent) confirms it.
     "mentee.pair": _route({"GET"}, {"mentee"}, args={"mentorship_id": actors_pair}),
     "mentee.confirm_meeting": _route({"POST"}, {"mentee"}, args={"meeting_id": held_meeting},

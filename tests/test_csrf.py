@@ -535,6 +535,43 @@ def _decline_pair(k) -> Case:
     return Case(f"/mentor/pairs/{pair.id}/decline", {"reason": ""}, lambda: _status(pair))
 
 
+def _end_pair(k) -> Case:
+    k.login_as("coordinator")
+    pair = _world(k).active_pair()
+    k.client.get(f"/staff/pairs/{pair.id}/end")
+    return Case(f"/staff/pairs/{pair.id}/end", {"reason": "mentee_request", "text": "Переезд"},
+                lambda: _status(pair))
+
+
+def _end_requests(pair) -> int:
+    return AuditEvent.select().where((AuditEvent.action == "mentorship.end_requested")
+                                     & (AuditEvent.object_id == pair.id)).count()
+
+
+def _mentor_end_request(k) -> Case:
+    _, pair = _mentors_pair(k)
+    k.client.get(f"/mentor/pairs/{pair.id}/end-request")
+    return Case(f"/mentor/pairs/{pair.id}/end-request", {"text": "Не сработались"}, lambda: _end_requests(pair))
+
+
+def _mentee_end_request(k) -> Case:
+    mentee = k.login_as("mentee")
+    pair = _world(k).active_pair(mentee=mentee.person)
+    k.client.get(f"/mentee/pairs/{pair.id}/end-request")
+    return Case(f"/mentee/pairs/{pair.id}/end-request", {"text": "Не сработались"}, lambda: _end_requests(pair))
+
+
+def _parent_end_request(k) -> Case:
+    parent = k.login_as("parent")
+    w = _world(k)
+    child = w.student("mentee")
+    Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    pair = w.active_pair(mentee=child)
+    url = f"/parent/children/{child.id}/pairs/{pair.id}/end-request"
+    k.client.get(url)
+    return Case(url, {"text": "Переходит в другую школу"}, lambda: _end_requests(pair))
+
+
 def _confirmations(meeting) -> int:
     return MeetingConfirmation.select().where(MeetingConfirmation.meeting == meeting).count()
 
@@ -799,6 +836,10 @@ CASES: dict[str, Callable] = {
     "mentor.acknowledge": _acknowledge_programme("mentor"),
     "mentor.confirm": _confirm_pair,
     "mentor.decline": _decline_pair,
+    "staff.pair_end": _end_pair,
+    "mentor.end_request": _mentor_end_request,
+    "mentee.end_request": _mentee_end_request,
+    "parent.end_request": _parent_end_request,
     "mentee.confirm_meeting": _mentee_confirm_meeting,
     "mentee.confirm_plan": _mentee_confirm_plan,
     "mentee.propose_plan": _mentee_propose_plan,

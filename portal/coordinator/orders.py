@@ -8,6 +8,7 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.coordinator import bp
+from portal.services import ending
 from portal.services import orders as order_rules
 from portal.web import attempt, client_ip, outcome, pdf_response, staff_scope
 from portal.web.forms import REQUIRED, DayField, EmptyForm, printable, too_long
@@ -57,6 +58,7 @@ def _orders_page(form=None, status=200):
     staff = staff_scope()
     return render_template("coordinator/orders.html", orders=order_rules.orders(staff),
                            ready=order_rules.ready_pairs(staff), form=form or PairsForm(fresh=True),
+                           changes=ending.changes_for_next_order(staff),
                            status_titles=order_rules.ORDER_STATUS_TITLES, class_of=order_rules.class_of), status
 
 

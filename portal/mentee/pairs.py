@@ -15,6 +15,7 @@ from portal.mentee import bp
 from portal.services import cycle
 from portal.web import actor, attempt, client_ip, outcome, render, wants_fragment
 from portal.web.forms import EmptyForm, MeetingVerdictForm, too_long
+from portal.web.pages.end_request import end_request_page
 
 MAX_TASKS = 50
 NUMBER = re.compile(r"\d{1,4}", re.ASCII)
@@ -145,3 +146,9 @@ def propose_plan(mentorship_id):
         flash("Вы предложили новый вариант плана. Он вступит в силу, когда его подтвердит наставник.", "success")
         return redirect(url_for("mentee.pair", mentorship_id=mentorship.id) + "#plan", code=303)
     return _page(mentorship, status=422, plan_form=form)
+
+
+@bp.route("/pairs/<int:mentorship_id>/end-request", methods=["GET", "POST"], endpoint="end_request")
+def end_request(mentorship_id):
+    """Ask the form's curator to end the pair (the curator decides)."""
+    return end_request_page(mentorship_id, url_for("mentee.home"))

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.formatting import quoted
 from portal.mentee import bp
 from portal.names import full_name
-from portal.services import cycle, monitoring, overview, pairing, programmes
+from portal.services import cycle, ending, monitoring, overview, pairing, programmes
 from portal.web import actor, client_ip, outcome, render, wants_fragment
 from portal.web.forms import EmptyForm
 
@@ -24,7 +24,7 @@ def home():
                            programmes=_programmes(person),
                            choices=pairing.proposals_for(person), form=EmptyForm(),
                            upcoming=cycle.upcoming_meetings(person), stage_titles=cycle.STAGE_TITLES,
-                           running=cycle.RUNNING, pending=monitoring.pending_for(person))
+                           running=cycle.RUNNING, asking=ending.ASKABLE, pending=monitoring.pending_for(person))
 
 
 @bp.route("/programmes/<int:programme_id>/acknowledge", methods=["POST"])

@@ -12,12 +12,14 @@ from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
 from portal.web import actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
 from portal.web.forms import EmptyForm
+from portal.web.pages.end_request import end_request_page
 
 CLOSED = {
     "completed": "Встречи больше не записываются: цикл завершён заключительной встречей.",
     "suspended": "Пара приостановлена: у кого-то из участников нет действующего согласия на обработку данных. "
                  "Встречи возобновятся, когда согласие будет подписано.",
     "cancelled": "Пара отменена: встречи не ведутся.",
+    "ended": "Пара досрочно завершена: встречи больше не записываются.",
 }
 NOT_YET = "Записывать встречи пока нельзя: пара ещё не утверждена приказом директора."
 
@@ -178,3 +180,9 @@ def report_pdf(mentorship_id):
         flash("Сначала напишите отчёт: PDF составляется из него.", "info")
         return redirect(url_for("mentor.report", mentorship_id=mentorship_id), code=303)
     return pdf_response(cycle.report_pdf(person, mentorship_id), f"otchet-{mentorship_id}.pdf")
+
+
+@bp.route("/pairs/<int:mentorship_id>/end-request", methods=["GET", "POST"], endpoint="end_request")
+def end_request(mentorship_id):
+    """Ask the form's curator to end the pair (the curator decides)."""
+    return end_request_page(mentorship_id, url_for("mentor.home"))

@@ -8,7 +8,7 @@ from wtforms.validators import Length, ValidationError
 
 from portal.formatting import quoted
 from portal.mentor import bp
-from portal.services import cycle, monitoring, overview, pairing, programmes
+from portal.services import cycle, ending, monitoring, overview, pairing, programmes
 from portal.web import actor, attempt, client_ip, form_status
 from portal.web.forms import EmptyForm, TextForm, too_long
 
@@ -33,7 +33,7 @@ def _home(confirm_form=None, confirm_for: int | None = None, status: int = 200):
                                        if "mentor" in row["bases"]],
                            form=confirm_form or EmptyForm(), confirm_for=confirm_for,
                            upcoming=cycle.upcoming_meetings(person), stage_titles=cycle.STAGE_TITLES,
-                           running=cycle.RUNNING, pending=monitoring.pending_for(person)), status
+                           running=cycle.RUNNING, asking=ending.ASKABLE, pending=monitoring.pending_for(person)), status
 
 
 @bp.route("/")

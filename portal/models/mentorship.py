@@ -2,7 +2,7 @@
 import re
 
 from peewee import (
-    CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
+    SQL, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
 )
 
 from portal.models.base import BaseModel, utcnow
@@ -18,13 +18,25 @@ MENTORSHIP_STATES = (
     ("completed", "завершена"),
     ("cancelled", "отменена"),
     ("suspended", "приостановлена"),
+    ("ended", "досрочно завершена"),
 )
 STATE_TITLES = dict(MENTORSHIP_STATES)
+# Why staff end a pair early or cancel it (DECISIONS.md, "The school year"): a short list plus free text.
+END_REASONS = (
+    ("mentee_request", "по просьбе наставляемого"),
+    ("mentor_request", "по просьбе наставника"),
+    ("parent_request", "по просьбе родителя (законного представителя)"),
+    ("left_school", "выбытие из школы"),
+    ("incompatibility", "несовместимость участников пары"),
+    ("other", "другая причина"),
+)
+END_REASON_TITLES = dict(END_REASONS)
 PROPOSAL_STATUSES = (
     ("open", "предложен"),
     ("chosen", "выбран"),
     ("declined", "отклонён"),
     ("withdrawn", "отозван"),
+    ("ended", "пара прекращена"),
 )
 ORDER_KINDS = (
     ("pairs", "Об утверждении наставников и наставнических пар/групп"),
@@ -92,10 +104,17 @@ class Mentorship(BaseModel):
     created_at = DateTimeField(default=utcnow)
     status_changed_at = DateTimeField(default=utcnow)
     ended_reason = TextField(default="")
+    # Why a pair ended early or was cancelled by staff: a code of services/ending.py's END_REASONS ('' before).
+    end_reason = CharField(max_length=20, default="", constraints=[SQL("DEFAULT ''")])
 
     @property
     def status_title(self) -> str:
         return STATE_TITLES[self.status]
+
+    @property
+    def end_reason_title(self) -> str:
+        """The reason from the short list, or '' for a pair nobody ended through it."""
+        return END_REASON_TITLES.get(self.end_reason, "")
 
 
 class MentorshipMember(BaseModel):

@@ -7,6 +7,7 @@ from portal.parent import bp
 from portal.services import cycle
 from portal.web import actor, attempt, client_ip, render, wants_fragment
 from portal.web.forms import MeetingVerdictForm
+from portal.web.pages.end_request import end_request_page
 
 def _page(mentorship, child, *, status=200, forms=None, **extra):
     journal = cycle.journal(mentorship.id)
@@ -43,3 +44,10 @@ def confirm_meeting(child_id, meeting_id):
                         + f"#meeting-{meeting.id}", code=303)
     return _page(mentorship, child, status=422 if failed else 200, forms={meeting.id: form} if failed else None,
                  m=meeting)
+
+
+@bp.route("/children/<int:child_id>/pairs/<int:mentorship_id>/end-request", methods=["GET", "POST"],
+          endpoint="end_request")
+def end_request(child_id, mentorship_id):
+    """Ask the form's curator, for the child, to end the child's pair (the curator decides)."""
+    return end_request_page(mentorship_id, url_for("parent.home"), child_id=child_id)

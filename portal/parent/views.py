@@ -1,7 +1,7 @@
 from flask import render_template
 
 from portal.parent import bp
-from portal.services import consent, cycle, overview, pairing
+from portal.services import consent, cycle, ending, overview, pairing
 from portal.web import actor
 
 
@@ -15,4 +15,4 @@ def home():
     return render_template("parent/home.html", children=children,
                            choices=pairing.choices_of_children(row["child"].id for row in children),
                            rows=rows, waiting={row["subject"].id: row["waiting"] for row in rows},
-                           esign=consent.has_esign_agreement(person), running=cycle.RUNNING)
+                           esign=consent.has_esign_agreement(person), running=cycle.RUNNING, asking=ending.ASKABLE)

@@ -283,13 +283,28 @@ def open_pairs(membership: BaseMembership):
     return Mentorship.select().where(in_format & Mentorship.id.in_(as_mentee))
 
 
-def remove_member(scope: StaffScope, membership_id: int, ip: str = "") -> BaseMembership:
-    """4.9: the member leaves the base («выбыл»); the row stays as history and they may come back."""
+def remove_member(scope: StaffScope, membership_id: int, ip: str = "", end_reason: str | None = None,
+                  end_text: str = "") -> BaseMembership:
+    """4.9: the member leaves the base («выбыл»); the row stays as history and they may come back.
+
+    A member still in a pair of the form: with `end_reason` the pairs end (or are cancelled) in the same
+    transaction as the removal (services/ending.py); without it the removal is refused and nothing changes."""
+    from portal.services import ending  # ending reads pairs through orders, which lead back here
+
     membership = member(scope, membership_id)
+    if end_reason is not None:
+        end_reason, end_text = ending.check_reason(end_reason, end_text)
     with atomic_write():
-        if open_pairs(membership).exists():
+        running = list(open_pairs(membership))
+        if running and end_reason is None:
             raise ServiceError(f"{membership.person.full_name} состоит в наставнической паре этой формы: "
                                "сначала завершите или отмените пару.")
+        for pair in running:
+            pair = ending.pair_in_scope(scope, pair.id)
+            if membership.base == "mentee":  # a group goes on without them; their own pair ends
+                ending.leave_group_locked(scope, pair, membership.person_id, end_reason, end_text, ip)
+            else:
+                ending.end_locked(scope, pair, end_reason, end_text, ip)
         left = (BaseMembership.update(status="left", left_at=utcnow())
                 .where((BaseMembership.id == membership.id) & (BaseMembership.status != "left")).execute())
         if left:  # a second click finds them already out and changes nothing

@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from portal.formatting import agree
 from portal.names import full_name
 from portal.services import bases as base_rules
+from portal.services import ending
 from portal.staff import bp
 from portal.staff.base_forms import MemberForm, NominateForm
 from portal.web import attempt, client_ip, form_status, render, staff_scope, wants_fragment
-from portal.web.forms import EmptyForm
+from portal.web.forms import EndPairForm
 
 STATUS_CHOICES = (
     ("current", "все, кроме выбывших"),
@@ -148,16 +149,22 @@ def edit_member(membership_id):
 
 @bp.route("/bases/members/<int:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id):
-    """4.9 with a confirmation first: the member becomes «выбыл», the row stays."""
+    """4.9 with a confirmation first: the member becomes «выбыл», the row stays. A member still in a pair of
+    the form: the page asks for the reason, and the pair ends (or is cancelled) in the same step."""
     staff = staff_scope()
     membership = base_rules.member(staff, membership_id)
-    form = EmptyForm()
+    pairs = [ending.pair_in_scope(staff, p.id) for p in base_rules.open_pairs(membership)] \
+        if membership.status != "left" else []
+    form = EndPairForm()
     if form.validate_on_submit():
-        if attempt(form, lambda: base_rules.remove_member(staff, membership.id, ip=client_ip())):
+        reason = form.reason.data if pairs else None
+        if attempt(form, lambda: base_rules.remove_member(staff, membership.id, ip=client_ip(), end_reason=reason,
+                                                          end_text=form.text.data)):
+            ended = " Участие в парах этой формы прекращено, места у наставников освободились." if pairs else ""
             flash(f"{membership.person.full_name} {agree(membership.person, 'выбыл(а)')} из базы. "
-                  "Запись сохранена со статусом «выбыл».",
+                  f"Запись сохранена со статусом «выбыл».{ended}",
                   "success")
             return redirect(url_for("staff.format_bases", format_id=membership.mentoring_format_id), code=303)
-    return render_template("staff/bases_member_remove.html", form=form, membership=membership,
+    return render_template("staff/bases_member_remove.html", form=form, membership=membership, pairs=pairs,
                            whom=full_name(membership.person, "accusative"), base_titles=base_rules.BASE_TITLES), \
         form_status(form)

@@ -1,11 +1,14 @@
 """Pairs and groups for staff (4.13): where each pair stands, and its history step by step — who chose,
 who confirmed, which order approved it. A curator sees the pairs of their own formats only."""
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 
+from portal.formatting import role
 from portal.ids import id_arg
+from portal.services import ending
 from portal.services import orders as order_rules
 from portal.staff import bp
-from portal.web import staff_scope
+from portal.web import attempt, client_ip, form_status, staff_scope
+from portal.web.forms import EndPairForm
 
 STATE_FILTERS = (
     ("current", "все текущие"),
@@ -25,11 +28,33 @@ def pair_list():
     format_id = format_id if format_id in staff.format_ids else None
     return render_template("staff/pairs.html", pairs=order_rules.pairs(staff, state, format_id), state=state,
                            format_id=format_id, formats=list(staff.formats()), state_filters=STATE_FILTERS,
-                           is_coordinator=staff.is_coordinator, class_of=order_rules.class_of)
+                           is_coordinator=staff.is_coordinator, class_of=order_rules.class_of,
+                           may_end=ending.may_end, early=ending.ends_early)
 
 
 @bp.route("/pairs/<int:mentorship_id>", endpoint="pair")
 def pair_card(mentorship_id):
     staff = staff_scope()
-    return render_template("staff/pair.html", **order_rules.pair(staff, mentorship_id),
+    data = order_rules.pair(staff, mentorship_id)
+    return render_template("staff/pair.html", **data, end_requests=ending.end_requests(data["pair"]),
+                           may_end=ending.may_end(data["pair"]), early=ending.ends_early(data["pair"]),
                            is_coordinator=staff.is_coordinator, class_of=order_rules.class_of)
+
+
+@bp.route("/pairs/<int:mentorship_id>/end", methods=["GET", "POST"], endpoint="pair_end")
+def pair_end(mentorship_id):
+    """«Завершить досрочно» (a working pair) or «Отменить пару» (not yet approved): reason, text, confirmation."""
+    staff = staff_scope()
+    pair = ending.pair_in_scope(staff, mentorship_id)
+    form = EndPairForm()
+    if ending.may_end(pair) and form.validate_on_submit():
+        early = ending.ends_early(pair)
+        mentees = order_rules.mentees_of(pair)
+        back = (f"{role(mentees[0], 'наставляемый').capitalize()} снова ждёт" if len(mentees) == 1
+                else "Наставляемые снова ждут")
+        if attempt(form, lambda: ending.end_pair(staff, pair.id, form.reason.data, form.text.data, ip=client_ip())):
+            flash(f"Пара {order_rules.pair_label(pair)} {'досрочно завершена' if early else 'отменена'}. "
+                  f"Место у наставника освободилось. {back} наставника в очереди.", "success")
+            return redirect(url_for("staff.pair", mentorship_id=pair.id), code=303)
+    return render_template("staff/pair_end.html", pair=pair, form=form, may_end=ending.may_end(pair),
+                           early=ending.ends_early(pair), class_of=order_rules.class_of), form_status(form)

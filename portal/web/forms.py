@@ -4,8 +4,11 @@ from datetime import date
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
+
+from portal.models.mentorship import END_REASONS
 
 REQUIRED = "Заполните это поле."
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -36,6 +39,8 @@ class DayField(StringField):
                 raise ValueError
         except ValueError:
             raise ValidationError("Укажите дату в виде ДД.ММ.ГГГГ.") from None
+
+END_TEXT_MAX = 1000
 
 
 def too_long(limit: int) -> str:
@@ -81,3 +86,20 @@ class MeetingVerdictForm(FlaskForm):
         submitted = posted and request.method == "POST" and request.form
         super().__init__(formdata=request.form if submitted else None)
         self.comment.id = self.comment.label.field_id = f"comment-{meeting_id}"
+
+
+class EndPairForm(TextForm):
+    """«Завершить досрочно» / «Отменить пару»: a reason from the short list and free text (services/ending.py
+    checks both; the refusal lands beside the field). Also on the base-removal page of a member in a pair."""
+
+    reason = SelectField("Причина", choices=[SelectChoice("", "— выберите причину —")]
+                         + [SelectChoice(code, title) for code, title in END_REASONS], validate_choice=False)
+    text = TextAreaField("Пояснение (обязательно для «другой причины»)",
+                         validators=[Length(max=END_TEXT_MAX, message=too_long(END_TEXT_MAX))])
+
+
+class EndRequestForm(TextForm):
+    """A participant's or a parent's request to end the pair: why, in words."""
+
+    text = TextAreaField("Почему пару нужно завершить",
+                         validators=[Length(max=END_TEXT_MAX, message=too_long(END_TEXT_MAX))])

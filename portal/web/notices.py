@@ -32,6 +32,10 @@ LINKS: dict[str, Link | dict[str, Link]] = {
                               "mentee": ("mentee.monitoring_index", None)},
     "questionnaire.overdue": {"mentor": ("mentor.monitoring_index", None),
                               "mentee": ("mentee.monitoring_index", None)},
+    # The person's home says what happened to the pair; the curator's pair page lists the requests to end it.
+    "pair.ended": ("public.index", None),
+    "pair.cancelled": ("public.index", None),
+    "pair.end_requested": ("staff.pair", "mentorship_id"),
     # An invitation and a reset are both done by entering the new code on the invitation page.
     "account.invited": ("auth.invitation", None),
     "password.reset": ("auth.invitation", None),

@@ -1,0 +1,216 @@
+"""Ending a pair (4.9, 4.13, s8; DECISIONS.md "The school year"): early, or cancelled before it works.
+
+The curator of the form or the coordinator ends a pair with a reason from a short list and free text.
+A working pair (active or suspended) becomes «досрочно завершена»; one not yet approved by an order is
+«отменена» (and leaves a draft order it was in). Either way the mentor's place is free at once — places
+are counted over the working states only (pairing.OCCUPYING) — and the mentee is back in the queue with
+the proposals still open to them; the proposal that led to the pair is marked «пара прекращена», so the
+curator may offer that mentor again. The participants and the parents of minors are told, in the same
+transaction. An early end, and a cancellation of a pair an order had approved, wait for the next order
+of changes (listed on the coordinator's orders page).
+
+A mentor, a mentee or the parent of a minor may ask to end their pair: the request goes to the curators
+of the form (the coordinator where the form has none) and stays in the pair's history.
+"""
+from portal.db import atomic_write, is_sqlite
+from portal.models import (
+    Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
+    Proposal, RoleGrant,
+)
+from portal.models.base import utcnow
+from portal.models.mentorship import END_REASON_TITLES, END_REASONS, STATE_TITLES
+from portal.services import NotAllowed, ServiceError, audit, notifications
+from portal.services.consent.gate import required_kind
+from portal.services.cycle import access
+from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of
+from portal.services.staff import StaffScope
+
+WORKING = ("active", "suspended")                          # ended early: «досрочно завершена»
+NOT_YET_WORKING = ("proposed", "chosen", "confirmed", "in_order")  # cancelled: «отменена»
+ASKABLE = WORKING + NOT_YET_WORKING                         # a pair not over: one may ask to end it
+MAX_TEXT = 1000
+REQUEST_SIDES = {"mentor": "наставник", "mentee": "наставляемый", "parent": "родитель"}
+
+
+def _clean(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+def check_reason(reason, text) -> tuple[str, str]:
+    """The reason's code and the free text, or a refusal beside the field it concerns."""
+    reason, text = str(reason or ""), _clean(text)
+    if reason not in END_REASON_TITLES:
+        raise ServiceError("Выберите причину из списка.", field="reason")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Не длиннее {MAX_TEXT} символов.", field="text")
+    if reason == "other" and not text:
+        raise ServiceError("Для «другой причины» опишите её словами.", field="text")
+    return reason, text
+
+
+def reason_words(mentorship: Mentorship) -> str:
+    """«по просьбе наставника: переезжает» — the reason as the pages and the history say it."""
+    title = mentorship.end_reason_title
+    return ": ".join(part for part in (title, mentorship.ended_reason) if part)
+
+
+def pair_in_scope(scope: StaffScope, mentorship_id: int) -> Mentorship:
+    """A pair of a form in reach with its format, mentor and current mentees; anything else is «not found»."""
+    found = _with_members(_pairs(Mentorship.id == mentorship_id, _in_scope(scope)))
+    if not found:
+        raise NotAllowed("Нет такой пары.")
+    return found[0]
+
+
+def may_end(mentorship: Mentorship) -> bool:
+    return mentorship.status in ASKABLE
+
+
+def ends_early(mentorship: Mentorship) -> bool:
+    """True: «завершить досрочно»; False: «отменить» (the pair has not worked yet)."""
+    return mentorship.status in WORKING
+
+
+def _lock(mentorship_id: int) -> None:
+    if not is_sqlite():  # SQLite's IMMEDIATE transaction already holds the write lock
+        list(Mentorship.select(Mentorship.id).where(Mentorship.id == mentorship_id).for_update())
+
+
+def _told(mentorship: Mentorship) -> list[int]:
+    """The mentor, the current mentees, and the confirmed parents of those who are minors: one query."""
+    people = [(mentorship.mentor, "mentor")] + [(m, "mentee") for m in mentees_of(mentorship)]
+    minors = [p.id for p, base in people if required_kind(p, base) != "adult_self"]
+    parents = [row[0] for row in Guardianship.select(Guardianship.parent).where(
+        Guardianship.child.in_(minors) & Guardianship.confirmed_at.is_null(False)).tuples()] if minors else []
+    return [p.id for p, _ in people] + parents
+
+
+def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str, ip: str = "") -> Mentorship:
+    """Inside the caller's write transaction: end or cancel the pair (reason already checked), free the
+    mentor's place, close the proposal it came from, tell everyone. Bases' removal of a member calls it too."""
+    _lock(mentorship.id)
+    was = Mentorship.select(Mentorship.status).where(Mentorship.id == mentorship.id).scalar()
+    if was in WORKING:
+        new, action, kind = "ended", "mentorship.ended", "pair.ended"
+    elif was in NOT_YET_WORKING:
+        new, action, kind = "cancelled", "mentorship.cancelled", "pair.cancelled"
+    else:
+        raise ServiceError(f"Пара уже {STATE_TITLES.get(was, was)}: завершать нечего.")
+    changed = (Mentorship.update(status=new, status_changed_at=utcnow(), end_reason=reason, ended_reason=text)
+               .where((Mentorship.id == mentorship.id) & (Mentorship.status == was)).execute())
+    if not changed:
+        raise ServiceError("Пару только что изменили. Обновите страницу.")
+    # The mentee chooses again among the proposals still open; this mentor may be offered again later.
+    Proposal.update(status="ended").where((Proposal.mentorship == mentorship.id)
+                                          & (Proposal.status == "chosen")).execute()
+    if was == "in_order":  # a draft nobody signed yet must not approve a cancelled pair
+        drafts = Order.select(Order.id).where(Order.status == "draft")
+        OrderItem.delete().where((OrderItem.mentorship == mentorship.id) & OrderItem.order.in_(drafts)).execute()
+    mentorship.status, mentorship.end_reason, mentorship.ended_reason = new, reason, text
+    words = reason_words(mentorship)
+    audit.record(action, actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip, reason=words,
+                 code=reason, was=was)
+    names = ", ".join(p.short_name for p in mentees_of(mentorship))
+    notifications.notify(_told(mentorship), kind, obj=mentorship,
+                         details=f"{mentorship.mentor.short_name} — {names}. Причина: {words}.")
+    return mentorship
+
+
+def leave_group_locked(scope: StaffScope, mentorship: Mentorship, mentee_id: int, reason: str, text: str,
+                       ip: str = "") -> Mentorship:
+    """Inside the caller's write transaction: one mentee leaves a group that goes on with the others (their
+    place with the mentor is free); a pair of one mentee ends instead."""
+    others = [m for m in mentees_of(mentorship) if m.id != mentee_id]
+    if not others or mentorship.status not in ASKABLE:
+        return end_locked(scope, mentorship, reason, text, ip)
+    _lock(mentorship.id)
+    left = (MentorshipMember.update(left_at=utcnow())
+            .where((MentorshipMember.mentorship == mentorship.id) & (MentorshipMember.mentee == mentee_id)
+                   & MentorshipMember.left_at.is_null()).execute())
+    if left:
+        Proposal.update(status="ended").where((Proposal.mentorship == mentorship.id) & (Proposal.mentee == mentee_id)
+                                              & (Proposal.status == "chosen")).execute()
+        words = ": ".join(part for part in (END_REASON_TITLES[reason], text) if part)
+        audit.record("mentorship.member_left", actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip,
+                     reason=words, code=reason, mentee=mentee_id)
+    return mentorship
+
+
+def end_pair(scope: StaffScope, mentorship_id: int, reason, text="", ip: str = "") -> Mentorship:
+    """«Завершить досрочно» / «Отменить пару»: the curator of the form or the coordinator."""
+    mentorship = pair_in_scope(scope, mentorship_id)
+    reason, text = check_reason(reason, text)
+    with atomic_write():
+        return end_locked(scope, mentorship, reason, text, ip)
+
+
+# --- the next order of changes ---------------------------------------------------------------------
+
+def changes_for_next_order(scope: StaffScope) -> list[Mentorship]:
+    """Pairs an order approved that have since ended early or been cancelled: what the next order of
+    changes must record. The order of changes itself is a later issue, so every such pair is listed."""
+    if not scope.is_coordinator:
+        raise NotAllowed("Приказы готовит координатор.")
+    approved = (OrderItem.select(OrderItem.mentorship).join(Order)
+                .where((Order.status == "registered") & (Order.school == scope.school_id)))
+    return _with_members(_pairs(_in_scope(scope), (Mentorship.status == "ended")
+                                | ((Mentorship.status == "cancelled") & Mentorship.id.in_(approved)))
+                         .order_by(Mentorship.status_changed_at.desc(), Mentorship.id.desc()))
+
+
+# --- asking to end a pair ----------------------------------------------------------------------------
+
+def _staff_of(mentorship: Mentorship) -> list[int]:
+    """The curators of the pair's form; the school's coordinators when the form has none."""
+    curators = [row[0] for row in Account.select(Account.person).join(RoleGrant).where(
+        (RoleGrant.role == "curator") & (RoleGrant.mentoring_format == mentorship.mentoring_format_id)).tuples()]
+    if curators:
+        return curators
+    school = MentoringFormat.get_by_id(mentorship.mentoring_format_id).school_id
+    return [row[0] for row in Account.select(Account.person).join(RoleGrant).where(
+        (RoleGrant.role == "coordinator") & (Account.school == school)).tuples()]
+
+
+def pair_to_ask_about(person: Person, mentorship_id: int, child_id: int | None = None) -> tuple[Mentorship, str]:
+    """The pair the person may ask to end and their side in it («mentor», «mentee», «parent»); else 404."""
+    if child_id is not None:
+        mentorship, _child = access.mentorship_for_parent(person, child_id, mentorship_id)
+        return mentorship, "parent"
+    return access.mentorship_for_participant(person, mentorship_id)
+
+
+def request_end(person: Person, mentorship_id: int, text, child_id: int | None = None, ip: str = "") -> Mentorship:
+    """A participant (or the parent of a minor mentee) asks the curators to end the pair; nothing else changes."""
+    mentorship, side = pair_to_ask_about(person, mentorship_id, child_id)
+    text = _clean(text)
+    if not text:
+        raise ServiceError("Напишите, почему пару нужно завершить.", field="text")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Не длиннее {MAX_TEXT} символов.", field="text")
+    if not may_end(mentorship):
+        raise ServiceError(f"Пара уже {mentorship.status_title}: просить о завершении не нужно.")
+    with atomic_write():
+        audit.record("mentorship.end_requested", actor=person, obj=mentorship, school=person.school_id, ip=ip,
+                     side=side, text=text, child=child_id)
+        notifications.notify(_staff_of(mentorship), "pair.end_requested", obj=mentorship,
+                             details=f"{REQUEST_SIDES[side].capitalize()} {person.short_name}: {text}"[:300])
+    return mentorship
+
+
+def end_requests(mentorship: Mentorship) -> list[AuditEvent]:
+    """The requests to end this pair, newest first, with who asked (one query)."""
+    Actor = Person.alias()
+    rows = list(AuditEvent.select(AuditEvent, Actor)
+                .join(Actor, on=(AuditEvent.actor == Actor.id), attr="actor")
+                .where((AuditEvent.action == "mentorship.end_requested") & (AuditEvent.object_type == "Mentorship")
+                       & (AuditEvent.object_id == mentorship.id))
+                .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+    for event in rows:
+        details = event.details_dict
+        event.side = REQUEST_SIDES.get(details.get("side"), "")
+        event.text = details.get("text", "")
+    return rows
+
+
+__all__ = ["END_REASONS", "end_pair", "end_locked", "check_reason", "pair_in_scope", "may_end", "ends_early",
+           "changes_for_next_order", "request_end", "end_requests", "pair_to_ask_about", "reason_words"]

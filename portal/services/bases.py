@@ -279,7 +279,8 @@ def open_pairs(membership: BaseMembership):
         OPEN_PAIR_STATES)
     if membership.base == "mentor":
         return Mentorship.select().where(in_format & (Mentorship.mentor == person))
-    as_mentee = MentorshipMember.select(MentorshipMember.mentorship).where(MentorshipMember.mentee == person)
+    as_mentee = MentorshipMember.select(MentorshipMember.mentorship).where(
+        (MentorshipMember.mentee == person) & MentorshipMember.left_at.is_null())
     return Mentorship.select().where(in_format & Mentorship.id.in_(as_mentee))
 
 

@@ -76,13 +76,21 @@ def _lock(mentorship_id: int) -> None:
         list(Mentorship.select(Mentorship.id).where(Mentorship.id == mentorship_id).for_update())
 
 
-def _told(mentorship: Mentorship) -> list[int]:
-    """The mentor, the current mentees, and the confirmed parents of those who are minors: one query."""
-    people = [(mentorship.mentor, "mentor")] + [(m, "mentee") for m in mentees_of(mentorship)]
-    minors = [p.id for p, base in people if required_kind(p, base) != "adult_self"]
-    parents = [row[0] for row in Guardianship.select(Guardianship.parent).where(
-        Guardianship.child.in_(minors) & Guardianship.confirmed_at.is_null(False)).tuples()] if minors else []
-    return [p.id for p, _ in people] + parents
+def _tell(mentorship: Mentorship, kind: str, mentees: list[Person], words: str, pair_names: str | None = None) -> None:
+    """The mentor and these mentees learn what happened, with the pair named; the confirmed parents of a minor
+    among them too, each about their own child only (a group's other children are not their business)."""
+    people = [(mentorship.mentor, "mentor")] + [(m, "mentee") for m in mentees]
+    names = pair_names or ", ".join(p.short_name for p in mentees_of(mentorship))
+    notifications.notify([p for p, _ in people], kind, obj=mentorship,
+                         details=f"{mentorship.mentor.short_name} — {names}. Причина: {words}.")
+    minors = {p.id: p for p, base in people if required_kind(p, base) != "adult_self"}
+    if not minors:
+        return
+    for parent, child in Guardianship.select(Guardianship.parent, Guardianship.child).where(
+            Guardianship.child.in_(list(minors)) & Guardianship.confirmed_at.is_null(False)).tuples():
+        notifications.notify([parent], kind, obj=mentorship,
+                             details=f"{minors[child].short_name}, наставник {mentorship.mentor.short_name}. "
+                                     f"Причина: {words}.")
 
 
 def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str, ip: str = "") -> Mentorship:
@@ -103,16 +111,13 @@ def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str
     # The mentee chooses again among the proposals still open; this mentor may be offered again later.
     Proposal.update(status="ended").where((Proposal.mentorship == mentorship.id)
                                           & (Proposal.status == "chosen")).execute()
-    if was == "in_order":  # a draft nobody signed yet must not approve a cancelled pair
-        drafts = Order.select(Order.id).where(Order.status == "draft")
-        OrderItem.delete().where((OrderItem.mentorship == mentorship.id) & OrderItem.order.in_(drafts)).execute()
+    # A pair cancelled while in a draft stays listed there as «отменена»: the paper the director may already
+    # hold names it, so registration refuses until the coordinator takes it out (audited) and prints anew.
     mentorship.status, mentorship.end_reason, mentorship.ended_reason = new, reason, text
     words = reason_words(mentorship)
     audit.record(action, actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip, reason=words,
                  code=reason, was=was)
-    names = ", ".join(p.short_name for p in mentees_of(mentorship))
-    notifications.notify(_told(mentorship), kind, obj=mentorship,
-                         details=f"{mentorship.mentor.short_name} — {names}. Причина: {words}.")
+    _tell(mentorship, kind, mentees_of(mentorship), words)
     return mentorship
 
 
@@ -133,6 +138,8 @@ def leave_group_locked(scope: StaffScope, mentorship: Mentorship, mentee_id: int
         words = ": ".join(part for part in (END_REASON_TITLES[reason], text) if part)
         audit.record("mentorship.member_left", actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip,
                      reason=words, code=reason, mentee=mentee_id)
+        leaver = Person.get_by_id(mentee_id)
+        _tell(mentorship, "pair.left", [leaver], words, pair_names=leaver.short_name)
     return mentorship
 
 

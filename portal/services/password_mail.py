@@ -66,7 +66,9 @@ def request_reset(login: str, settings: mail.Settings, link_for: Callable[[str],
         throttle.failed("reset", ip=ip)
         audit.record("password.reset_requested", ip=ip, login=(login or "").strip().lower()[:64])
     account = _account(login)
-    if account is None or not mail.mail_allowed(account.person) or settings.problem():
+    # Only a password can be reset by mail: an account still waiting for its first invitation keeps the code
+    # the school printed (a mailed one would revoke it).
+    if account is None or not account.password_hash or not mail.mail_allowed(account.person) or settings.problem():
         return False
     recent = (Invitation.select().where((Invitation.account == account) & Invitation.created_by.is_null()
                                         & (Invitation.created_at > utcnow() - QUIET)).exists())

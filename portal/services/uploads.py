@@ -12,7 +12,7 @@ from pathlib import Path
 
 from portal.models import StoredFile
 from portal.models.files import FILE_KINDS
-from portal.services import ServiceError
+from portal.services import NotAllowed, ServiceError
 
 MAX_BYTES = 20 * 1024 * 1024
 KIND_TITLES = dict(FILE_KINDS)
@@ -94,5 +94,19 @@ def store(school_id: int, actor, name: str, data: bytes | None, allowed=tuple(MI
                              uploaded_by=getattr(actor, "id", actor))
 
 
+class Gone(NotAllowed):
+    """The file's bytes are not there (erased with the person's data, or a database restored without its
+    files): the download answers «not found», never a 500."""
+
+
 def read(stored: StoredFile) -> bytes:
-    return _path(stored.stored_as).read_bytes()
+    try:
+        return _path(stored.stored_as).read_bytes()
+    except FileNotFoundError:
+        raise Gone("Файл не найден.") from None
+
+
+def erase(stored: StoredFile) -> None:
+    """The bytes go (personal data destroyed); the row keeps the kind, size and SHA-256 as evidence."""
+    _path(stored.stored_as).unlink(missing_ok=True)
+    StoredFile.update(name="уничтожен" + EXTENSIONS[stored.kind]).where(StoredFile.id == stored.id).execute()

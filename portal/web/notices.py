@@ -35,6 +35,7 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     # The person's home says what happened to the pair; the curator's pair page lists the requests to end it.
     "pair.ended": ("public.index", None),
     "pair.cancelled": ("public.index", None),
+    "pair.left": ("public.index", None),
     "pair.end_requested": ("staff.pair", "mentorship_id"),
     # An invitation and a reset are both done by entering the new code on the invitation page.
     "account.invited": ("auth.invitation", None),

@@ -7,10 +7,11 @@ import pytest
 from portal.formatting import ru_date
 from portal.models import (
     AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Meeting,
-    MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person, Proposal,
+    MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Notification, OutboxMail, Person, Proposal,
 )
 from portal.models.base import utcnow
 from portal.services import consent as consents
+from portal.services import notifications
 from tests.consent.test_gate import counted_queries, log_in_as, sign_for_child
 
 
@@ -147,6 +148,11 @@ def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, logi
     mentorship = pair(fmt, adult_with_consent(make_person, school), child, "active")
     meeting = Meeting.create(mentorship=mentorship, stage="first", held_on=date.today(), topic="Знакомство",
                              notes="Пётр рассказал о семье")
+    # What the inboxes say about the pair and the child, and what the child's own inbox and mail hold.
+    about_pair = notifications.notify([mentorship.mentor_id], "meeting.disputed", obj=mentorship,
+                                      details="Иванов П.: «встречи не было, я болел»")[0]
+    own = notifications.notify([child], "meeting.to_confirm", obj=mentorship)[0]
+    OutboxMail.create(school=school, person=child, notification=own)
     consent = consent_of(child, "parent_mentee")
     withdraw(client, consent)
     withdrawal = ConsentWithdrawal.get()
@@ -178,6 +184,9 @@ def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, logi
     event = AuditEvent.get(AuditEvent.action == "personal_data.destroyed")
     assert event.actor_id == coordinator.person_id and event.details_dict["subject"] == child.id
     assert status_of(mentorship) == "cancelled"  # a pair that can never resume
+    assert Notification.get_by_id(about_pair.id).details == ""
+    assert not Notification.select().where(Notification.person == child.id).exists()
+    assert not OutboxMail.select().where(OutboxMail.person == child.id).exists()
 
     # The name is gone from every page that showed it: the roster, the person's card, the parent's home,
     # the curator's pairs.

@@ -128,3 +128,14 @@ def test_a_relay_that_is_down_fails_quietly(mail_app, smtp, client, member):
     response = ask(client, member.login)
     assert response.status_code == 303
     assert AuditEvent.select().where(AuditEvent.action == "password.reset_mail_failed").count() == 1
+
+
+@pytest.mark.quality("security")
+def test_an_account_waiting_for_its_first_invitation_keeps_the_printed_code(mail_app, smtp, client, make_account):
+    account = make_account("mentor")
+    Account.update(password_hash="").where(Account.id == account.id).execute()
+    Person.update(email="new@example.org").where(Person.id == account.person_id).execute()
+    printed = accounts.issue_invitation(None, account, timedelta(days=14))
+    ask(client, account.login)
+    assert smtp.messages == []
+    assert accounts.redeem_invitation(printed, NEW_PASSWORD) is not None  # the school's code still works

@@ -12,6 +12,7 @@ from portal.models import (
     Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Proposal,
 )
 from portal.services import ServiceError, accounts, bases, ending, matching, orders, pairing, passwords
+from portal.services.orders import drafting
 from tests.conftest import PortalClient, error_messages, field_errors
 from tests.factories import PASSWORD
 from tests.orders.test_orders import PUPILS, TEACHER_PUPIL, TEACHERS, drafted, register, text
@@ -169,7 +170,7 @@ def test_a_refused_end_leaves_nothing_changed(order_world, client, coordinator, 
 
 
 @pytest.mark.clause("4.13")
-def test_a_pair_in_a_draft_is_cancelled_and_leaves_the_draft(order_world, client, coordinator):
+def test_a_pair_cancelled_in_a_draft_stops_its_registration_until_taken_out(order_world, client, coordinator):
     w = order_world
     teacher = w.mentor(TEACHER_PUPIL, "Петрова", "Анна", "Сергеевна", sex="f", capacity=1)
     pupil = w.mentee(TEACHER_PUPIL, "Иванов", "Пётр", "Сергеевич")
@@ -180,8 +181,14 @@ def test_a_pair_in_a_draft_is_cancelled_and_leaves_the_draft(order_world, client
     assert "Отменить пару?" in text(client.get(f"/staff/pairs/{pair.id}/end"))
     assert end(client, pair, "incompatibility", "").status_code == 303
     assert Mentorship.get_by_id(pair.id).status == "cancelled"
-    assert not OrderItem.select().where(OrderItem.order == order).exists()
     assert pairing.free_places(membership(teacher)) == 1
+    # The printed draft names the pair: registering that paper is refused until the pair is taken out.
+    refused = register(client, order, "61-од")
+    assert refused.status_code == 422 and "отменена. Уберите её из проекта приказа" in text(refused)
+    drafting.remove_pair(w.scope, order.id, pair.id)
+    assert not OrderItem.select().where(OrderItem.order == order).exists()
+    assert Mentorship.get_by_id(pair.id).status == "cancelled"
+    assert AuditEvent.select().where(AuditEvent.action == "mentorship.removed_from_order").count() == 1
     assert notified(pupil, "pair.cancelled") == 1
     # Never approved, so nothing for the next order of changes.
     assert ending.changes_for_next_order(w.scope) == []
@@ -284,3 +291,8 @@ def test_removing_one_mentee_of_a_group_keeps_the_group(order_world, client, coo
         (MentorshipMember.mentorship == group.id) & MentorshipMember.left_at.is_null())] == [first.id]
     assert pairing.free_places(membership(teacher)) == 2
     assert pairing.current_pair(second, w.formats[TEACHER_PUPIL].id) is None
+    # The one who left, their parent and the mentor are told; the parent reads of their own child only.
+    assert notified(second, "pair.left") == notified(teacher, "pair.left") == 1 and notified(first, "pair.left") == 0
+    parent = parent_of(second)
+    [told] = Notification.select().where((Notification.person == parent) & (Notification.kind == "pair.left"))
+    assert second.short_name in told.details and first.short_name not in told.details

@@ -136,3 +136,13 @@ def test_the_stored_name_is_random_and_the_shown_name_is_cleaned(conn, school):
     stored = uploads.store(school.id, None, "../../etc/passwd\x00.exe", SCAN)
     assert stored.name == "passwd.pdf" and ".." not in stored.stored_as and len(stored.stored_as) == 32
     assert uploads.read(stored) == SCAN
+
+
+@pytest.mark.quality("privacy")
+def test_a_scan_erased_with_the_persons_data_is_not_found_not_a_crash(client, login_as, external):
+    login_as("coordinator")
+    signed = agreements.record_signed(None, external, "9", date.today(), "скан.pdf", SCAN)
+    uploads.erase(signed.scan)
+    answer = client.get(f"/staff/people/{external.id}/agreement/signed/{signed.id}/scan")
+    assert answer.status_code == 404
+    assert StoredFile.get_by_id(signed.scan_id).sha256 == signed.scan.sha256  # the evidence of what it was stays

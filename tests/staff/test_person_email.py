@@ -2,7 +2,7 @@
 it; a bad address is refused in Russian beside the field and nothing is saved."""
 import pytest
 
-from portal.models import AuditEvent, Person
+from portal.models import AuditEvent, BaseMembership, MentoringFormat, Person
 from tests.conftest import field_errors
 
 pytestmark = pytest.mark.quality("mail")
@@ -45,3 +45,17 @@ def test_a_bad_address_is_refused_beside_the_field_and_nothing_is_saved(client, 
     assert "не похож на адрес" in message or "Не длиннее 200 символов" in message
     assert Person.get_by_id(person.id).email == "kept@example.org"
     assert not AuditEvent.select().where(AuditEvent.action == "person.email_changed").exists()
+
+
+@pytest.mark.quality("security")
+def test_a_curator_does_not_change_the_address_of_someone_who_logs_in(client, login_as, make_account):
+    """A reset link goes to the address: changing it for an account in use would hand the account over."""
+    mentor = make_account("mentor")  # in use: a password is set
+    login_as("curator")
+    BaseMembership.create(mentoring_format=MentoringFormat.select().order_by(MentoringFormat.id).first(),
+                          person=mentor.person_id, base="mentor")  # in the curator's circle
+    answer = save(client, mentor.person, "curator-owns-this@example.org")
+    assert answer.status_code == 422
+    assert field_errors(answer, "email") == ["Адрес человека, который уже входит в портал, меняет координатор: "
+                                             "на этот адрес приходит ссылка для смены пароля."]
+    assert Person.get_by_id(mentor.person_id).email == ""

@@ -1,4 +1,5 @@
 """Destruction after withdrawal (DECISIONS.md «Retention after withdrawal»): what is erased, what stays."""
+import json
 import operator
 from datetime import date
 from functools import reduce
@@ -7,13 +8,13 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Account, Answer, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport, Invitation,
-    IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Person, Plan, PlanTask, Proposal,
-    Response, RoleGrant,
+    Account, Answer, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
+    Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
+    OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
 )
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
-from portal.services import NotAllowed, audit, issued
+from portal.services import NotAllowed, audit, issued, uploads
 from portal.services.consent.gate import _mentorships_of, _pair_ids, PARTICIPATION_KINDS, PRE_ACTIVE, valid_consents
 from portal.services.consent.texts import _is_coordinator, KIND_TITLES
 from portal.services.consent.withdrawal import _bases_lost
@@ -165,6 +166,17 @@ def _erase_base_data(person: Person, bases) -> None:
     issued.erase(IssuedDocument.report.in_(FinalReport.select(FinalReport.id).where(FinalReport.mentorship.in_(pairs))))
     Answer.update(text="").where(Answer.response.in_(
         Response.select(Response.id).where(Response.mentorship.in_(pairs)))).execute()
+    # What the inboxes say about these pairs (names, a dispute's comment) and the texts of requests to end them.
+    Notification.update(details="").where((Notification.object_type == "Mentorship")
+                                          & Notification.object_id.in_(pairs)).execute()
+    for event in AuditEvent.select().where((AuditEvent.action == "mentorship.end_requested")
+                                           & (AuditEvent.object_type == "Mentorship")
+                                           & AuditEvent.object_id.in_(pairs)):
+        details = event.details_dict
+        if details.get("text"):
+            details["text"] = ""
+            AuditEvent.update(details=json.dumps(details, ensure_ascii=False)).where(
+                AuditEvent.id == event.id).execute()
 
 
 def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
@@ -185,6 +197,14 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
                           ended_reason="данные участника уничтожены").where(Mentorship.id == mentorship.id).execute()
         audit.record("mentorship.cancelled", actor=actor, obj=mentorship, school=person.school_id, ip=ip,
                      reason="personal data destroyed")
+    # The person's own inbox and mail, and what other inboxes say about the person.
+    OutboxMail.delete().where(OutboxMail.person == person).execute()
+    Notification.delete().where(Notification.person == person).execute()
+    Notification.update(details="").where((Notification.object_type == "Person")
+                                          & (Notification.object_id == person.id)).execute()
+    # An external mentor's signed agreement: the scan names them; the number and date stay as evidence.
+    for signed in SignedAgreement.select().where(SignedAgreement.person == person):
+        uploads.erase(signed.scan)
     # The login may spell the name, and nobody is left to use the account.
     for account_id, in Account.select(Account.id).where(Account.person == person).tuples():
         Invitation.update(revoked_at=now).where((Invitation.account == account_id) & Invitation.used_at.is_null()

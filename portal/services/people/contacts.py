@@ -5,7 +5,7 @@ removed one drops what waited (services/mail.py)."""
 import re
 
 from portal.db import atomic_write
-from portal.models import Person
+from portal.models import Account, Person
 from portal.services import ServiceError, audit
 from portal.services.people.cards import _person_with_account
 from portal.services.roster.person import EMAIL_RE
@@ -29,12 +29,21 @@ def clean_email(text: str | None) -> str:
     return email
 
 
+def _has_password(person_id: int) -> bool:
+    return Account.select().where((Account.person == person_id) & (Account.password_hash != "")).exists()
+
+
 def set_email(scope: StaffScope, person_id: int, text: str | None, ip: str = "") -> Person:
     """Write the address (empty removes it). Nothing is written when it is refused. The audit record says
     that the address changed, not what it is: the trail keeps no more personal data than it needs."""
     person = _person_with_account(scope, person_id)
     if person.destroyed_at is not None:
         raise ServiceError("Данные этого человека уничтожены.", field="email")
+    if not scope.is_coordinator and _has_password(person.id):
+        # A reset link goes to this address, so changing it hands the account over: like a reset, the
+        # coordinator's alone (DECISIONS.md, "Who may change whom").
+        raise ServiceError("Адрес человека, который уже входит в портал, меняет координатор: на этот адрес "
+                           "приходит ссылка для смены пароля.", field="email")
     email = clean_email(text)
     if email == person.email:
         return person

@@ -9,7 +9,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
-from portal.services import accounts, agreements, asking, consent, monitoring, notifications, passwords
+from portal.services import accounts, agreements, asking, consent, cycle, monitoring, notifications, passwords
 from portal.services.school import create_school
 
 PASSWORD = accounts.DEMO_PASSWORD
@@ -168,6 +168,7 @@ def load() -> School:
         _matching(student_student, teacher_teacher, teacher_student, teachers, Person.get_by_id(mentee.id),
                   mentor, [s for s in students if s.school_class_id == classes["9А"].id])
         _cycle(teacher_student, mentor)
+        _year_so_far(teacher_teacher, teachers)
         _notices(student_student, Person.get_by_id(mentee.id), mentor)
         _signed_agreement(externals[0])
     return school
@@ -203,6 +204,43 @@ def _notices(student_student, mentee, mentor):
     monitoring.notify_overdue()
     # create_school invited the coordinator; the demo set her password directly, so nothing is left to redeem.
     Notification.delete().where(Notification.kind == "account.invited").execute()
+
+
+def _year_so_far(teacher_teacher, teachers):
+    """«Учитель – учитель» has lived part of the year (`curator2`): one pair met through all five stages and its
+    mentor wrote the final report (the staff's «Итоговые отчёты» have one to read); another pair ended early,
+    and waits for the next order of changes on the coordinator's orders page."""
+    programme = Programme.get(Programme.mentoring_format == teacher_teacher)
+    order = Order.get(Order.number == "52-од")
+    today = date.today()
+    span = max((today - programme.starts_on).days, 8)
+
+    def approved(mentor, mentee):
+        made = Mentorship.create(mentoring_format=teacher_teacher, programme=programme, mentor=mentor, status="active")
+        MentorshipMember.create(mentorship=made, mentee=mentee)
+        OrderItem.create(order=order, mentorship=made)
+        return made
+
+    pair, early = approved(teachers[1], teachers[6]), approved(teachers[3], teachers[7])
+    stages = [("first", "Знакомство, ожидания от года"), ("trial", "Посещение урока наставника"),
+              ("planning", "План на полугодие"), ("regular", "Разбор открытого урока"),
+              ("regular", "Дисциплина на уроке: приёмы"), ("final", "Итоги и планы на будущее")]
+    days = [min(programme.starts_on + timedelta(days=span * (n + 1) // 7), today) for n in range(len(stages))]
+    now = utcnow()
+    for (stage, topic), day in zip(stages[:3], days):
+        Meeting.create(mentorship=pair, stage=stage, held_on=day, topic=topic, logged_by=teachers[1])
+    Plan.create(mentorship=pair, goals="Уверенно вести урок и держать дисциплину", planned_meetings=6,
+                created_by=teachers[1], mentor_confirmed_at=now, mentee_confirmed_at=now)
+    for (stage, topic), day in zip(stages[3:], days[3:]):
+        Meeting.create(mentorship=pair, stage=stage, held_on=day, topic=topic, logged_by=teachers[1])
+    Mentorship.update(status="completed", status_changed_at=now).where(Mentorship.id == pair.id).execute()
+    cycle.write_report(teachers[1], pair.id, work_done="Шесть встреч, два открытых урока, разбор каждого.",
+                       results="План выполнен: шесть встреч из шести.",
+                       conclusions="Молодой учитель уверенно ведёт урок и держит дисциплину.",
+                       proposals="Продолжить наставничество в формате «Учитель – ученик».")
+    Meeting.create(mentorship=early, stage="first", held_on=days[0], topic="Знакомство", logged_by=teachers[3])
+    Mentorship.update(status="ended", status_changed_at=now, end_reason="incompatibility",
+                      ended_reason="разные предметы, не сложилась работа").where(Mentorship.id == early.id).execute()
 
 
 # A one-page blank PDF: the demo's «scan» of a signed agreement.

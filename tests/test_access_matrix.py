@@ -579,6 +579,9 @@ EXPECTED: dict[str, Route] = {
     # «Не присылать уведомления на почту» from a mail's link: no login, the signed token names the person.
     "public.unsubscribe": _route({"GET", "POST"}, EVERYONE, args={"token": unsubscribe_token}, post=lambda s: {},
                                  scoped=False),
+    # A mail program's one-click unsubscribe (RFC 8058); a GET or another body goes to the page above.
+    "public.unsubscribe_one_click": _route({"GET", "POST"}, EVERYONE, args={"token": unsubscribe_token},
+                                           post=lambda s: {}, get_status=303, scoped=False),
     "auth.login": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True,
                          post=lambda s: {"login": "nobody", "password": "wrong password"}, post_status=422),
     "auth.logout": _route({"POST"}, SIGNED_IN, post=lambda s: {}),

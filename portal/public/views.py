@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from portal.auth.access import home_url, safe_next
-from portal.extensions import limiter
+from portal.extensions import csrf, limiter
 from portal.models import School
 from portal.public import bp
 from portal.services import issued, mail
@@ -90,6 +90,21 @@ def unsubscribe(token):
         mail.set_mail_off(person, True, actor=None, ip=client_ip(), via="mail link")
         return redirect(url_for("public.unsubscribe", token=token), 303)
     return render_template("public/unsubscribe.html", form=form, off=person.mail_off)
+
+
+@bp.route("/mail/unsubscribe/<token>/one-click", methods=["GET", "POST"])
+@csrf.exempt  # a mail program posts without the portal's cookies; the signed token is the proof
+def unsubscribe_one_click(token):
+    """The address in a mail's List-Unsubscribe header (RFC 8058): the mail program's own «unsubscribe»
+    posts `List-Unsubscribe=One-Click` here. Anything else (a GET of a scanner, another body) goes to the page
+    with the button and changes nothing."""
+    person = mail.person_of_token(current_app.secret_key, token[:200])
+    if person is None:
+        abort(404)
+    if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
+        mail.set_mail_off(person, True, actor=None, ip=client_ip(), via="one-click")
+        return "Уведомления на почту больше не приходят.\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    return redirect(url_for("public.unsubscribe", token=token), 303)
 
 
 # --- the proxy's health check (deploy/nginx) ----------------------------------------------------------

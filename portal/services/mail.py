@@ -75,10 +75,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Links:
-    """The portal's addresses, made by the web layer: an item's page, the inbox, a person's unsubscribe page."""
+    """The portal's addresses, made by the web layer: an item's page, the inbox, a person's unsubscribe page,
+    and the address a mail program posts to for one-click unsubscribing (RFC 8058)."""
     item: Callable[[Notification], str]
     inbox: str
     unsubscribe: Callable[[int], str]
+    one_click: Callable[[int], str]
 
 
 @dataclass
@@ -166,7 +168,8 @@ def compose(person: Person, items: list[Notification], links: Links, sender: str
     message["From"] = sender if "<" in sender else formataddr((PORTAL_NAME, sender))
     message["To"] = person.email
     message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe"] = f"<{links.one_click(person.id)}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: the mail program's own button
     message["Auto-Submitted"] = "auto-generated"
 
     lead = ("На портале «Наставник» для вас новое уведомление:" if count == 1 else

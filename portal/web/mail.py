@@ -28,12 +28,13 @@ def url_context(app):
     return app.test_request_context(base_url=app.config["PORTAL_URL"] or "http://localhost")
 
 
-def unsubscribe_url(person_id: int) -> str:
+def unsubscribe_url(person_id: int, endpoint: str = "public.unsubscribe") -> str:
     token = mail.unsubscribe_token(current_app.secret_key, person_id)
-    return url_for("public.unsubscribe", token=token, _external=True)
+    return url_for(endpoint, token=token, _external=True)
 
 
 def links() -> mail.Links:
     """Every address a notification mail carries; call inside a request context (url_context)."""
     return mail.Links(item=lambda item: link_of(item, _external=True),
-                      inbox=url_for("inbox.index", _external=True), unsubscribe=unsubscribe_url)
+                      inbox=url_for("inbox.index", _external=True), unsubscribe=unsubscribe_url,
+                      one_click=lambda person_id: unsubscribe_url(person_id, "public.unsubscribe_one_click"))

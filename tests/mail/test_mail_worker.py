@@ -168,8 +168,7 @@ def test_no_mail_without_smtp(app, make_person):
 def test_the_unsubscribe_link_of_a_mail_turns_mail_off(mail_app, smtp, reader, client):
     notifications.notify([reader], "consent.to_sign")
     batch(mail_app)
-    link = smtp.messages[0]["List-Unsubscribe"].strip("<>")
-    path = link.removeprefix(PORTAL_URL)
+    path = smtp.messages[0]["List-Unsubscribe"].strip("<>").removeprefix(PORTAL_URL).removesuffix("/one-click")
     page = client.get(path)
     assert page.status_code == 200 and "Не присылать уведомления на почту" in page.get_data(as_text=True)
     assert "Соколова" not in page.get_data(as_text=True) and "sokolova" not in page.get_data(as_text=True)
@@ -181,6 +180,19 @@ def test_the_unsubscribe_link_of_a_mail_turns_mail_off(mail_app, smtp, reader, c
     assert "больше не приходят" in client.get(path).get_data(as_text=True)
     notifications.notify([reader], "proposal.made")
     assert batch(mail_app, utcnow() + timedelta(hours=1)).sent == 0 and len(smtp.messages) == 1
+
+
+def test_a_mail_programs_one_click_unsubscribes_without_a_session(mail_app, smtp, reader, client):
+    notifications.notify([reader], "consent.to_sign")
+    batch(mail_app)
+    [message] = smtp.messages
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = message["List-Unsubscribe"].strip("<>").removeprefix(PORTAL_URL)
+    assert client.raw.get(path).status_code == 303  # a scanner's GET changes nothing
+    assert client.raw.post(path, data={"other": "x"}).status_code == 303
+    assert Person.get_by_id(reader.id).mail_off is False
+    assert client.raw.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert Person.get_by_id(reader.id).mail_off is True
 
 
 def test_a_forged_or_foreign_token_is_404(mail_app, reader, client):

@@ -37,6 +37,8 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "pair.cancelled": ("public.index", None),
     "pair.left": ("public.index", None),
     "pair.end_requested": ("staff.pair", "mentorship_id"),
+    # Nothing to do but read it: the inbox itself.
+    "email.changed": ("inbox.index", None),
     # An invitation and a reset are both done by entering the new code on the invitation page.
     "account.invited": ("auth.invitation", None),
     "password.reset": ("auth.invitation", None),

@@ -2,7 +2,7 @@
 it; a bad address is refused in Russian beside the field and nothing is saved."""
 import pytest
 
-from portal.models import AuditEvent, BaseMembership, MentoringFormat, Person
+from portal.models import AuditEvent, BaseMembership, MentoringFormat, Notification, Person
 from tests.conftest import field_errors
 
 pytestmark = pytest.mark.quality("mail")
@@ -19,7 +19,7 @@ def save(client, person, email):
 
 
 def test_the_coordinator_sets_corrects_and_removes_the_address(client, login_as, person):
-    login_as("coordinator")
+    coordinator = login_as("coordinator")
     page = client.get(f"/staff/people/{person.id}").get_data(as_text=True)
     assert 'id="email-form"' in page
     response = save(client, person, "  sokolova@school62.example ")
@@ -29,6 +29,9 @@ def test_the_coordinator_sets_corrects_and_removes_the_address(client, login_as,
     save(client, person, "sokolova@mail.example")
     save(client, person, "")
     assert Person.get_by_id(person.id).email == ""
+    # The person is told, once while unread: reset links go to this address.
+    [told] = Notification.select().where((Notification.person == person.id) & (Notification.kind == "email.changed"))
+    assert told.details == f"Изменил: {coordinator.person.short_name}"  # the test's coordinator is a man
     events = [e for e in AuditEvent.select().where(AuditEvent.action == "person.email_changed").order_by(AuditEvent.id)]
     assert len(events) == 3 and all("@" not in e.details for e in events)  # the trail says what, not the address
 

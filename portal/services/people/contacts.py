@@ -5,8 +5,9 @@ removed one drops what waited (services/mail.py)."""
 import re
 
 from portal.db import atomic_write
+from portal.formatting import agree
 from portal.models import Account, Person
-from portal.services import ServiceError, audit
+from portal.services import ServiceError, audit, notifications
 from portal.services.people.cards import _person_with_account
 from portal.services.roster.person import EMAIL_RE
 from portal.services.staff import StaffScope
@@ -51,5 +52,8 @@ def set_email(scope: StaffScope, person_id: int, text: str | None, ip: str = "")
         Person.update(email=email).where(Person.id == person.id).execute()
         audit.record("person.email_changed", actor=scope.person, obj=person, school=person.school_id, ip=ip,
                      email="removed" if not email else ("set" if not person.email else "changed"))
+        # The person learns of it at their next login: reset links go to this address.
+        notifications.notify([person], "email.changed", obj=person,
+                             details=f"{agree(scope.person, 'Изменил(а)')}: {scope.person.short_name}" if scope.person else "")
     person.email = email
     return person

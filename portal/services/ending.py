@@ -2,7 +2,7 @@
 
 The curator of the form or the coordinator ends a pair with a reason from a short list and free text.
 A working pair (active or suspended) becomes «досрочно завершена»; one not yet approved by an order is
-«отменена» (and leaves a draft order it was in). Either way the mentor's place is free at once — places
+«отменена» (a draft order it was in keeps it, marked so, until the coordinator takes it out). Either way the mentor's place is free at once — places
 are counted over the working states only (pairing.OCCUPYING) — and the mentee is back in the queue with
 the proposals still open to them; the proposal that led to the pair is marked «пара прекращена», so the
 curator may offer that mentor again. The participants and the parents of minors are told, in the same
@@ -12,7 +12,7 @@ of changes (listed on the coordinator's orders page).
 A mentor, a mentee or the parent of a minor may ask to end their pair: the request goes to the curators
 of the form (the coordinator where the form has none) and stays in the pair's history.
 """
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write
 from portal.models import (
     Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
     Proposal, RoleGrant,
@@ -48,10 +48,13 @@ def check_reason(reason, text) -> tuple[str, str]:
     return reason, text
 
 
-def reason_words(mentorship: Mentorship) -> str:
+def _words(reason: str, text: str) -> str:
     """«по просьбе наставника: переезжает» — the reason as the pages and the history say it."""
-    title = mentorship.end_reason_title
-    return ": ".join(part for part in (title, mentorship.ended_reason) if part)
+    return ": ".join(part for part in (END_REASON_TITLES.get(reason, ""), text) if part)
+
+
+def reason_words(mentorship: Mentorship) -> str:
+    return _words(mentorship.end_reason, mentorship.ended_reason)
 
 
 def pair_in_scope(scope: StaffScope, mentorship_id: int) -> Mentorship:
@@ -69,11 +72,6 @@ def may_end(mentorship: Mentorship) -> bool:
 def ends_early(mentorship: Mentorship) -> bool:
     """True: «завершить досрочно»; False: «отменить» (the pair has not worked yet)."""
     return mentorship.status in WORKING
-
-
-def _lock(mentorship_id: int) -> None:
-    if not is_sqlite():  # SQLite's IMMEDIATE transaction already holds the write lock
-        list(Mentorship.select(Mentorship.id).where(Mentorship.id == mentorship_id).for_update())
 
 
 def _tell(mentorship: Mentorship, kind: str, mentees: list[Person], words: str, pair_names: str | None = None) -> None:
@@ -96,7 +94,7 @@ def _tell(mentorship: Mentorship, kind: str, mentees: list[Person], words: str, 
 def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str, ip: str = "") -> Mentorship:
     """Inside the caller's write transaction: end or cancel the pair (reason already checked), free the
     mentor's place, close the proposal it came from, tell everyone. Bases' removal of a member calls it too."""
-    _lock(mentorship.id)
+    access._lock(mentorship)
     was = Mentorship.select(Mentorship.status).where(Mentorship.id == mentorship.id).scalar()
     if was in WORKING:
         new, action, kind = "ended", "mentorship.ended", "pair.ended"
@@ -128,14 +126,14 @@ def leave_group_locked(scope: StaffScope, mentorship: Mentorship, mentee_id: int
     others = [m for m in mentees_of(mentorship) if m.id != mentee_id]
     if not others or mentorship.status not in ASKABLE:
         return end_locked(scope, mentorship, reason, text, ip)
-    _lock(mentorship.id)
+    access._lock(mentorship)
     left = (MentorshipMember.update(left_at=utcnow())
             .where((MentorshipMember.mentorship == mentorship.id) & (MentorshipMember.mentee == mentee_id)
                    & MentorshipMember.left_at.is_null()).execute())
     if left:
         Proposal.update(status="ended").where((Proposal.mentorship == mentorship.id) & (Proposal.mentee == mentee_id)
                                               & (Proposal.status == "chosen")).execute()
-        words = ": ".join(part for part in (END_REASON_TITLES[reason], text) if part)
+        words = _words(reason, text)
         audit.record("mentorship.member_left", actor=scope.person, obj=mentorship, school=scope.school_id, ip=ip,
                      reason=words, code=reason, mentee=mentee_id)
         leaver = Person.get_by_id(mentee_id)

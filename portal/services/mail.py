@@ -157,20 +157,26 @@ def _rows_of(person_id: int) -> list[OutboxMail]:
                 .order_by(Notification.created_at, OutboxMail.id))
 
 
+def envelope(person: Person, subject: str, sender: str) -> EmailMessage:
+    """The headers every mail of the portal carries, to the person's own address; the body is the caller's."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender if "<" in sender else formataddr((PORTAL_NAME, sender))
+    message["To"] = person.email
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    return message
+
+
 def compose(person: Person, items: list[Notification], links: Links, sender: str) -> EmailMessage:
     """One Russian mail for the person's waiting items: titles and links only, plain text and simple HTML."""
     count = len(items)
     subject = (f"Наставник: {items[0].title}" if count == 1 else
                "Наставник: " + plural(count, "новое уведомление", "новых уведомления", "новых уведомлений"))
     unsubscribe = links.unsubscribe(person.id)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender if "<" in sender else formataddr((PORTAL_NAME, sender))
-    message["To"] = person.email
-    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message = envelope(person, subject, sender)
     message["List-Unsubscribe"] = f"<{links.one_click(person.id)}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: the mail program's own button
-    message["Auto-Submitted"] = "auto-generated"
 
     lead = ("На портале «Наставник» для вас новое уведомление:" if count == 1 else
             f"На портале «Наставник» для вас {plural(count, 'новое уведомление', 'новых уведомления', 'новых уведомлений')}:")

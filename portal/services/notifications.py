@@ -7,10 +7,9 @@ a name or a date goes into `details`, which only the portal shows.
 """
 from collections.abc import Iterable
 
-from peewee import fn
-
 from portal.models import BaseMembership, Mentorship, MonitoringRound, Notification, OutboxMail, Person
 from portal.models.base import utcnow
+from portal.services import mail
 
 # kind -> the task, as the inbox and the mail's subject line say it. The web layer (portal/web/notices.py)
 # maps each kind to the page where the task is done.
@@ -81,7 +80,7 @@ def notify(recipients: Iterable, kind: str, *, obj=None, details: str = "") -> l
             continue
         item = Notification.create(school=person.school_id, person=person.id, kind=kind, title=TITLES[kind],
                                    details=(details or "")[:300], object_type=object_type, object_id=object_id)
-        if Mail.enabled and person.email and not person.mail_off:
+        if Mail.enabled and mail.mail_allowed(person):
             OutboxMail.create(school=person.school_id, person=person.id, notification=item.id)
         made.append(item)
     return made
@@ -113,13 +112,6 @@ def read_all(person_id: int) -> int:
     """«Отметить всё прочитанным»: how many items it marked."""
     return (Notification.update(read_at=utcnow())
             .where((Notification.person == person_id) & Notification.read_at.is_null()).execute())
-
-
-def counts_by_kind(person_id: int) -> dict[str, int]:
-    rows = (Notification.select(Notification.kind, fn.COUNT(Notification.id))
-            .where((Notification.person == person_id) & Notification.read_at.is_null())
-            .group_by(Notification.kind).tuples())
-    return dict(rows)
 
 
 def side_of(item: Notification) -> str:

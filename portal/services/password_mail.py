@@ -13,7 +13,6 @@ import html
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
 
 from portal.db import db
 from portal.models import Account, Invitation, Person
@@ -33,12 +32,7 @@ def _account(login: str) -> Account | None:
 
 
 def compose(person: Person, link: str, sender: str, portal: str) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = SUBJECT
-    message["From"] = sender if "<" in sender else formataddr((mail.PORTAL_NAME, sender))
-    message["To"] = person.email
-    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
+    message = mail.envelope(person, SUBJECT, sender)
     message.set_content(
         "Здравствуйте!\n\n"
         "Кто-то (возможно, вы) попросил восстановить пароль на портале «Наставник». Чтобы задать новый пароль, "

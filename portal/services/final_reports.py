@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from peewee import JOIN
 
-from portal.db import atomic_write
 from portal.models import FinalReport, IssuedDocument, MentoringFormat, Mentorship, MentorshipMember, Person
 from portal.models.people import PersonRow
 from portal.services import NotAllowed, cycle, issued
@@ -81,16 +80,6 @@ def report_for(scope, mentorship_id: int) -> tuple[FinalReport, Mentorship]:
     return found, found.mentorship
 
 
-def document_of(report: FinalReport) -> IssuedDocument:
-    """The report's issued document; a report written before documents were frozen is frozen now, marked
-    late, exactly as the mentor's download does (cycle.report_pdf)."""
-    document = issued.of(report=report.id)
-    if document is None:
-        with atomic_write():
-            document = issued.of(report=report.id) or cycle.freeze_late(report)
-    return document
-
-
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 HEADING = re.compile(r"<(/?)h([1-5])\b")
 
@@ -109,7 +98,7 @@ def readable_body(html: str) -> str:
 def report_page(scope, mentorship_id: int) -> dict:
     """What the staff page of one report shows: the report, its pair, its mentees and the frozen document."""
     report, mentorship = report_for(scope, mentorship_id)
-    document = document_of(report)
+    document = cycle.frozen_document(report)
     return {"report": report, "mentorship": mentorship, "mentees": cycle.mentees_of(mentorship.id),
             "document": document, "body": "" if document.erased_at else readable_body(document.html)}
 
@@ -117,4 +106,4 @@ def report_page(scope, mentorship_id: int) -> dict:
 def report_pdf(scope, mentorship_id: int) -> bytes:
     """The PDF made from the frozen HTML: the same bytes the mentor downloads."""
     report, _ = report_for(scope, mentorship_id)
-    return issued.pdf_bytes(document_of(report))
+    return issued.pdf_bytes(cycle.frozen_document(report))

@@ -25,7 +25,9 @@ from portal.services.cycle.meetings import (  # noqa: F401
 from portal.services.cycle.plan import (  # noqa: F401
     PlanData, current_plan, propose_plan, confirm_plan, is_agreed, progress, mark_task_done, agreed_plan,
 )
-from portal.services.cycle.report import report_of, report_document, write_report, freeze_late, report_pdf  # noqa: F401
+from portal.services.cycle.report import (  # noqa: F401
+    report_of, report_document, write_report, freeze_late, frozen_document, report_pdf,
+)
 from portal.services.cycle.overview import (  # noqa: F401
     CYCLE_STATES, NOT_STARTED, Previous, mentor_pair, versions_of, cycle_formats, format_cycle,
 )

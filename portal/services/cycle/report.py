@@ -63,13 +63,18 @@ def freeze_late(report: FinalReport):
     return _issue_report(mentor, report.mentorship_id, late=True)
 
 
+def frozen_document(report: FinalReport):
+    """The report's issued document; a report written before documents were frozen is frozen now, marked late."""
+    document = issued.of(report=report.id)
+    if document is None:
+        with atomic_write():
+            document = issued.of(report=report.id) or freeze_late(report)
+    return document
+
+
 def report_pdf(mentor: Person, mentorship_id: int) -> bytes:
     """The PDF of the report as frozen when it was written: the same bytes at every download."""
     _, report = report_of(mentor, mentorship_id)
     if report is None:
         raise ServiceError("Отчёт ещё не написан.")
-    document = issued.of(report=report.id)
-    if document is None:
-        with atomic_write():
-            document = issued.of(report=report.id) or freeze_late(report)
-    return issued.pdf_bytes(document)
+    return issued.pdf_bytes(frozen_document(report))

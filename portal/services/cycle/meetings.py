@@ -50,11 +50,16 @@ PLAN_FIRST = ("Регулярные встречи и заключительна
               "наставничества согласуют обе стороны (п. 5.5 Положения).")
 
 
+def agreed_versions(mentorship_id: int):
+    """The versions of the pair's plan both sides confirmed."""
+    return Plan.select().where((Plan.mentorship == mentorship_id) & Plan.mentor_confirmed_at.is_null(False)
+                               & Plan.mentee_confirmed_at.is_null(False))
+
+
 def plan_agreed(mentorship_id: int) -> bool:
     """Some version of the plan was confirmed by both sides: the pair works to it (a newer version waiting
     for a confirmation does not stop the meetings)."""
-    return (Plan.select().where((Plan.mentorship == mentorship_id) & Plan.mentor_confirmed_at.is_null(False)
-                                & Plan.mentee_confirmed_at.is_null(False)).exists())
+    return agreed_versions(mentorship_id).exists()
 
 
 def next_stages(meetings, plan_agreed: bool) -> list[str]:

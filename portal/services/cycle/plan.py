@@ -7,7 +7,7 @@ from portal.models import MentorshipMember, Person, Plan, PlanTask, Programme
 from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services.cycle.access import _lock, mentorship_for_participant
-from portal.services.cycle.meetings import current_meetings
+from portal.services.cycle.meetings import agreed_versions, current_meetings
 
 
 @dataclass
@@ -104,6 +104,4 @@ def mark_task_done(person: Person, task_id: int, ip: str = "") -> PlanTask:
 
 def agreed_plan(mentorship_id: int) -> Plan | None:
     """The latest version both sides confirmed: the plan a report measures against."""
-    return (Plan.select().where((Plan.mentorship == mentorship_id) & Plan.mentor_confirmed_at.is_null(False)
-                                & Plan.mentee_confirmed_at.is_null(False))
-            .order_by(Plan.version.desc()).first())
+    return agreed_versions(mentorship_id).order_by(Plan.version.desc()).first()

@@ -396,6 +396,24 @@ def programme_to_read(role):
     return sample
 
 
+def next_year_draft(samples, elsewhere=False) -> int:
+    """The next year's draft of the first format, the day after its programme ends."""
+    w = _world(samples, elsewhere)
+    starts = w.programme.ends_on + timedelta(days=1)
+    return Programme.create(mentoring_format=w.fmt, title="Программа следующего года", starts_on=starts,
+                            ends_on=starts + timedelta(days=300), published_at=None).id
+
+
+def unfinished_pair(samples, elsewhere=False) -> int:
+    """A working pair of a year that is over, with the next year's programme published and read by both."""
+    w = _world(samples, elsewhere)
+    pair = w.pair()
+    old = Programme.create(mentoring_format=w.fmt, title="Прошлый год", starts_on=w.programme.starts_on
+                           - timedelta(days=400), ends_on=w.programme.starts_on - timedelta(days=1))
+    Mentorship.update(programme=old, status="active").where(Mentorship.id == pair.id).execute()
+    return pair.id
+
+
 def chosen_pair(samples, elsewhere=False) -> int:
     return _world(samples, elsewhere).pair(mentor=_own(samples, "mentor", elsewhere), confirm=False).id
 
@@ -703,6 +721,17 @@ EXPECTED: dict[str, Route] = {
     "staff.programmes": _route({"GET"}, STAFF),
     "staff.programme": _route({"GET", "POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
         "title": "П", "starts_on": "2026-09-01", "ends_on": "2027-05-31"}),
+    # The next school year (5.4): the programme copied as a draft, published; a year's unfinished pairs carried.
+    "staff.next_year": _route({"POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
+        "starts_on": (_world(s).programme.ends_on + timedelta(days=1)).isoformat(),
+        "ends_on": (_world(s).programme.ends_on + timedelta(days=300)).isoformat()}),
+    "staff.programme_year": _route({"GET", "POST"}, STAFF, args={"programme_id": next_year_draft}, post=lambda s: {
+        "title": "Программа следующего года", "goals": "Цели",
+        "starts_on": (_world(s).programme.ends_on + timedelta(days=2)).isoformat(),
+        "ends_on": (_world(s).programme.ends_on + timedelta(days=200)).isoformat()}),
+    "staff.programme_change": _route({"GET", "POST"}, STAFF, args={"programme_id": next_year_draft,
+                                                                  "change": "publish"}, post=lambda s: {}),
+    "staff.pair_carry": _route({"GET", "POST"}, STAFF, args={"mentorship_id": unfinished_pair}, post=lambda s: {}),
     # Proposals (s8): the coordinator and the format's curator offer mentors to a mentee.
     "staff.proposals_index": _route({"GET"}, STAFF),
     "staff.proposals_queue": _route({"GET"}, STAFF, args={"format_id": first_format}),

@@ -421,6 +421,46 @@ def _programme(k) -> Case:
                 lambda: Programme.select().where(Programme.mentoring_format == fmt).count())
 
 
+def _next_year(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    starts = w.programme.ends_on + timedelta(days=1)
+    return Case(f"/staff/formats/{w.fmt.id}/next-year",
+                {"starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=300)).isoformat()},
+                lambda: Programme.select().where(Programme.mentoring_format == w.fmt).count())
+
+
+def _draft(k) -> Programme:
+    k.login_as("coordinator")
+    w = _world(k)
+    starts = w.programme.ends_on + timedelta(days=1)
+    return Programme.create(mentoring_format=w.fmt, title="Следующий год", starts_on=starts,
+                            ends_on=starts + timedelta(days=300), published_at=None)
+
+
+def _draft_edit(k) -> Case:
+    draft = _draft(k)
+    return Case(f"/staff/programmes/{draft.id}", {"title": "Другое название", "starts_on": draft.starts_on.isoformat(),
+                                                  "ends_on": draft.ends_on.isoformat()},
+                lambda: Programme.get_by_id(draft.id).title)
+
+
+def _draft_publish(k) -> Case:
+    draft = _draft(k)
+    return Case(f"/staff/programmes/{draft.id}/publish", {}, lambda: Programme.get_by_id(draft.id).published_at)
+
+
+def _carry_pair(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    pair = w.active_pair()
+    old = Programme.create(mentoring_format=w.fmt, title="Прошлый год",
+                           starts_on=w.programme.starts_on - timedelta(days=400),
+                           ends_on=w.programme.starts_on - timedelta(days=1))
+    Mentorship.update(programme=old).where(Mentorship.id == pair.id).execute()
+    return Case(f"/staff/pairs/{pair.id}/carry", {}, lambda: _status(pair))
+
+
 def _proposals_mentee(k) -> Case:
     k.login_as("curator")
     w = _world(k)
@@ -822,6 +862,10 @@ CASES: dict[str, Callable] = {
     "coordinator.appoint_curator": _appoint_curator,
     "coordinator.remove_curator": _remove_curator,
     "staff.programme": _programme,
+    "staff.next_year": _next_year,
+    "staff.programme_year": _draft_edit,
+    "staff.programme_change": _draft_publish,
+    "staff.pair_carry": _carry_pair,
     "staff.proposals_mentee": _proposals_mentee,
     "staff.proposals_withdraw": _proposals_withdraw,
     "coordinator.order_new": _order_new,

@@ -19,6 +19,7 @@ MENTORSHIP_STATES = (
     ("cancelled", "отменена"),
     ("suspended", "приостановлена"),
     ("ended", "досрочно завершена"),
+    ("carried", "продолжена в новом учебном году"),
 )
 STATE_TITLES = dict(MENTORSHIP_STATES)
 # Why staff end a pair early or cancel it (DECISIONS.md, "The school year"): a short list plus free text.
@@ -27,6 +28,7 @@ END_REASONS = (
     ("mentor_request", "по просьбе наставника"),
     ("parent_request", "по просьбе родителя (законного представителя)"),
     ("left_school", "выбытие из школы"),
+    ("period_over", "истёк срок программы"),
     ("incompatibility", "несовместимость участников пары"),
     ("other", "другая причина"),
 )
@@ -106,6 +108,8 @@ class Mentorship(BaseModel):
     ended_reason = TextField(default="")
     # Why a pair ended early or was cancelled by staff: a code of services/ending.py's END_REASONS ('' before).
     end_reason = CharField(max_length=20, default="", constraints=[SQL("DEFAULT ''")])
+    # The last year's pair this one continues (DECISIONS.md, "The school year": its history linked).
+    carried_from = ForeignKeyField("self", null=True, backref="carried_into", on_delete="RESTRICT")
 
     @property
     def status_title(self) -> str:

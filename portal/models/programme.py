@@ -41,6 +41,33 @@ class Programme(BaseModel):
     presented_teachers_council_on = DateField(null=True)
     presented_parents_council_on = DateField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # NULL while the next year's programme is a draft: participants neither see it nor pair under it
+    # until staff publish it (DECISIONS.md, "The school year"). A format's first programme is in force
+    # as soon as it is written, hence the default; only services.school_year makes drafts.
+    published_at = DateTimeField(null=True, default=utcnow)
+
+    @classmethod
+    def published(cls):
+        """Programmes participants may read and pair under; the current one is the newest of a format's."""
+        return cls.select().where(cls.published_at.is_null(False))
+
+    @classmethod
+    def current(cls, format_id: int):
+        """The format's programme in force: the newest published one (a draft never is)."""
+        return (cls.published().where(cls.mentoring_format == format_id)
+                .order_by(cls.starts_on.desc(), cls.id.desc()).first())
+
+    @classmethod
+    def current_of(cls, format_ids) -> dict:
+        """Each format's programme in force, in one query: the same one `current` picks."""
+        newest = {}
+        for p in cls.published().where(cls.mentoring_format.in_(list(format_ids))).order_by(cls.starts_on, cls.id):
+            newest[p.mentoring_format_id] = p
+        return newest
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class Acknowledgement(BaseModel):

@@ -50,11 +50,6 @@ def ask_pending_consents(parent: Person, child: Person) -> list:
     return made
 
 
-def _newest_programme(format_id: int) -> Programme | None:
-    return (Programme.select().where(Programme.mentoring_format == format_id)
-            .order_by(Programme.starts_on.desc(), Programme.id.desc()).first())
-
-
 def ask_acknowledgement(memberships, programme: Programme | None = None) -> list:
     """programme.to_acknowledge for members (not left) who have not read their format's programme.
     The object is the membership: its base tells which home page holds the «Ознакомлен(а)» button."""
@@ -67,7 +62,7 @@ def ask_acknowledgement(memberships, programme: Programme | None = None) -> list
         by_format.setdefault(m.mentoring_format_id, []).append(m)
     for format_id, members in by_format.items():
         current = programme if programme is not None and programme.mentoring_format_id == format_id \
-            else _newest_programme(format_id)
+            else Programme.current(format_id)
         if current is None:
             continue
         read = {pid for (pid,) in Acknowledgement.select(Acknowledgement.person)

@@ -79,7 +79,7 @@ def curated_formats(account) -> list[dict]:
                        .order_by(Person.surname)):
         if (membership.mentoring_format_id, membership.person_id) not in paired:
             waiting[membership.mentoring_format_id].append(membership.person)
-    programmes = {p.mentoring_format_id: p for p in Programme.select().where(Programme.mentoring_format.in_(ids))}
+    programmes = Programme.current_of(ids)
     return [{"format": f, "bases": bases[f.id], "pairs": pairs[f.id], "waiting": waiting[f.id],
              "programme": programmes.get(f.id)} for f in formats]
 

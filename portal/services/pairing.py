@@ -41,9 +41,8 @@ def mentees_with_pair(format_ids) -> set[tuple[int, int]]:
 
 
 def programme_of(format_id: int) -> Programme | None:
-    """The format's current programme: the newest one."""
-    return (Programme.select().where(Programme.mentoring_format == format_id)
-            .order_by(Programme.starts_on.desc(), Programme.id.desc()).first())
+    """The format's current programme: the newest published one."""
+    return Programme.current(format_id)
 
 
 def has_acknowledged(person: Person, programme: Programme | None) -> bool:
@@ -53,7 +52,7 @@ def has_acknowledged(person: Person, programme: Programme | None) -> bool:
 
 def acknowledge(person: Person, programme_id: int, ip: str = "") -> Acknowledgement:
     """«Ознакомлен с программой» (4.12): only for a programme of a format the person is in a base of."""
-    programme = (Programme.select(Programme).join(MentoringFormat)
+    programme = (Programme.published().join(MentoringFormat)
                  .where((Programme.id == programme_id) & (MentoringFormat.school == person.school_id)).first())
     in_base = programme is not None and BaseMembership.select().where(
         (BaseMembership.person == person) & (BaseMembership.mentoring_format == programme.mentoring_format_id)

@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 
 from portal.formatting import role
 from portal.ids import id_arg
-from portal.services import ending
+from portal.services import carrying, ending
 from portal.services import orders as order_rules
 from portal.staff import bp
-from portal.web import attempt, client_ip, form_status, staff_scope
-from portal.web.forms import EndPairForm
+from portal.web import attempt, client_ip, form_status, outcome, staff_scope
+from portal.web.forms import EmptyForm, EndPairForm
 
 STATE_FILTERS = (
     ("current", "все текущие"),
@@ -37,6 +37,8 @@ def pair_card(mentorship_id):
     staff = staff_scope()
     data = order_rules.pair(staff, mentorship_id)
     return render_template("staff/pair.html", **data, end_requests=ending.end_requests(data["pair"]),
+                           carried_into=carrying.carried_into(data["pair"]),
+                           unfinished=carrying.is_unfinished(data["pair"]),
                            may_end=ending.may_end(data["pair"]), early=ending.ends_early(data["pair"]),
                            is_coordinator=staff.is_coordinator, class_of=order_rules.class_of)
 
@@ -58,3 +60,22 @@ def pair_end(mentorship_id):
             return redirect(url_for("staff.pair", mentorship_id=pair.id), code=303)
     return render_template("staff/pair_end.html", pair=pair, form=form, may_end=ending.may_end(pair),
                            early=ending.ends_early(pair), class_of=order_rules.class_of), form_status(form)
+
+
+@bp.route("/pairs/<int:mentorship_id>/carry", methods=["GET", "POST"], endpoint="pair_carry")
+def pair_carry(mentorship_id):
+    """«Перенести в новый год»: an unfinished pair of a year that is over goes on in the programme in force."""
+    staff = staff_scope()
+    pair, refusal = outcome(lambda: carrying.to_carry(staff, mentorship_id))
+    if pair is None:
+        flash(refusal.message, "error")
+        return redirect(url_for("staff.pair", mentorship_id=mentorship_id), code=303)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        carried = attempt(form, lambda: carrying.carry_over(staff, pair.id, ip=client_ip()))
+        if carried is not None:
+            flash(f"Пара {order_rules.pair_label(pair)} перенесена в программу нового учебного года"
+                  + (": она ждёт приказа директора." if carried.id != pair.id else "."), "success")
+            return redirect(url_for("staff.pair", mentorship_id=carried.id), code=303)
+    return render_template("staff/pair_carry.html", pair=pair, form=form, class_of=order_rules.class_of), \
+        form_status(form)

@@ -60,8 +60,9 @@ class TextForm(FlaskForm):
     validators cannot measure (a 500); these forms never take either, so both are ignored.
     """
 
-    def __init__(self, **kwargs):
-        submitted = request.method in ("POST", "PUT", "PATCH", "DELETE")
+    def __init__(self, fresh: bool = False, **kwargs):
+        """`fresh`: a second form on a page whose own form was posted — it shows its data, not the post's."""
+        submitted = request.method in ("POST", "PUT", "PATCH", "DELETE") and not fresh
         super().__init__(formdata=request.form if submitted and request.form else None, **kwargs)
 
 

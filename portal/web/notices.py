@@ -36,6 +36,7 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "pair.ended": ("public.index", None),
     "pair.cancelled": ("public.index", None),
     "pair.left": ("public.index", None),
+    "pair.carried": ("public.index", None),
     "pair.end_requested": ("staff.pair", "mentorship_id"),
     # Nothing to do but read it: the inbox itself.
     "email.changed": ("inbox.index", None),

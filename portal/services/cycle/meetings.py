@@ -332,7 +332,7 @@ def verdict_state(verdicts) -> str:
     return "disputed" if "disputed" in found else "confirmed" if found else "unconfirmed"
 
 
-RUNNING = ("active", "suspended", "completed", "ended")  # the pair page opens: the cycle runs or ran
+RUNNING = ("active", "suspended", "completed", "ended", "carried")  # the pair page opens: the cycle runs or ran
 
 
 def upcoming_meetings(person: Person, today: date | None = None) -> list[Meeting]:

@@ -13,7 +13,7 @@ from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
 from portal.services.results import mentee_growth
 
 
-CYCLE_STATES = ("active", "suspended", "completed", "ended")  # pairs an order approved: they run (or ran) a cycle
+CYCLE_STATES = ("active", "suspended", "completed", "ended", "carried")  # pairs an order approved: they run (or ran) a cycle
 NOT_STARTED = "ещё не начат"
 
 

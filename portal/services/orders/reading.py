@@ -26,7 +26,7 @@ PAIR_FILTERS = {
     "current": ("chosen", "confirmed", "in_order", "active", "suspended"),
     "waiting": ("chosen", "confirmed", "in_order"),
     "active": ("active", "suspended"),
-    "over": ("completed", "ended", "cancelled"),
+    "over": ("completed", "ended", "cancelled", "carried"),
     "all": tuple(code for code, _ in MENTORSHIP_STATES),
 }
 

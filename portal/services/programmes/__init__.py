@@ -11,6 +11,7 @@ A package of modules by aggregate; callers use `from portal.services import prog
   formats    the school's formats with their counts; adding, renaming, closing one
   curators   curators appointed by order, and removed
   programme  each format's programme, written by staff and read by its participants
+  next_year  the next school year's programme: a draft copied from the one in force, then published
 """
 from portal.services.programmes.checks import (  # noqa: F401
     KIND_TITLES, KIND_PLURALS, MENTOR_KINDS, MENTEE_KINDS, CURATOR_KINDS, RUNNING_PAIRS, ONGOING_PAIRS, MAX_NAME,
@@ -25,4 +26,8 @@ from portal.services.programmes.curators import (  # noqa: F401
 )
 from portal.services.programmes.programme import (  # noqa: F401
     programme_of_format, programmes_in_scope, save_programme, for_participant,
+)
+from portal.services.programmes.next_year import (  # noqa: F401
+    history, programme_in_scope, draft_of, editable, suggested_dates, start_next_year, save_draft, publish,
+    discard_draft,
 )

@@ -96,8 +96,4 @@ def last_day(starts_on: date) -> date:
 
 def _newest_programmes(format_ids) -> dict[int, Programme]:
     """Each format's current programme in one query, the same one pairing.programme_of picks."""
-    newest = {}
-    for p in (Programme.select().where(Programme.mentoring_format.in_(list(format_ids)))
-              .order_by(Programme.starts_on, Programme.id)):
-        newest[p.mentoring_format_id] = p
-    return newest
+    return Programme.current_of(format_ids)

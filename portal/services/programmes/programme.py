@@ -71,6 +71,20 @@ def _check_period(fmt: MentoringFormat, programme: Programme, starts: date, ends
                            field="starts_on" if outside.held_on < starts else "ends_on")
 
 
+def check_neighbours(programme: Programme | None, format_id: int, starts: date, ends: date) -> None:
+    """School years follow one another: a programme's period never overlaps another of its format's, so every
+    pair, meeting and answer belongs to exactly one year."""
+    others = Programme.select().where((Programme.mentoring_format == format_id) & (Programme.starts_on <= ends)
+                                      & (Programme.ends_on >= starts))
+    if programme is not None:
+        others = others.where(Programme.id != programme.id)
+    other = others.order_by(Programme.starts_on).first()
+    if other is not None:
+        raise ServiceError(f"Срок пересекается с программой {ru_date(other.starts_on)} – {ru_date(other.ends_on)}: "
+                           "учебные годы идут один за другим.",
+                           field="starts_on" if other.starts_on <= starts else "ends_on")
+
+
 def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") -> Programme:
     """Write the format's programme: the first one, or changes to the current one (audited field by field)."""
     fmt = scope.check_format(format_id)
@@ -90,6 +104,7 @@ def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") 
         if not changed:
             return programme
         _check_period(fmt, programme, values["starts_on"], values["ends_on"])
+        check_neighbours(programme, fmt.id, values["starts_on"], values["ends_on"])
         Programme.update(**values).where(Programme.id == programme.id).execute()
         # Names of the changed fields, and the dates (the texts are the programme's own history).
         audit.record("programme.updated", actor=scope.person, obj=programme, school=scope.school_id, ip=ip,

@@ -209,8 +209,9 @@ def _notices(student_student, mentee, mentor):
 def _year_so_far(teacher_teacher, teachers):
     """«Учитель – учитель» has lived part of the year (`curator2`): one pair met through all five stages and its
     mentor wrote the final report (the staff's «Итоговые отчёты» have one to read); another pair ended early,
-    and waits for the next order of changes on the coordinator's orders page."""
-    programme = Programme.get(Programme.mentoring_format == teacher_teacher)
+    and waits for the next order of changes on the coordinator's orders page. The completed pair began last
+    school year: the format's past programme and that year's pair, carried into this one, stay readable."""
+    programme = Programme.current(teacher_teacher.id)
     order = Order.get(Order.number == "52-од")
     today = date.today()
     span = max((today - programme.starts_on).days, 8)
@@ -222,6 +223,8 @@ def _year_so_far(teacher_teacher, teachers):
         return made
 
     pair, early = approved(teachers[1], teachers[6]), approved(teachers[3], teachers[7])
+    history = _last_year(programme, teachers[1], teachers[6])
+    Mentorship.update(carried_from=history).where(Mentorship.id == pair.id).execute()
     stages = [("first", "Знакомство, ожидания от года"), ("trial", "Посещение урока наставника"),
               ("planning", "План на полугодие"), ("regular", "Разбор открытого урока"),
               ("regular", "Дисциплина на уроке: приёмы"), ("final", "Итоги и планы на будущее")]
@@ -241,6 +244,24 @@ def _year_so_far(teacher_teacher, teachers):
     Meeting.create(mentorship=early, stage="first", held_on=days[0], topic="Знакомство", logged_by=teachers[3])
     Mentorship.update(status="ended", status_changed_at=now, end_reason="incompatibility",
                       ended_reason="разные предметы, не сложилась работа").where(Mentorship.id == early.id).execute()
+
+
+def _last_year(programme, mentor, mentee) -> Mentorship:
+    """The format's programme of the school year before, and the pair that began then and went on this year."""
+    starts = programme.starts_on.replace(year=programme.starts_on.year - 1)
+    last = Programme.create(mentoring_format=programme.mentoring_format_id, title=programme.title,
+                            goals=programme.goals, expected_results=programme.expected_results, starts_on=starts,
+                            ends_on=programme.starts_on - timedelta(days=1),
+                            presented_teachers_council_on=starts - timedelta(days=3),
+                            created_at=utcnow() - timedelta(days=400), published_at=utcnow() - timedelta(days=400))
+    history = Mentorship.create(mentoring_format=programme.mentoring_format_id, programme=last, mentor=mentor,
+                                status="carried", status_changed_at=utcnow() - timedelta(days=3))
+    MentorshipMember.create(mentorship=history, mentee=mentee)
+    for weeks, (stage, topic) in enumerate((("first", "Знакомство"), ("trial", "Посещение урока наставника"),
+                                            ("planning", "План на второе полугодие")), start=1):
+        Meeting.create(mentorship=history, stage=stage, held_on=starts + timedelta(weeks=weeks * 6), topic=topic,
+                       logged_by=mentor)
+    return history
 
 
 # A one-page blank PDF: the demo's «scan» of a signed agreement.
@@ -279,7 +300,7 @@ def _cycle(fmt, mentor):
 def _matching(student_student, teacher_teacher, teacher_student, teachers, mentee, mentor, ninth_graders):
     """Every screen of issue 4 has something on it: proposals to choose from, a mentee waiting for the
     demo mentor's answer, confirmed pairs waiting for the director's order."""
-    programmes = {p.mentoring_format_id: p for p in Programme.select()}
+    programmes = Programme.current_of(f.id for f in (student_student, teacher_teacher, teacher_student))
     for membership in BaseMembership.select().where(BaseMembership.status == "active"):
         if membership.person_id == mentee.id and membership.mentoring_format_id == student_student.id:
             continue  # the demo mentee still has to read this programme before choosing (4.12)

@@ -723,8 +723,8 @@ EXPECTED: dict[str, Route] = {
         "title": "П", "starts_on": "2026-09-01", "ends_on": "2027-05-31"}),
     # The next school year (5.4): the programme copied as a draft, published; a year's unfinished pairs carried.
     "staff.next_year": _route({"POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
-        "starts_on": (_world(s).programme.ends_on + timedelta(days=1)).isoformat(),
-        "ends_on": (_world(s).programme.ends_on + timedelta(days=300)).isoformat()}),
+        "next-starts_on": (_world(s).programme.ends_on + timedelta(days=1)).isoformat(),
+        "next-ends_on": (_world(s).programme.ends_on + timedelta(days=300)).isoformat()}),
     "staff.programme_year": _route({"GET", "POST"}, STAFF, args={"programme_id": next_year_draft}, post=lambda s: {
         "title": "Программа следующего года", "goals": "Цели",
         "starts_on": (_world(s).programme.ends_on + timedelta(days=2)).isoformat(),

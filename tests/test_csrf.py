@@ -426,7 +426,7 @@ def _next_year(k) -> Case:
     w = _world(k)
     starts = w.programme.ends_on + timedelta(days=1)
     return Case(f"/staff/formats/{w.fmt.id}/next-year",
-                {"starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=300)).isoformat()},
+                {"next-starts_on": starts.isoformat(), "next-ends_on": (starts + timedelta(days=300)).isoformat()},
                 lambda: Programme.select().where(Programme.mentoring_format == w.fmt).count())
 
 

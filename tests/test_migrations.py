@@ -482,3 +482,23 @@ def test_006_freezes_the_consents_and_orders_a_school_already_holds(new_database
         assert MODEL_TABLES["order"].get_by_id(order_id).number == order_row["number"]  # the rows stay as they were
         assert freezing.freeze_missing() == {}
         assert IssuedDocument.select().count() == 2
+
+
+@pytest.mark.clause("5.4")
+def test_011_keeps_every_programme_in_force_and_no_pair_carried(new_database):
+    """A school upgraded from before 011: every programme it wrote was in force at once, so each becomes
+    published at its creation time (none turns into an invisible draft), and no pair continues another."""
+    database = new_database("next_year")
+    with bound(database):
+        router = schema.router()
+        before = [name for name in router.todo if name < "011"]
+        assert router.run(before[-1]) == before
+        written = fill(router.migrator.orm)
+        assert "011_next_year" in schema.upgrade()
+        Programme, Mentorship = MODEL_TABLES["programme"], MODEL_TABLES["mentorship"]
+        [(_, programme_id, _)] = [w for w in written if w[0] == "programme"]
+        programme = Programme.get_by_id(programme_id)
+        assert programme.published_at is not None and programme.published_at == programme.created_at
+        assert not programme.is_draft and Programme.current(programme.mentoring_format_id).id == programme_id
+        assert Mentorship.select().count() >= 1
+        assert not Mentorship.select().where(Mentorship.carried_from.is_null(False)).exists()

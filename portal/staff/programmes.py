@@ -46,6 +46,9 @@ def programmes():
 
 
 class NextYearForm(TextForm):
+    """On the programme page beside the programme's own form: the page gives it the prefix «next», so its
+    fields' ids and names differ from that form's."""
+
     starts_on = StringField("Начало нового учебного года", render_kw=DATE)
     ends_on = StringField("Окончание (не больше 12 месяцев от начала)", render_kw=DATE)
 
@@ -56,7 +59,7 @@ def _programme_page(staff, fmt, current, acknowledged, form, next_form=None, sta
     draft = programme_rules.draft_of(fmt.id)
     if next_form is None and current is not None and draft is None:
         starts, ends = programme_rules.suggested_dates(current)
-        next_form = NextYearForm(fresh=True, data={"starts_on": starts.isoformat(), "ends_on": ends.isoformat()})
+        next_form = NextYearForm(fresh=True, prefix="next", data={"starts_on": starts.isoformat(), "ends_on": ends.isoformat()})
     past = [p for p in programme_rules.history(fmt.id) if not p.is_draft and (current is None or p.id != current.id)]
     return render_template("staff/programme.html", form=form, fmt=fmt, programme=current, acknowledged=acknowledged,
                            is_coordinator=staff.is_coordinator, draft=draft, next_form=next_form, past=past,
@@ -81,7 +84,7 @@ def next_year(format_id):
     """«Новый учебный год»: the programme in force copied as a draft with the dates given (5.4)."""
     staff = staff_scope()
     fmt, current, acknowledged = programme_rules.programme_of_format(staff, format_id)
-    next_form = NextYearForm()
+    next_form = NextYearForm(prefix="next")
     if next_form.validate_on_submit():
         draft = attempt(next_form, lambda: programme_rules.start_next_year(
             staff, fmt.id, {"starts_on": next_form.starts_on.data, "ends_on": next_form.ends_on.data},

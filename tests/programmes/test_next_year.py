@@ -46,8 +46,13 @@ NEW_START = TODAY - timedelta(days=30)
 NEW_END = NEW_START + timedelta(days=300)
 
 
+def posted(values: dict) -> dict:
+    """The «новый учебный год» form as the browser sends it: its fields carry the prefix «next»."""
+    return {f"next-{name}": value for name, value in values.items()}
+
+
 def next_year(client, fmt, starts=NEW_START, ends=NEW_END):
-    return client.post(f"/staff/formats/{fmt.id}/next-year", dates(starts, ends))
+    return client.post(f"/staff/formats/{fmt.id}/next-year", posted(dates(starts, ends)))
 
 
 def published_next_year(client, fmt) -> Programme:
@@ -73,7 +78,7 @@ def test_a_new_year_copies_the_programme_as_a_draft_participants_do_not_see(clie
     page = text(client.get(f"/staff/formats/{fmt.id}/programme"))
     assert "Новый учебный год" in page and "Подготовить программу нового года" in page
     # The form offers the day after the year in force ends, for twelve months.
-    assert f'value="{(old.ends_on + timedelta(days=1)).isoformat()}"' in page
+    assert f'id="next-starts_on" name="next-starts_on" type="date" value="{(old.ends_on + timedelta(days=1)).isoformat()}"' in page
 
     response = next_year(client, fmt)
     assert response.status_code == 303
@@ -102,9 +107,9 @@ def test_bad_dates_for_the_new_year_are_refused_beside_the_field(client, coordin
                                                                  field, words):
     fmt = last_year["format"]
     response = client.post(f"/staff/formats/{fmt.id}/next-year",
-                           {"starts_on": starts.isoformat() if starts else "", "ends_on": ends.isoformat()})
+                           posted({"starts_on": starts.isoformat() if starts else "", "ends_on": ends.isoformat()}))
     assert response.status_code == 422
-    assert any(words in message for message in field_errors(response, field)), field_errors(response, field)
+    assert any(words in message for message in field_errors(response, f"next-{field}")), text(response)
     assert programme_rules.draft_of(fmt.id) is None
     assert Programme.select().where(Programme.mentoring_format == fmt).count() == 1
 

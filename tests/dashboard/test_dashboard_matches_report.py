@@ -147,7 +147,9 @@ def report_figures(section) -> dict:
         assert match, label
         return int(match.group(1))
     rounds = [(int(a), int(b)) for a, b in re.findall(r"(\d+) из (\d+)", section)]
-    coverage = re.search(r"Охват согласиями на обработку персональных данных (\d+ %|—)", section).group(1)
+    # The label may wrap in the PDF, and the text layer then puts the value inside it: read the cell between the
+    # label's first words and the next heading.
+    coverage = re.search(r"Охват согласиями на обработку.*?(\d+ %|—).*?Наставнические пары", section).group(1)
     return {"mentor": one("В базе наставников"), "mentee": one("В базе наставляемых"), "consent": coverage,
             **{status: one(title.capitalize()) for status, title in MENTORSHIP_STATES},
             "held": one("Проведено встреч"), "planned": one("Запланировано встреч"),

@@ -1,5 +1,6 @@
 """What each role's home page shows, in a fixed number of queries whatever the school's size."""
 from collections import defaultdict
+from datetime import date
 
 from peewee import JOIN, fn
 
@@ -9,7 +10,7 @@ from portal.models import (
 )
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.people import PERSON_KIND_COUNTS
-from portal.services import pairing
+from portal.services import carrying, pairing
 
 
 def _count_by(query, key_field) -> dict:
@@ -80,8 +81,13 @@ def curated_formats(account) -> list[dict]:
         if (membership.mentoring_format_id, membership.person_id) not in paired:
             waiting[membership.mentoring_format_id].append(membership.person)
     programmes = Programme.current_of(ids)
+    unfinished = dict(Mentorship.select(Mentorship.mentoring_format, fn.COUNT(Mentorship.id)).join(Programme)
+                      .where(Mentorship.mentoring_format.in_(ids) & Mentorship.status.in_(carrying.UNFINISHED)
+                             & (Programme.ends_on < date.today()))
+                      .group_by(Mentorship.mentoring_format).tuples())
     return [{"format": f, "bases": bases[f.id], "pairs": pairs[f.id], "waiting": waiting[f.id],
-             "programme": programmes.get(f.id)} for f in formats]
+             "programme": programmes.get(f.id), "unfinished": unfinished.get(f.id, 0),
+             "year_over": f.id in programmes and programmes[f.id].ends_on < date.today()} for f in formats]
 
 
 def mentorships_of_mentor(person) -> list[Mentorship]:

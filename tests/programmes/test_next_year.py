@@ -207,6 +207,14 @@ def test_the_curator_sees_the_unfinished_pairs_of_a_year_that_is_over(client, co
 
 
 @pytest.mark.clause("5.4")
+def test_the_curators_home_says_the_year_is_over(client, curator_of, last_year):
+    curator_of(last_year["format"])
+    home = text(client.get("/curator/"))
+    assert "Срок программы истёк: подготовьте программу нового учебного года." in home
+    assert "Незавершённых пар прошлого года: 1." in home
+
+
+@pytest.mark.clause("5.4")
 @pytest.mark.clause("4.13")
 def test_an_unfinished_pair_is_carried_into_the_new_year_with_its_history_linked(client, coordinator, last_year):
     fmt, old_pair = last_year["format"], last_year["mentorship"]

@@ -51,8 +51,8 @@ def suggested_dates(current: Programme) -> tuple[date, date]:
 
 def _check_follows(current: Programme, starts: date) -> None:
     if starts <= current.ends_on:
-        raise ServiceError(f"Новый учебный год начинается после окончания текущей программы "
-                           f"(она действует по {full_stop(ru_date(current.ends_on))}", field="starts_on")
+        raise ServiceError(f"Новый учебный год начинается после окончания текущей программы: она действует "
+                           f"по {full_stop(ru_date(current.ends_on))}", field="starts_on")
 
 
 def _lock_format(fmt: MentoringFormat) -> None:

@@ -729,8 +729,9 @@ EXPECTED: dict[str, Route] = {
         "title": "Программа следующего года", "goals": "Цели",
         "starts_on": (_world(s).programme.ends_on + timedelta(days=2)).isoformat(),
         "ends_on": (_world(s).programme.ends_on + timedelta(days=200)).isoformat()}),
+    # (Discarding: publishing waits for the world's programme, which still runs, to end.)
     "staff.programme_change": _route({"GET", "POST"}, STAFF, args={"programme_id": next_year_draft,
-                                                                  "change": "publish"}, post=lambda s: {}),
+                                                                  "change": "discard"}, post=lambda s: {}),
     "staff.pair_carry": _route({"GET", "POST"}, STAFF, args={"mentorship_id": unfinished_pair}, post=lambda s: {}),
     # Proposals (s8): the coordinator and the format's curator offer mentors to a mentee.
     "staff.proposals_index": _route({"GET"}, STAFF),

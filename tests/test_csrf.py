@@ -445,9 +445,10 @@ def _draft_edit(k) -> Case:
                 lambda: Programme.get_by_id(draft.id).title)
 
 
-def _draft_publish(k) -> Case:
+def _draft_discard(k) -> Case:
     draft = _draft(k)
-    return Case(f"/staff/programmes/{draft.id}/publish", {}, lambda: Programme.get_by_id(draft.id).published_at)
+    return Case(f"/staff/programmes/{draft.id}/discard", {},
+                lambda: Programme.select().where(Programme.id == draft.id).exists())
 
 
 def _carry_pair(k) -> Case:
@@ -864,7 +865,7 @@ CASES: dict[str, Callable] = {
     "staff.programme": _programme,
     "staff.next_year": _next_year,
     "staff.programme_year": _draft_edit,
-    "staff.programme_change": _draft_publish,
+    "staff.programme_change": _draft_discard,
     "staff.pair_carry": _carry_pair,
     "staff.proposals_mentee": _proposals_mentee,
     "staff.proposals_withdraw": _proposals_withdraw,

@@ -113,6 +113,8 @@ class Mentorship(BaseModel):
 
     @property
     def status_title(self) -> str:
+        if self.status == "ended" and self.end_reason == "period_over":
+            return "завершена по истечении срока программы"  # not «досрочно»: its year simply ran out
         return STATE_TITLES[self.status]
 
     @property

@@ -11,9 +11,10 @@ plan and answers stay readable. A pair that never started work simply moves to t
 from datetime import date
 
 from portal.db import atomic_write
-from portal.models import Mentorship, MentorshipMember, Programme
+from portal.models import Mentorship, MentorshipMember, Programme, Proposal
 from portal.models.base import utcnow
 from portal.services import ServiceError, agreements, audit, notifications, pairing
+from portal.services.bases import require_open
 from portal.services.cycle import access
 from portal.services.ending import NOT_YET_WORKING, WORKING, pair_in_scope
 from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of, pair_label
@@ -74,11 +75,14 @@ def carry_over(scope: StaffScope, mentorship_id: int, ip: str = "", today: date 
     old, target = pair.programme, pair.target
     if target is None:
         raise ServiceError("Сначала опубликуйте программу нового учебного года для этой формы.")
-    mentees = mentees_of(pair)
-    _require_ready([(pair.mentor, "mentor")] + [(m, "mentee") for m in mentees], target)
-    agreements.require_signed(pair.mentor)
+    require_open(pair.mentoring_format)
     with atomic_write():
         access._lock(pair)
+        # Read again under the lock: who is in the pair and whether they may go on is what counts now.
+        pair = to_carry(scope, mentorship_id, today)
+        mentees = mentees_of(pair)
+        _require_ready([(pair.mentor, "mentor")] + [(m, "mentee") for m in mentees], target)
+        agreements.require_signed(pair.mentor)
         if pair.status in NOT_YET_WORKING:
             moved = (Mentorship.update(programme=target)
                      .where((Mentorship.id == pair.id) & (Mentorship.programme == old.id)
@@ -87,6 +91,7 @@ def carry_over(scope: StaffScope, mentorship_id: int, ip: str = "", today: date 
                 raise ServiceError("Пару только что изменили. Обновите страницу.")
             audit.record("mentorship.moved_to_programme", actor=scope.person, obj=pair, school=scope.school_id,
                          ip=ip, programme=target.id, was=old.id)
+            _tell(pair, mentees, target, "пара перейдёт в программу")
             return Mentorship.get_by_id(pair.id)
         closed = (Mentorship.update(status="carried", status_changed_at=utcnow())
                   .where((Mentorship.id == pair.id) & Mentorship.status.in_(WORKING)).execute())
@@ -95,14 +100,20 @@ def carry_over(scope: StaffScope, mentorship_id: int, ip: str = "", today: date 
         new = Mentorship.create(mentoring_format=pair.mentoring_format_id, programme=target, mentor=pair.mentor_id,
                                 status="confirmed", carried_from=pair.id)
         MentorshipMember.insert_many([{"mentorship": new.id, "mentee": m.id} for m in mentees]).execute()
+        # The proposal that led to the pair now leads to its continuation: ending the new pair closes it.
+        Proposal.update(mentorship=new.id).where((Proposal.mentorship == pair.id)
+                                                 & (Proposal.status == "chosen")).execute()
         audit.record("mentorship.carried", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                      into=new.id, programme=target.id)
         audit.record("mentorship.carried_from", actor=scope.person, obj=new, school=scope.school_id, ip=ip,
                      carried_from=pair.id, programme=target.id)
-        notifications.notify([pair.mentor_id] + [m.id for m in mentees], "pair.carried", obj=new,
-                             details=f"{pair_label(pair)}: пара продолжит работу в программе "
-                                     f"«{target.title}» после приказа директора.")
+        _tell(new, mentees, target, "пара продолжит работу в программе", pair)
     return new
+
+
+def _tell(pair: Mentorship, mentees, target: Programme, what: str, named: Mentorship | None = None) -> None:
+    notifications.notify([pair.mentor_id] + [m.id for m in mentees], "pair.carried", obj=pair,
+                         details=f"{pair_label(named or pair)}: {what} «{target.title}» после приказа директора.")
 
 
 def is_unfinished(pair: Mentorship, today: date | None = None) -> bool:

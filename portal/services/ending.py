@@ -22,7 +22,7 @@ from portal.models.mentorship import END_REASON_TITLES, END_REASONS, STATE_TITLE
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services.consent.gate import required_kind
 from portal.services.cycle import access
-from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of
+from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of, year_over
 from portal.services.staff import StaffScope
 
 WORKING = ("active", "suspended")                          # ended early: «досрочно завершена»
@@ -95,6 +95,8 @@ def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str
     """Inside the caller's write transaction: end or cancel the pair (reason already checked), free the
     mentor's place, close the proposal it came from, tell everyone. Bases' removal of a member calls it too."""
     access._lock(mentorship)
+    if reason == "period_over" and year_over([mentorship]) is None:
+        raise ServiceError("Эта причина — для пар, у которых истёк срок программы.", field="reason")
     was = Mentorship.select(Mentorship.status).where(Mentorship.id == mentorship.id).scalar()
     if was in WORKING:
         new, action, kind = "ended", "mentorship.ended", "pair.ended"

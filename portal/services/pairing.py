@@ -5,6 +5,8 @@ in_order (a draft of the director's order) → active (order registered). A ment
 the mentors proposed to them; a mentor's places are counted and taken under a lock, so two mentees
 cannot both take the last one; every step needs the consent gate and the programme acknowledged.
 """
+from datetime import date
+
 from peewee import JOIN, fn
 
 from portal.db import atomic_write, is_sqlite
@@ -107,6 +109,9 @@ def _mentor_membership(format_id: int, mentor_id: int) -> BaseMembership | None:
 
 
 def _require_ready(person: Person, base: str, programme: Programme | None, who: str) -> None:
+    if programme is not None and programme.ends_on < date.today():
+        raise ServiceError("Срок программы формы истёк: новые пары формируются по программе нового учебного года, "
+                           "когда куратор её опубликует.")
     if not consents.may_take_part(person, base):
         raise ServiceError(f"{who}: нет действующего согласия на обработку персональных данных.")
     if not has_acknowledged(person, programme):

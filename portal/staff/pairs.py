@@ -50,12 +50,12 @@ def pair_end(mentorship_id):
     pair = ending.pair_in_scope(staff, mentorship_id)
     form = EndPairForm()
     if ending.may_end(pair) and form.validate_on_submit():
-        early = ending.ends_early(pair)
         mentees = order_rules.mentees_of(pair)
         back = (f"{role(mentees[0], 'наставляемый').capitalize()} снова ждёт" if len(mentees) == 1
                 else "Наставляемые снова ждут")
-        if attempt(form, lambda: ending.end_pair(staff, pair.id, form.reason.data, form.text.data, ip=client_ip())):
-            flash(f"Пара {order_rules.pair_label(pair)} {'досрочно завершена' if early else 'отменена'}. "
+        ended = attempt(form, lambda: ending.end_pair(staff, pair.id, form.reason.data, form.text.data, ip=client_ip()))
+        if ended:
+            flash(f"Пара {order_rules.pair_label(pair)} {ended.status_title}. "
                   f"Место у наставника освободилось. {back} наставника в очереди.", "success")
             return redirect(url_for("staff.pair", mentorship_id=pair.id), code=303)
     return render_template("staff/pair_end.html", pair=pair, form=form, may_end=ending.may_end(pair),

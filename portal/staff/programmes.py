@@ -84,6 +84,10 @@ def next_year(format_id):
     """«Новый учебный год»: the programme in force copied as a draft with the dates given (5.4)."""
     staff = staff_scope()
     fmt, current, acknowledged = programme_rules.programme_of_format(staff, format_id)
+    draft = programme_rules.draft_of(fmt.id)
+    if draft is not None:  # pressed twice, or in two tabs: the draft is there already
+        flash("Черновик программы нового учебного года уже подготовлен.", "success")
+        return redirect(url_for("staff.programme_year", programme_id=draft.id), code=303)
     next_form = NextYearForm(prefix="next")
     if next_form.validate_on_submit():
         draft = attempt(next_form, lambda: programme_rules.start_next_year(
@@ -114,7 +118,9 @@ def programme_year(programme_id):
                 flash("Черновик программы сохранён.", "success")
                 return redirect(url_for("staff.programme_year", programme_id=programme.id), code=303)
     return render_template("staff/programme_year.html", fmt=fmt, programme=programme, form=form,
-                           is_coordinator=staff.is_coordinator), form_status(form) if form else 200
+                           is_coordinator=staff.is_coordinator,
+                           publishable_from=programme_rules.publishable_from(programme) if programme.is_draft else None,
+                           ), form_status(form) if form else 200
 
 
 CHANGES = {
@@ -136,5 +142,6 @@ def programme_change(programme_id, change):
         if form_status(form) == 200:
             flash(done, "success")
             return redirect(url_for("staff.programme", format_id=fmt.id), code=303)
-    return render_template("staff/programme_change.html", fmt=fmt, programme=programme, form=form,
-                           change=change), form_status(form)
+    return render_template("staff/programme_change.html", fmt=fmt, programme=programme, form=form, change=change,
+                           publishable_from=programme_rules.publishable_from(programme) if programme.is_draft else None,
+                           ), form_status(form)

@@ -90,8 +90,11 @@ def fits_a_phone(page: Page) -> None:
     """The page as a parent's or a curator's phone shows it (360 px): no sideways scroll, finger-sized
     buttons, one h1, no serious axe fault."""
     page.set_viewport_size({"width": 360, "height": 800})
+    page.wait_for_function("() => window.innerWidth === 360 && matchMedia('(max-width: 400px)').matches")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     faults = faults_of(page, page.url, page.evaluate(PAGE_FACTS), 200)
     page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function("() => window.innerWidth === 1280")
     assert not faults, "\n".join(faults)
 
 

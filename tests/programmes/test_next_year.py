@@ -99,7 +99,7 @@ def test_a_new_year_copies_the_programme_as_a_draft_participants_do_not_see(clie
 @pytest.mark.clause("5.4")
 @pytest.mark.parametrize("starts, ends, field, words", [
     (NEW_START, NEW_START + timedelta(days=400), "ends_on", "не больше 12 месяцев"),
-    (TODAY - timedelta(days=100), TODAY + timedelta(days=100), "starts_on", "после окончания текущей программы"),
+    (TODAY - timedelta(days=100), TODAY + timedelta(days=100), "starts_on", "после окончания предыдущей"),
     (NEW_START, NEW_START - timedelta(days=1), "ends_on", "раньше её начала"),
     (None, NEW_END, "starts_on", ""),
 ])
@@ -179,7 +179,7 @@ def test_years_never_overlap(scope, client, last_year):
     new = published_next_year(client, fmt)
     stretched = {"title": new.title, "goals": "", "expected_results": "",
                  **dates(old.ends_on - timedelta(days=5), new.ends_on)}
-    with pytest.raises(Exception, match="пересекается"):
+    with pytest.raises(Exception, match="после окончания предыдущей"):
         programme_rules.save_programme(scope, fmt.id, stretched)
     assert Programme.get_by_id(new.id).starts_on == NEW_START
 
@@ -275,8 +275,10 @@ def test_a_pair_that_never_worked_simply_moves_to_the_new_programme(client, coor
 def test_a_pair_whose_year_still_runs_is_not_carried(client, coordinator, pair):
     response = client.get(f"/staff/pairs/{pair['mentorship'].id}/carry", follow_redirects=True)
     assert "Переносят только незавершённые пары" in text(response)
-    assert client.post(f"/staff/pairs/{pair['mentorship'].id}/carry").status_code in (303, 422)
+    refused = client.post(f"/staff/pairs/{pair['mentorship'].id}/carry")
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(f"/staff/pairs/{pair['mentorship'].id}")
     assert Mentorship.get_by_id(pair["mentorship"].id).status == "active"
+    assert Mentorship.select().count() == 1
 
 
 @pytest.mark.clause("5.4")
@@ -286,6 +288,8 @@ def test_an_unfinished_pair_is_finished_with_the_period_over_reason(client, coor
     assert response.status_code == 303
     ended = Mentorship.get_by_id(old_pair.id)
     assert (ended.status, ended.end_reason_title) == ("ended", "истёк срок программы")
+    assert ended.status_title == "завершена по истечении срока программы"  # not «досрочно»
+    assert "завершена по истечении срока программы" in text(client.get(f"/staff/pairs/{old_pair.id}"))
 
 
 @pytest.mark.clause("5.4")
@@ -296,3 +300,115 @@ def test_a_curator_of_another_format_reaches_no_year_of_this_one(client, curator
     assert next_year(client, fmt).status_code == 404
     assert client.post(f"/staff/pairs/{last_year['mentorship'].id}/carry").status_code == 404
     assert programme_rules.draft_of(fmt.id) is None
+
+
+# --- what a year that is over refuses, and what the order of the years keeps ----------------------------
+
+@pytest.mark.clause("4.13")
+def test_no_order_approves_a_pair_whose_year_is_over(scope, last_year):
+    from portal.services import orders as order_rules
+    pair = last_year["mentorship"]
+    Mentorship.update(status="confirmed").where(Mentorship.id == pair.id).execute()
+    with pytest.raises(Exception, match="срок её программы истёк"):
+        order_rules.create_draft(scope, [str(pair.id)])
+    assert Mentorship.get_by_id(pair.id).status == "confirmed"
+    # A pair already in a draft when the year ran out is not registered either.
+    Mentorship.update(status="in_order").where(Mentorship.id == pair.id).execute()
+    from portal.models import Order, OrderItem
+    order = Order.create(school=scope.school_id, kind="pairs", title=order_rules.PAIRS_TITLE)
+    OrderItem.create(order=order, mentorship=pair)
+    with pytest.raises(Exception, match="срок её программы истёк"):
+        order_rules.register(scope, order.id, "80-од", TODAY)
+    assert (Order.get_by_id(order.id).status, Mentorship.get_by_id(pair.id).status) == ("draft", "in_order")
+
+
+@pytest.mark.clause("4.13")
+def test_no_new_pair_under_a_programme_whose_year_is_over(last_year):
+    pair = last_year["mentorship"]
+    Mentorship.update(status="chosen").where(Mentorship.id == pair.id).execute()
+    with pytest.raises(Exception, match="Срок программы формы истёк"):
+        pairing.confirm(last_year["mentor"].person, pair.id)
+    assert Mentorship.get_by_id(pair.id).status == "chosen"
+
+
+@pytest.mark.clause("5.4")
+def test_the_next_year_is_published_only_when_the_current_one_is_over(client, coordinator, pair):
+    fmt, running = pair["format"], pair["programme"]
+    starts = running.ends_on + timedelta(days=1)
+    assert next_year(client, fmt, starts, starts + timedelta(days=300)).status_code == 303
+    draft = programme_rules.draft_of(fmt.id)
+    assert "Текущая программа ещё действует" in text(client.get(f"/staff/programmes/{draft.id}"))
+    assert "Опубликовать программу пока нельзя" in text(client.get(f"/staff/programmes/{draft.id}/publish"))
+    refused = client.post(f"/staff/programmes/{draft.id}/publish")
+    assert refused.status_code == 422 and "можно опубликовать с" in text(refused)
+    assert Programme.get_by_id(draft.id).is_draft and pairing.programme_of(fmt.id).id == running.id
+
+
+@pytest.mark.clause("5.4")
+def test_the_programme_in_force_cannot_move_before_last_year_or_past_the_draft(scope, client, last_year):
+    fmt, old = last_year["format"], last_year["programme"]
+    new = published_next_year(client, fmt)
+    text_of = {"title": new.title, "goals": "", "expected_results": ""}
+    before = dates(old.starts_on - timedelta(days=200), old.starts_on - timedelta(days=10))
+    with pytest.raises(Exception, match="после окончания предыдущей"):
+        programme_rules.save_programme(scope, fmt.id, {**text_of, **before})
+    assert pairing.programme_of(fmt.id).id == new.id and Programme.get_by_id(new.id).starts_on == NEW_START
+    draft = programme_rules.start_next_year(scope, fmt.id, dates(NEW_END + timedelta(days=1),
+                                                                 NEW_END + timedelta(days=200)))
+    with pytest.raises(Exception, match="раньше, чем начинается программа следующего"):
+        programme_rules.save_programme(scope, fmt.id, {**text_of, **dates(NEW_START, draft.starts_on)})
+    assert Programme.get_by_id(new.id).ends_on == NEW_END
+
+
+@pytest.mark.clause("5.4")
+def test_last_years_unfinished_pair_does_not_pin_the_new_years_dates(scope, client, last_year):
+    fmt = last_year["format"]
+    new = published_next_year(client, fmt)
+    shorter = {"title": new.title, "goals": "", "expected_results": "", **dates(NEW_START, NEW_END - timedelta(days=30))}
+    assert programme_rules.save_programme(scope, fmt.id, shorter).ends_on == NEW_END - timedelta(days=30)
+
+
+@pytest.mark.clause("5.4")
+def test_pressing_new_year_twice_opens_the_draft(client, coordinator, last_year):
+    fmt = last_year["format"]
+    draft = next_year_draft(client, fmt)
+    again = next_year(client, fmt)
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/staff/programmes/{draft.id}")
+    assert Programme.select().where(Programme.mentoring_format == fmt).count() == 2
+
+
+@pytest.mark.clause("s8")
+def test_ending_the_carried_pair_reopens_the_mentee_to_choose(client, coordinator, last_year):
+    from portal.models import Proposal
+    fmt, old_pair = last_year["format"], last_year["mentorship"]
+    proposal = Proposal.create(mentoring_format=fmt, mentee=last_year["mentee"].person_id,
+                               mentor=last_year["mentor"].person_id, status="chosen", mentorship=old_pair)
+    new = published_next_year(client, fmt)
+    acknowledge_all(new, last_year["mentor"], last_year["mentee"])
+    client.post(f"/staff/pairs/{old_pair.id}/carry")
+    carried = Mentorship.get(Mentorship.carried_from == old_pair.id)
+    assert Proposal.get_by_id(proposal.id).mentorship_id == carried.id
+    client.post(f"/staff/pairs/{carried.id}/end", {"reason": "mentee_request", "text": ""})
+    assert Proposal.get_by_id(proposal.id).status == "ended"
+    assert pairing.current_pair(last_year["mentee"].person, fmt.id) is None
+
+
+@pytest.mark.clause("5.4")
+def test_a_closed_format_carries_nothing(client, coordinator, last_year):
+    fmt, old_pair = last_year["format"], last_year["mentorship"]
+    new = published_next_year(client, fmt)
+    acknowledge_all(new, last_year["mentor"], last_year["mentee"])
+    from portal.models import MentoringFormat
+    MentoringFormat.update(is_active=False).where(MentoringFormat.id == fmt.id).execute()
+    refused = client.post(f"/staff/pairs/{old_pair.id}/carry")
+    assert refused.status_code == 422 and "закрыта" in text(refused)
+    assert Mentorship.get_by_id(old_pair.id).status == "active"
+    assert not Mentorship.select().where(Mentorship.carried_from == old_pair.id).exists()
+
+
+@pytest.mark.clause("5.4")
+def test_the_period_over_reason_is_for_pairs_whose_year_is_over(client, coordinator, pair):
+    running = pair["mentorship"]
+    refused = client.post(f"/staff/pairs/{running.id}/end", {"reason": "period_over", "text": ""})
+    assert refused.status_code == 422 and "истёк срок программы" in " ".join(field_errors(refused, "reason"))
+    assert Mentorship.get_by_id(running.id).status == "active"

@@ -9,7 +9,7 @@ from portal.services import NotAllowed, ServiceError, audit
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
     PAIRS_TITLE, _blocked, _by_format, _gate, _ids, _in_scope, _locked_draft, _ordering, _pairs,
-    _require_coordinator, _with_members, order_of, pair_label,
+    _require_coordinator, _with_members, order_of, pair_label, year_over, year_over_words,
 )
 
 
@@ -82,6 +82,9 @@ def _add(scope: StaffScope, order: Order, mentorship_ids, ip: str) -> list[Mento
         if pair.status != "confirmed":
             raise ServiceError(f"Пара {pair_label(pair)}: {pair.status_title}. В приказ включаются только пары, "
                                "подтверждённые наставником и ещё не вошедшие в приказ.", field="mentorships")
+    over = year_over(pairs)
+    if over is not None:
+        raise ServiceError(year_over_words(over), field="mentorships")
     gate = _gate(pairs)
     for pair in pairs:
         blocked = _blocked(pair, gate)

@@ -1,11 +1,12 @@
 """Reading pairs for the orders and pairs pages, gathered by format and mentor; who may touch an order."""
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from peewee import JOIN
 
 from portal.db import is_sqlite
-from portal.models import MentoringFormat, Mentorship, MentorshipMember, Order, Person, SchoolClass
+from portal.models import MentoringFormat, Mentorship, MentorshipMember, Order, Person, Programme, SchoolClass
 from portal.models.mentorship import MENTORSHIP_STATES, ORDER_KINDS, ORDER_STATUSES, PROPOSAL_STATUSES
 from portal.services import NotAllowed, ServiceError
 from portal.services import consent as consents
@@ -152,3 +153,17 @@ def _ids(values) -> list[int]:
     """Ticked pair ids as the browser sent them; anything that is not an id is dropped."""
     ids = [int(v) for v in values or () if isinstance(v, str) and _ID.fullmatch(v)]
     return list(dict.fromkeys(ids))[:MAX_PAIRS]
+
+
+def year_over(pairs, today: date | None = None) -> Mentorship | None:
+    """The first of these pairs whose programme's period is over (one query): its year can log nothing more,
+    so no order approves it — it is carried into the next year's programme instead (5.4)."""
+    ids = {p.programme_id for p in pairs if p.programme_id is not None}
+    ended = {pid for (pid,) in Programme.select(Programme.id).where(
+        Programme.id.in_(list(ids)) & (Programme.ends_on < (today or date.today()))).tuples()} if ids else set()
+    return next((p for p in pairs if p.programme_id in ended), None)
+
+
+def year_over_words(pair: Mentorship) -> str:
+    return (f"Пара {pair_label(pair)}: срок её программы истёк. Перенесите пару в программу нового учебного года "
+            "на странице программы формы — тогда её можно будет включить в приказ.")

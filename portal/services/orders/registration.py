@@ -15,7 +15,8 @@ from portal.names import full_name
 from portal.services import ServiceError, audit, issued, notifications
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label,
+    _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label, year_over,
+    year_over_words,
 )
 from portal.services.orders.drafting import _order_pairs
 
@@ -83,6 +84,9 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
                 if pair.status != "in_order":
                     raise ServiceError(f"Пара {pair_label(pair)}: {pair.status_title}. Уберите её из проекта "
                                        "приказа и распечатайте его заново.")
+            over = year_over(pairs, today or school_today())
+            if over is not None:
+                raise ServiceError(year_over_words(over))
             gate = _gate(pairs)
             for pair in pairs:
                 blocked = _blocked(pair, gate)

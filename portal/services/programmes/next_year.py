@@ -15,7 +15,7 @@ from portal.models import MentoringFormat, Mentorship, Programme
 from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, asking, audit
 from portal.services.programmes.checks import PROGRAMME_FIELDS, last_day, parse_date
-from portal.services.programmes.programme import _checked_programme, check_neighbours
+from portal.services.programmes.programme import _checked_programme, check_order
 from portal.services.staff import StaffScope
 
 COPIED = ("title", "goals", "expected_results")  # the presentations (5.2) are made anew each year
@@ -49,12 +49,6 @@ def suggested_dates(current: Programme) -> tuple[date, date]:
     return starts, last_day(starts)
 
 
-def _check_follows(current: Programme, starts: date) -> None:
-    if starts <= current.ends_on:
-        raise ServiceError(f"Новый учебный год начинается после окончания текущей программы: она действует "
-                           f"по {full_stop(ru_date(current.ends_on))}", field="starts_on")
-
-
 def _lock_format(fmt: MentoringFormat) -> None:
     """Two «новый учебный год» at once make one draft (SQLite: the IMMEDIATE transaction already serialises)."""
     if not is_sqlite():
@@ -75,8 +69,7 @@ def start_next_year(scope: StaffScope, format_id: int, data: dict, ip: str = "")
             raise ServiceError("Черновик программы следующего года уже есть: откройте его.")
         values = _checked_programme({**{name: getattr(current, name) for name in COPIED},
                                      "starts_on": starts.isoformat(), "ends_on": ends.isoformat()})
-        _check_follows(current, starts)
-        check_neighbours(None, fmt.id, starts, ends)
+        check_order(None, fmt.id, starts, ends)
         draft = Programme.create(mentoring_format=fmt, published_at=None, **values)
         audit.record("programme.next_year", actor=scope.person, obj=draft, school=scope.school_id, ip=ip,
                      format=fmt.id, copied_from=current.id, starts_on=starts, ends_on=ends)
@@ -89,14 +82,12 @@ def save_draft(scope: StaffScope, programme_id: int, data: dict, ip: str = "") -
     if not programme.is_draft:
         raise ServiceError("Программа уже опубликована: её изменяют на странице программы формы.")
     values = _checked_programme(data)
-    current = Programme.current(fmt.id)
-    if current is not None:
-        _check_follows(current, values["starts_on"])
-    check_neighbours(programme, fmt.id, values["starts_on"], values["ends_on"])
     changed = [name for name in PROGRAMME_FIELDS if getattr(programme, name) != values[name]]
     if not changed:
         return programme
     with atomic_write():
+        _lock_format(fmt)
+        check_order(programme, fmt.id, values["starts_on"], values["ends_on"])
         updated = (Programme.update(**values)
                    .where((Programme.id == programme.id) & Programme.published_at.is_null()).execute())
         if not updated:
@@ -106,10 +97,28 @@ def save_draft(scope: StaffScope, programme_id: int, data: dict, ip: str = "") -
     return Programme.get_by_id(programme.id)
 
 
-def publish(scope: StaffScope, programme_id: int, ip: str = "") -> Programme:
+def publishable_from(programme: Programme, today: date | None = None) -> date | None:
+    """None when the draft may be published now; else the first day it may: the day after the programme in
+    force ends. Publishing makes it the one in force, and a running year is not cut short (5.4)."""
+    current = Programme.current(programme.mentoring_format_id)
+    if current is None or current.ends_on < (today or date.today()):
+        return None
+    return date.fromordinal(current.ends_on.toordinal() + 1)
+
+
+def publish(scope: StaffScope, programme_id: int, ip: str = "", today: date | None = None) -> Programme:
     """The draft becomes the format's programme in force; the bases are asked to acknowledge it (4.12)."""
     fmt, programme = programme_in_scope(scope, programme_id)
     with atomic_write():
+        _lock_format(fmt)
+        programme = Programme.get_by_id(programme.id)
+        if not programme.is_draft:
+            raise ServiceError("Эта программа уже опубликована.")
+        waits = publishable_from(programme, today)
+        if waits is not None:
+            raise ServiceError(f"Текущая программа ещё действует: программу нового учебного года можно "
+                               f"опубликовать с {full_stop(ru_date(waits))}")
+        check_order(programme, fmt.id, programme.starts_on, programme.ends_on)
         published = (Programme.update(published_at=utcnow())
                      .where((Programme.id == programme.id) & Programme.published_at.is_null()).execute())
         if not published:

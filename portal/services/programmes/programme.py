@@ -57,6 +57,7 @@ def _check_period(fmt: MentoringFormat, programme: Programme, starts: date, ends
     """A new period must still hold the pairs already working by it and every meeting logged."""
     shortened = starts > programme.starts_on or ends < programme.ends_on
     if shortened and Mentorship.select().where((Mentorship.mentoring_format == fmt)
+                                               & ((Mentorship.programme == programme) | Mentorship.programme.is_null())
                                                & Mentorship.status.in_(RUNNING_PAIRS)).exists():
         raise ServiceError("Срок нельзя сократить: в форме есть действующие пары, и их встречи должны остаться "
                            "в сроке программы.", field="ends_on" if ends < programme.ends_on else "starts_on")
@@ -71,18 +72,22 @@ def _check_period(fmt: MentoringFormat, programme: Programme, starts: date, ends
                            field="starts_on" if outside.held_on < starts else "ends_on")
 
 
-def check_neighbours(programme: Programme | None, format_id: int, starts: date, ends: date) -> None:
-    """School years follow one another: a programme's period never overlaps another of its format's, so every
-    pair, meeting and answer belongs to exactly one year."""
-    others = Programme.select().where((Programme.mentoring_format == format_id) & (Programme.starts_on <= ends)
-                                      & (Programme.ends_on >= starts))
+def check_order(programme: Programme | None, format_id: int, starts: date, ends: date) -> None:
+    """School years follow one another in the order they were written: a programme starts after every earlier
+    published one ends, and the one in force ends before the next year's draft starts. So periods never
+    overlap, every pair, meeting and answer belongs to one year, and the newest stays the one in force.
+    `programme` is None for a draft about to be made."""
+    others = Programme.select().where(Programme.mentoring_format == format_id)
     if programme is not None:
         others = others.where(Programme.id != programme.id)
-    other = others.order_by(Programme.starts_on).first()
-    if other is not None:
-        raise ServiceError(f"Срок пересекается с программой {ru_date(other.starts_on)} – {ru_date(other.ends_on)}: "
-                           "учебные годы идут один за другим.",
-                           field="starts_on" if other.starts_on <= starts else "ends_on")
+    drafting = programme is None or programme.is_draft
+    for other in others:
+        if not other.is_draft and starts <= other.ends_on:
+            raise ServiceError(f"Программа начинается после окончания предыдущей: та действует "
+                               f"по {full_stop(ru_date(other.ends_on))}", field="starts_on")
+        if other.is_draft and not drafting and ends >= other.starts_on:
+            raise ServiceError(f"Программа заканчивается раньше, чем начинается программа следующего учебного года "
+                               f"({ru_date(other.starts_on)}).", field="ends_on")
 
 
 def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") -> Programme:
@@ -104,7 +109,7 @@ def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") 
         if not changed:
             return programme
         _check_period(fmt, programme, values["starts_on"], values["ends_on"])
-        check_neighbours(programme, fmt.id, values["starts_on"], values["ends_on"])
+        check_order(programme, fmt.id, values["starts_on"], values["ends_on"])
         Programme.update(**values).where(Programme.id == programme.id).execute()
         # Names of the changed fields, and the dates (the texts are the programme's own history).
         audit.record("programme.updated", actor=scope.person, obj=programme, school=scope.school_id, ip=ip,

@@ -6,7 +6,10 @@ meeting dated within the period, or staff end the pair («истёк срок п
 programme now in force. A working pair carried over becomes «продолжена в новом учебном году» and a new pair
 of the same people starts in the new programme, confirmed by both already and so waiting for the new year's
 order (4.13: the order approves pairs for the year); the new pair links to the old one, whose meetings,
-plan and answers stay readable. A pair that never started work simply moves to the new programme.
+plan and answers stay readable. The new pair runs the new year's cycle as its own — a plan agreed for the new
+programme's period (5.5) and the year's questionnaires — because the programme, its goals and its dates are new;
+what was done last year is read through the link. A pair that never started work simply moves to the new
+programme.
 """
 from datetime import date
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from portal.db import atomic_write, db
 from portal.models import Account, Invitation, Person, RoleGrant, School
-from portal.models.base import utcnow
+from portal.models.base import ConstantSql, column_list, from_row, utcnow
 from portal.services import NotAllowed, ServiceError, audit, notifications, passwords, throttle
 
 # Letters and digits that cannot be misread on a printed slip (no 0/O, 1/I/l).
@@ -155,14 +155,32 @@ def acknowledge_regulation(account: Account, ip: str = "") -> None:
         audit.record("regulation.acknowledged", actor=account.person, obj=account, ip=ip)
 
 
+# Every request asks these two: their text is written once (models.base.ConstantSql), not rebuilt by the
+# query builder each time, which cost more than running them.
+_SESSION_ACCOUNT = ConstantSql(lambda database: (
+    f"SELECT {column_list(Account, 'a')}, {column_list(Person, 'p')}, {column_list(School, 's')} "
+    f'FROM "{Account._meta.table_name}" AS a '
+    f'INNER JOIN "{Person._meta.table_name}" AS p ON (a."{Account.person.column_name}" = p."{Person.id.column_name}") '
+    f'INNER JOIN "{School._meta.table_name}" AS s ON (a."{Account.school.column_name}" = s."{School.id.column_name}") '
+    f'WHERE a."{Account.id.column_name}" = {database.param} '
+    f'AND a."{Account.session_version.column_name}" = {database.param} '
+    f'AND a."{Account.is_active.column_name}" = {database.param} LIMIT 1'))
+_SESSION_ROLES = ConstantSql(lambda database: (
+    f'SELECT "{RoleGrant.role.column_name}" FROM "{RoleGrant._meta.table_name}" '
+    f'WHERE "{RoleGrant.account.column_name}" = {database.param}'))
+
+
 def load_for_session(account_id: int, session_version: int) -> Account | None:
     """The account behind a session cookie with its person, school and grants, in two queries."""
-    account = (Account.select(Account, Person, School).join(Person).switch(Account).join(School)
-               .where((Account.id == account_id) & (Account.session_version == session_version)
-                      & (Account.is_active == True))  # noqa: E712
-               .first())
-    if account is not None:
-        account._roles = {g.role for g in RoleGrant.select(RoleGrant.role).where(RoleGrant.account == account)}
+    row = _SESSION_ACCOUNT.execute((account_id, session_version, True)).fetchone()
+    if row is None:
+        return None
+    person_at = len(Account._meta.sorted_fields)
+    school_at = person_at + len(Person._meta.sorted_fields)
+    account = from_row(Account, row[:person_at])
+    account.person = from_row(Person, row[person_at:school_at])
+    account.school = from_row(School, row[school_at:])
+    account._roles = {role for (role,) in _SESSION_ROLES.execute((account.id,))}
     return account
 
 

@@ -8,7 +8,7 @@ a name or a date goes into `details`, which only the portal shows.
 from collections.abc import Iterable
 
 from portal.models import BaseMembership, Mentorship, MonitoringRound, Notification, OutboxMail, Person
-from portal.models.base import utcnow
+from portal.models.base import ConstantSql, utcnow
 from portal.services import mail
 
 # kind -> the task, as the inbox and the mail's subject line say it. The web layer (portal/web/notices.py)
@@ -87,8 +87,16 @@ def notify(recipients: Iterable, kind: str, *, obj=None, details: str = "") -> l
     return made
 
 
+# The header asks it on every page: its text is written once (models.base.ConstantSql), the same count as
+# `Notification.unread_of(person_id).count()` on the (person, read_at) index.
+_UNREAD = ConstantSql(lambda database: (
+    f'SELECT COUNT(*) FROM "{Notification._meta.table_name}" '
+    f'WHERE "{Notification.person.column_name}" = {database.param} '
+    f'AND "{Notification.read_at.column_name}" IS NULL'))
+
+
 def unread_count(person_id: int) -> int:
-    return Notification.unread_of(person_id).count()
+    return _UNREAD.execute((person_id,)).fetchone()[0]
 
 
 def inbox(person_id: int, limit: int = 100) -> list[Notification]:

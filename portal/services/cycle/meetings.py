@@ -307,12 +307,19 @@ def quiet_pairs(mentorships, today: date | None = None) -> set[int]:
             and (last.get(m.id) or m.status_changed_at.date()) < limit}
 
 
+VERDICT_PERSON = (Person.id, Person.surname, Person.first_name, Person.patronymic, Person.sex, Person.kind,
+                  Person.destroyed_at)
+
+
 def verdicts_of(meeting_ids) -> dict[int, list[MeetingConfirmation]]:
-    """Who confirmed or disputed each meeting, with the person joined: one query."""
+    """Who confirmed or disputed each meeting, with the person joined: one query.
+
+    Of the person, what a verdict shows: the name (short or full, in the person's gender), the kind, and
+    whether the record was destroyed — not every column of the person for each of a journal's verdicts."""
     found: dict[int, list[MeetingConfirmation]] = {}
     ids = list(meeting_ids)
     if ids:
-        for row in (MeetingConfirmation.select(MeetingConfirmation, Person).join(Person)
+        for row in (MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
                     .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at)):
             found.setdefault(row.meeting_id, []).append(row)
     return found

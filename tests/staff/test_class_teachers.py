@@ -267,3 +267,16 @@ def test_a_curator_of_another_format_does_not_see_the_proposal(client, login, ma
     assert client.post(f"/staff/bases/proposals/{proposal.id}/accept", {}).status_code == 404
     assert client.post(f"/staff/bases/proposals/{proposal.id}/decline", {"reason": "нет"}).status_code == 404
     assert BaseProposal.get_by_id(proposal.id).status == "pending"
+
+
+@pytest.mark.clause("4.5")
+def test_the_pupils_data_export_holds_the_proposal(client, login_as, class_teacher, pupil, pupils_format):
+    """Everything held about a person (152-ФЗ art. 14) includes what their class teacher wrote of them."""
+    _proposal(class_teacher, pupil, pupils_format)
+    login_as("coordinator")
+    exported = client.get(f"/staff/people/{pupil.id}/export").get_json()
+    assert [(p["base"], p["category"], p["note"], p["status"]) for p in exported["base_proposals"]] == [
+        ("база наставляемых", "неудовлетворительные образовательные результаты", "Нужна помощь с математикой",
+         "на рассмотрении")]
+    teacher = client.get(f"/staff/people/{class_teacher.person_id}/export").get_json()
+    assert [(r["role"], r["school_class"]) for r in teacher["account"]["roles"]] == [("классный руководитель", "7А")]

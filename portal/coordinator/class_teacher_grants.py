@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.coordinator import bp
 from portal.names import full_name
-from portal.services import class_teachers
+from portal.services import class_teachers, people
 from portal.web import attempt, client_ip, form_status, staff_scope
 from portal.web.forms import EmptyForm, TextForm
 
@@ -28,7 +28,7 @@ def class_teachers_page():
     """Who is the class teacher of which class, and the form that grants one more."""
     staff = staff_scope()
     form = ClassTeacherForm().with_choices(class_teachers.teacher_candidates(staff),
-                                           class_teachers.school_classes(staff.school_id))
+                                           people.classes_of(staff.school_id))
     if form.validate_on_submit():
         result = attempt(form, lambda: class_teachers.grant(staff, form.person.data, form.school_class.data,
                                                             ip=client_ip()))

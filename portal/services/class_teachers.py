@@ -61,21 +61,18 @@ def scope_of(account: Account) -> ClassTeacherScope:
 
 # --- the class teacher's side --------------------------------------------------------------------------
 
+# «5А» before «10Б», as the roster lists classes (people.classes_of).
+CLASS_ORDER = (fn.LENGTH(SchoolClass.name), SchoolClass.name)
+
+
 def classes_of(scope: ClassTeacherScope) -> list[SchoolClass]:
-    return sorted(SchoolClass.select().where(SchoolClass.id.in_(list(scope.class_ids))),
-                  key=lambda c: class_order(c.name))
-
-
-def class_order(name: str):
-    """«5А» before «10Б»: classes sort by number, then letter."""
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else 99, name)
+    return list(SchoolClass.select().where(SchoolClass.id.in_(list(scope.class_ids))).order_by(*CLASS_ORDER))
 
 
 def pupils(scope: ClassTeacherScope) -> list[Person]:
     """The pupils of the teacher's classes, class by class, in one query."""
-    rows = list(scope.pupils_query().order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
-    return sorted(rows, key=lambda p: class_order(p.school_class.name))
+    return list(scope.pupils_query().order_by(*CLASS_ORDER, Person.surname, Person.first_name, Person.patronymic,
+                                              Person.id))
 
 
 def pupil(scope: ClassTeacherScope, person_id) -> Person:
@@ -264,18 +261,13 @@ def teacher_candidates(staff: StaffScope) -> list[Person]:
                 .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
 
 
-def school_classes(school_id: int) -> list[SchoolClass]:
-    return sorted(SchoolClass.select().where(SchoolClass.school == school_id), key=lambda c: class_order(c.name))
-
-
 def grants(staff: StaffScope) -> list[RoleGrant]:
     """Every class-teacher grant of the school, class by class."""
     _coordinator(staff)
-    rows = list(RoleGrant.select(RoleGrant, Account, Person, SchoolClass)
+    return list(RoleGrant.select(RoleGrant, Account, Person, SchoolClass)
                 .join(Account).join(Person).switch(RoleGrant).join(SchoolClass)
                 .where((RoleGrant.role == ROLE) & (SchoolClass.school == staff.school_id))
-                .order_by(Person.surname, Person.first_name))
-    return sorted(rows, key=lambda g: class_order(g.school_class.name))
+                .order_by(*CLASS_ORDER, Person.surname, Person.first_name))
 
 
 def grant(staff: StaffScope, person_id, class_id, ip: str = "") -> tuple[RoleGrant, Account]:

@@ -13,6 +13,7 @@ from portal.models import (
 from portal.services import class_teachers
 from portal.services.staff import scope_for
 from tests.conftest import field_errors
+from tests.querycount import count_queries
 
 CHILD_BORN = date(date.today().year - 12, 3, 1)
 
@@ -117,15 +118,14 @@ def test_a_class_teacher_sees_only_their_classes_pupils(client, login, class_tea
 
 @pytest.mark.clause("4.5")
 def test_a_class_teacher_is_refused_every_other_area(client, login, class_teacher):
+    """Pairs, meetings, answers, the roster and the bases are other roles' areas: 403, and no menu entry to them."""
     login(class_teacher.login)
-    for url in ("/staff/", "/staff/people", "/staff/bases", "/staff/pairs", "/staff/cycle", "/staff/reports",
-                "/coordinator/", "/curator/", "/curator/results", "/mentor/", "/mentee/", "/parent/"):
-        response = client.get(url)
-        assert response.status_code in (403, 404), url  # /staff/ has no index page; the rest are 403
-        if response.status_code == 404:
-            assert client.get("/staff/people").status_code == 403
+    for url in ("/staff/people", "/staff/bases", "/staff/proposals", "/staff/pairs", "/staff/cycle", "/staff/reports",
+                "/coordinator/", "/curator/", "/curator/results", "/mentor/", "/mentor/monitoring", "/mentee/",
+                "/mentee/monitoring", "/parent/"):
+        assert client.get(url).status_code == 403, url
     page = client.get("/class-teacher/").get_data(as_text=True)
-    for word in ("Пары", "Встречи", "Анкеты", "Журнал"):
+    for word in ("Пары", "Ход наставничества", "Анкеты", "Итоговые отчёты", "Базы"):
         assert f">{word}<" not in page
 
 
@@ -280,3 +280,26 @@ def test_the_pupils_data_export_holds_the_proposal(client, login_as, class_teach
          "на рассмотрении")]
     teacher = client.get(f"/staff/people/{class_teacher.person_id}/export").get_json()
     assert [(r["role"], r["school_class"]) for r in teacher["account"]["roles"]] == [("классный руководитель", "7А")]
+
+
+@pytest.mark.quality("query count")
+def test_the_lists_cost_the_same_for_one_proposal_and_for_six(client, login, make_account, make_person, class_teacher,
+                                                              pupil, pupils_format, class_7a):
+    _proposal(class_teacher, pupil, pupils_format)
+    curator = make_account("curator")
+    pages = {"/class-teacher/": class_teacher, "/class-teacher/proposals": class_teacher,
+             "/staff/bases/proposals": curator, "/staff/bases": curator}
+
+    def costs():
+        counted = {}
+        for url, account in pages.items():
+            switch_to(client, login, account)
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            counted[url] = len(queries)
+        return counted
+
+    few = costs()
+    for _ in range(5):
+        _proposal(class_teacher, make_person(birth_date=CHILD_BORN, school_class=class_7a), pupils_format)
+    assert costs() == few

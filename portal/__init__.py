@@ -110,6 +110,7 @@ def _allow_uploads(app):
 
 def _register_blueprints(app):
     from portal.auth import bp as auth_bp
+    from portal.class_teacher import bp as class_teacher_bp
     from portal.consent import bp as consent_bp
     from portal.inbox import bp as inbox_bp
     from portal.coordinator import bp as coordinator_bp
@@ -120,7 +121,8 @@ def _register_blueprints(app):
     from portal.public import bp as public_bp
     from portal.staff import bp as staff_bp
 
-    for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp, parent_bp):
+    for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp,
+               parent_bp, class_teacher_bp):
         app.register_blueprint(bp)
 
 

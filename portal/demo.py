@@ -9,11 +9,15 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
-from portal.services import accounts, agreements, asking, consent, cycle, monitoring, notifications, passwords
+from portal.services import (
+    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords,
+)
 from portal.services.school import create_school
+from portal.services.staff import scope_for
 
 PASSWORD = accounts.DEMO_PASSWORD
-LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent", "mentor2", "mentor3", "mentor4", "parent2")
+LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent", "mentor2", "mentor3", "mentor4", "parent2",
+          "classteacher")
 # The three senior students proposed to the demo mentee in «Ученик – ученик», best ranked first: each with a
 # login of their own (so «the mentee chooses → the mentor confirms» can be walked) and texts of their own.
 # Their surnames sort last, so the ranking's ties offer other seniors first to the other juniors
@@ -171,7 +175,27 @@ def load() -> School:
         _year_so_far(teacher_teacher, teachers)
         _notices(student_student, Person.get_by_id(mentee.id), mentor)
         _signed_agreement(externals[0])
+        _class_teacher(school, rng, classes["7А"], student_student, second)
     return school
+
+
+def _class_teacher(school, rng, school_class, fmt, taken) -> None:
+    """`classteacher`, the class teacher of 7А (4.5): one pupil proposed for «Ученик – ученик» and waiting for the
+    demo curator, one declined with the curator's reason — through the services, so the inbox items are real."""
+    teacher = _person(school, rng, "f", kind="staff", surname="Романова", first_name="Елена", patronymic="Игоревна",
+                      position="учитель русского языка и литературы", birth_date=date(1981, 10, 5))
+    account = _account(teacher, "classteacher")
+    accounts.grant_role(None, account, "class_teacher", school_class=school_class)
+    scope = class_teachers.scope_of(Account.get_by_id(account.id))
+    pupils = [p for p in class_teachers.pupils(scope) if p.id != taken.id]
+    declined = class_teachers.propose(scope, pupils[1].id, fmt.id, "mentee", "detached",
+                                      "Новенький в классе, пока ни с кем не подружился.")
+    curator = Account.get(Account.login == "curator")
+    class_teachers.decline(scope_for(curator), declined.id,
+                           "Ученик с октября ходит в школьный театр и уже освоился; вернёмся к вопросу во втором "
+                           "полугодии.")
+    class_teachers.propose(scope, pupils[0].id, fmt.id, "mentee", "low_results",
+                           "Отстаёт по математике после болезни, просит помощи одноклассников.")
 
 
 def _notices(student_student, mentee, mentor):

@@ -6,7 +6,7 @@ import pytest
 
 from portal.db import db
 from portal.models import (
-    Account, BaseMembership, MentoringFormat, Mentorship, MentorshipMember, Person, Programme, School,
+    Account, BaseMembership, MentoringFormat, Mentorship, MentorshipMember, Person, Programme, School, SchoolClass,
 )
 from portal.services import accounts, passwords
 from portal.services.school import create_school
@@ -37,17 +37,19 @@ def make_person(conn, school):
 
 @pytest.fixture
 def make_account(conn, make_person, school):
-    """An account holding exactly the given roles (a curator of the school's first format)."""
+    """An account holding exactly the given roles (a curator of the school's first format, a class teacher of 7А)."""
 
     def make(*roles, login=None, person=None, password=PASSWORD, acknowledged=False) -> Account:
-        person = person or make_person(kind="staff" if set(roles) & {"coordinator", "curator"} else "student",
+        staff = set(roles) & {"coordinator", "curator", "class_teacher"}
+        person = person or make_person(kind="staff" if staff else "student",
                                        birth_date=date(1985, 1, 1) if set(roles) - {"mentee"} else date(2011, 5, 20))
         login = login or f"user{next(_seq)}"
         with db.atomic():
             account = accounts.create_account(None, person, login)
             for role in roles:
                 fmt = MentoringFormat.of_school(school).first() if role == "curator" else None
-                accounts.grant_role(None, account, role, fmt)
+                school_class = SchoolClass.get_or_create(school=school, name="7А")[0] if role == "class_teacher" else None
+                accounts.grant_role(None, account, role, fmt, school_class=school_class)
             Account.update(password_hash=passwords.hash_password(password)).where(Account.id == account.id).execute()
             if acknowledged:
                 accounts.acknowledge_regulation(account)

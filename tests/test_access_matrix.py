@@ -21,19 +21,19 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import (
-    accounts, agreements, bases, consent as consents, cycle, matching, monitoring, notifications, orders, pairing,
+    accounts, agreements, bases, class_teachers, consent as consents, cycle, matching, monitoring, notifications, orders, pairing,
 )
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
 from tests.factories import PASSWORD, agree_plan
 
 ANONYMOUS = "anonymous"
-ROLES = ("coordinator", "curator", "mentor", "mentee", "parent")
+ROLES = ("coordinator", "curator", "mentor", "mentee", "parent", "class_teacher")
 ACTORS = (ANONYMOUS,) + ROLES
 SIGNED_IN = frozenset(ROLES)
 EVERYONE = frozenset(ACTORS)
 STAFF = frozenset({"coordinator", "curator"})
-HOME = {role: f"/{role}/" for role in ROLES}
+HOME = {role: f"/{role}/" for role in ROLES} | {"class_teacher": "/class-teacher/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NEW_PASSWORD = "a brand new secret"
 ADULT = date(1985, 1, 1)
@@ -536,6 +536,45 @@ def curator_grant(samples, elsewhere=False) -> int:
     return accounts.grant_role(None, account, "curator", w.fmt, order_number="7", order_date=date(2026, 1, 1)).id
 
 
+# --- samples of the class teachers' area (4.5): `make_account("class_teacher")` holds the grant for 7А ---------
+
+def _school(samples, elsewhere):
+    return samples.other_school() if elsewhere else samples.school
+
+
+def class_pupil(samples, elsewhere=False) -> int:
+    """A pupil of 7А (of another school: their own 7А, which the actor's grant does not name)."""
+    school = _school(samples, elsewhere)
+    return Person.create(school=school, kind="student", sex="m", surname=f"Семиклассников-{next(_seq)}",
+                         first_name="Иван", birth_date=date(YEAR - 13, 3, 1),
+                         school_class=SchoolClass.get_or_create(school=school, name="7А")[0]).id
+
+
+def _class_teacher_of_7a(samples, elsewhere) -> Account:
+    school = _school(samples, elsewhere)
+    teacher = Person.create(school=school, kind="staff", sex="f", surname=f"Классная-{next(_seq)}", first_name="Анна",
+                            birth_date=ADULT)
+    account = accounts.create_account(None, teacher, f"class-teacher-{next(_seq)}")
+    accounts.grant_role(None, account, "class_teacher",
+                        school_class=SchoolClass.get_or_create(school=school, name="7А")[0])
+    return account
+
+
+def class_teacher_grant(samples, elsewhere=False) -> int:
+    return RoleGrant.get(RoleGrant.account == _class_teacher_of_7a(samples, elsewhere)).id
+
+
+def pending_base_proposal(samples, elsewhere=False) -> int:
+    """A class teacher's proposal of a 7А pupil for the mentee base of the first format, waiting for its curator."""
+    account = _class_teacher_of_7a(samples, elsewhere)
+    return class_teachers.propose(class_teachers.scope_of(account), class_pupil(samples, elsewhere),
+                                  first_format(samples, elsewhere), "mentee", "gifted", "").id
+
+
+def propose_form(samples) -> dict:
+    return {"mentoring_format": first_format(samples), "base": "mentee", "category": "gifted", "note": "Олимпиадник"}
+
+
 # --- samples of monitoring (6.3-6.5): rounds of the first format, questionnaires of the actor's pair ---
 
 def open_monitoring_round(samples, elsewhere=False) -> int:
@@ -646,6 +685,20 @@ EXPECTED: dict[str, Route] = {
     "coordinator.destroy": _route({"GET", "POST"}, {"coordinator"}, args={"withdrawal_id": pending_withdrawal},
                                   post=lambda s: {}),
     "curator.home": _route({"GET"}, {"curator"}),
+    # Class teachers (4.5): the coordinator grants the role for a class; the class teacher sees their pupils and
+    # proposes one for a base; the format's curator (or the coordinator) accepts or declines.
+    "coordinator.class_teachers_page": _route({"GET", "POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
+    "coordinator.remove_class_teacher": _route({"GET", "POST"}, {"coordinator"},
+                                               args={"grant_id": class_teacher_grant}, post=lambda s: {}),
+    "class_teacher.home": _route({"GET"}, {"class_teacher"}),
+    "class_teacher.proposals": _route({"GET"}, {"class_teacher"}),
+    "class_teacher.propose": _route({"GET", "POST"}, {"class_teacher"}, args={"person_id": class_pupil},
+                                    post=propose_form),
+    "staff.base_proposals": _route({"GET"}, STAFF),
+    "staff.accept_base_proposal": _route({"POST"}, STAFF, args={"proposal_id": pending_base_proposal},
+                                         post=lambda s: {}),
+    "staff.decline_base_proposal": _route({"GET", "POST"}, STAFF, args={"proposal_id": pending_base_proposal},
+                                          post=lambda s: {"reason": "Ученик уже занимается в кружке"}),
     "mentor.home": _route({"GET"}, {"mentor"}),
     "mentee.home": _route({"GET"}, {"mentee"}),
     "parent.home": _route({"GET"}, {"parent"}),

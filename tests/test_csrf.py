@@ -19,11 +19,11 @@ from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
-    RecoveryCode, RoleGrant, School, SignedAgreement,
+    RecoveryCode, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
-from portal.services import accounts, bases, matching, monitoring, notifications, orders
+from portal.services import accounts, bases, class_teachers, matching, monitoring, notifications, orders
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
@@ -411,6 +411,57 @@ def _remove_curator(k) -> Case:
                                 order_date=date(2026, 1, 1))
     return Case(f"/coordinator/formats/curators/{grant.id}/remove", {},
                 lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _class_of(k, name="7А"):
+    return SchoolClass.get_or_create(school=k.school, name=name)[0]
+
+
+def _grant_class_teacher(k) -> Case:
+    k.login_as("coordinator")
+    teacher, school_class = k.make_person(kind="staff", birth_date=ADULT), _class_of(k)
+    return Case("/coordinator/class-teachers", {"person": str(teacher.id), "school_class": str(school_class.id)},
+                lambda: RoleGrant.select().where(RoleGrant.school_class == school_class).count())
+
+
+def _remove_class_teacher(k) -> Case:
+    k.login_as("coordinator")
+    grant = RoleGrant.get(RoleGrant.account == k.make_account("class_teacher"))
+    return Case(f"/coordinator/class-teachers/{grant.id}/remove", {},
+                lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _pupil_of_7a(k) -> Person:
+    return k.make_person(birth_date=MINOR, school_class=_class_of(k))
+
+
+def _propose_pupil(k) -> Case:
+    k.login_as("class_teacher")
+    pupil = _pupil_of_7a(k)
+    return Case(f"/class-teacher/pupils/{pupil.id}/propose",
+                {"mentoring_format": str(_first_format(k).id), "base": "mentee", "category": "gifted", "note": ""},
+                lambda: BaseProposal.select().where(BaseProposal.person == pupil).count())
+
+
+def _pending_proposal(k) -> BaseProposal:
+    """A class teacher's proposal for the first format; then its curator signs in."""
+    teacher = k.make_account("class_teacher")
+    proposal = class_teachers.propose(class_teachers.scope_of(teacher), _pupil_of_7a(k).id, _first_format(k).id,
+                                      "mentee", "gifted", "")
+    k.login_as("curator")
+    return proposal
+
+
+def _accept_proposal(k) -> Case:
+    proposal = _pending_proposal(k)
+    return Case(f"/staff/bases/proposals/{proposal.id}/accept", {},
+                lambda: (BaseProposal.get_by_id(proposal.id).status, BaseMembership.select().count()))
+
+
+def _decline_proposal(k) -> Case:
+    proposal = _pending_proposal(k)
+    return Case(f"/staff/bases/proposals/{proposal.id}/decline", {"reason": "Уже в кружке"},
+                lambda: BaseProposal.get_by_id(proposal.id).status)
 
 
 def _programme(k) -> Case:
@@ -862,6 +913,11 @@ CASES: dict[str, Callable] = {
     "coordinator.activate_format": _activate_format,
     "coordinator.appoint_curator": _appoint_curator,
     "coordinator.remove_curator": _remove_curator,
+    "coordinator.class_teachers_page": _grant_class_teacher,
+    "coordinator.remove_class_teacher": _remove_class_teacher,
+    "class_teacher.propose": _propose_pupil,
+    "staff.accept_base_proposal": _accept_proposal,
+    "staff.decline_base_proposal": _decline_proposal,
     "staff.programme": _programme,
     "staff.next_year": _next_year,
     "staff.programme_year": _draft_edit,

@@ -14,6 +14,7 @@ HOME_ENDPOINTS = {
     "mentor": "mentor.home",
     "mentee": "mentee.home",
     "parent": "parent.home",
+    "class_teacher": "class_teacher.home",
 }
 
 

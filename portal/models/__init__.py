@@ -2,7 +2,7 @@
 from portal.models.people import School, SchoolClass, Person, PersonRow, Guardianship
 from portal.models.programme import MentoringFormat, Programme, Acknowledgement
 from portal.models.accounts import Account, RoleGrant, Invitation, RecoveryCode, LoginFailure
-from portal.models.bases import BaseMembership, MembershipCategory
+from portal.models.bases import BaseMembership, MembershipCategory, BaseProposal
 from portal.models.consent import ConsentDocument, Consent, ConsentWithdrawal
 from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Proposal
 from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport
@@ -16,7 +16,7 @@ MODELS = [
     School, SchoolClass, Person, Guardianship,
     MentoringFormat, Programme, Acknowledgement,
     Account, RoleGrant, Invitation, RecoveryCode, LoginFailure,
-    BaseMembership, MembershipCategory,
+    BaseMembership, MembershipCategory, BaseProposal,
     ConsentDocument, Consent, ConsentWithdrawal,
     Order, Mentorship, MentorshipMember, OrderItem, Proposal,
     Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport,

@@ -4,7 +4,7 @@ from peewee import (
 )
 
 from portal.models.base import BaseModel, utcnow
-from portal.models.people import Person, School
+from portal.models.people import Person, School, SchoolClass
 from portal.models.programme import MentoringFormat
 
 ROLES = (
@@ -13,6 +13,7 @@ ROLES = (
     ("mentor", "наставник"),
     ("mentee", "наставляемый"),
     ("parent", "родитель"),
+    ("class_teacher", "классный руководитель"),
 )
 ROLE_TITLES = dict(ROLES)
 STAFF_ROLES = frozenset({"coordinator", "curator"})
@@ -69,6 +70,8 @@ class RoleGrant(BaseModel):
     mentoring_format = ForeignKeyField(
         MentoringFormat, null=True, backref="grants", on_delete="CASCADE"
     )
+    # Class teachers (4.5) are granted per class, one grant a class; other roles leave it empty.
+    school_class = ForeignKeyField(SchoolClass, null=True, backref="grants", on_delete="CASCADE")
     granted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
     granted_at = DateTimeField(default=utcnow)
     # The appointing order (4.3): its number and date, as the coordinator typed them.
@@ -76,7 +79,7 @@ class RoleGrant(BaseModel):
     order_date = DateField(null=True)
 
     class Meta:
-        indexes = ((("account", "role", "mentoring_format"), True),)
+        indexes = ((("account", "role", "mentoring_format"), True), (("account", "role", "school_class"), True))
 
 
 class Invitation(BaseModel):

@@ -8,6 +8,11 @@ from portal.models.people import Person
 from portal.models.programme import MentoringFormat
 
 BASES = (("mentor", "база наставников"), ("mentee", "база наставляемых"))
+PROPOSAL_STATES = (
+    ("pending", "на рассмотрении"),
+    ("accepted", "принято"),
+    ("declined", "отклонено"),
+)
 MEMBER_STATUSES = (
     ("awaiting_consent", "ожидает согласия"),
     ("active", "участвует"),
@@ -72,3 +77,25 @@ class MembershipCategory(BaseModel):
     @property
     def title(self) -> str:
         return self.other_text if self.code == "other" and self.other_text else CATEGORY_TITLES[self.code]
+
+
+class BaseProposal(BaseModel):
+    """A class teacher's proposal of a pupil for a base (4.5): the format's curator (or the coordinator) accepts
+    it, which nominates the pupil as staff do, or declines it with a reason the class teacher reads.
+
+    The category is one code of the base's closed list (4.6 for student mentees); the note is the class
+    teacher's words about the pupil. A decided proposal stays as history."""
+
+    mentoring_format = ForeignKeyField(MentoringFormat, backref="base_proposals", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="base_proposals", on_delete="CASCADE")
+    base = CharField(max_length=10, choices=BASES)
+    category = CharField(max_length=20)
+    note = TextField(default="")
+    proposed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    proposed_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=10, choices=PROPOSAL_STATES, default="pending", index=True)
+    decided_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    decided_at = DateTimeField(null=True)
+    reason = TextField(default="")
+    # The base row an accepted proposal made (or brought back).
+    membership = ForeignKeyField(BaseMembership, null=True, on_delete="SET NULL", backref="+")

@@ -185,14 +185,16 @@ def load_for_session(account_id: int, session_version: int) -> Account | None:
 
 
 def grant_role(actor: Person | None, account: Account, role: str, mentoring_format=None, ip: str = "",
-               order_number: str = "", order_date=None) -> RoleGrant:
+               order_number: str = "", order_date=None, school_class=None) -> RoleGrant:
+    """A curator's grant names its format, a class teacher's its class; the other roles name neither."""
     with db.atomic():
         grant, created = RoleGrant.get_or_create(
-            account=account, role=role, mentoring_format=mentoring_format,
+            account=account, role=role, mentoring_format=mentoring_format, school_class=school_class,
             defaults={"granted_by": actor, "order_number": order_number, "order_date": order_date})
         if created:
+            details = {"school_class": getattr(school_class, "id", school_class)} if school_class is not None else {}
             audit.record("role.granted", actor=actor, obj=account, school=account.school_id, ip=ip,
-                         role=role, mentoring_format=getattr(mentoring_format, "id", None))
+                         role=role, mentoring_format=getattr(mentoring_format, "id", None), **details)
     return grant
 
 

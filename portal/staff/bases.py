@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from portal.formatting import agree
 from portal.names import full_name
 from portal.services import bases as base_rules
-from portal.services import ending
+from portal.services import class_teachers, ending
 from portal.staff import bp
 from portal.staff.base_forms import MemberForm, NominateForm
 from portal.web import attempt, client_ip, form_status, render, staff_scope, wants_fragment
@@ -67,9 +67,10 @@ def _nominate_context(staff, fmt, forms: dict) -> dict:
 
 @bp.route("/bases")
 def bases():
-    """Every format in reach with both bases counted by status."""
-    return render_template("staff/bases.html", rows=base_rules.overview(staff_scope()),
-                           base_titles=base_rules.BASE_TITLES)
+    """Every format in reach with both bases counted by status, and how many class teachers' proposals wait."""
+    staff = staff_scope()
+    return render_template("staff/bases.html", rows=base_rules.overview(staff),
+                           base_titles=base_rules.BASE_TITLES, proposals_waiting=class_teachers.pending_count(staff))
 
 
 @bp.route("/bases/<int:format_id>")

@@ -12,7 +12,8 @@ MENUS: dict[str, list[tuple[str | None, list[tuple[str, str]]]]] = {
     "coordinator": [
         (None, [("Школа", "coordinator.home"), ("Панель", "coordinator.dashboard")]),
         ("Люди и базы", [("Люди", "staff.people"), ("Связи на подтверждение", "coordinator.guardianship_requests"),
-                         ("Базы", "staff.bases"), ("Учётные записи", "coordinator.account_list")]),
+                         ("Базы", "staff.bases"), ("Классные руководители", "coordinator.class_teachers_page"),
+                         ("Учётные записи", "coordinator.account_list")]),
         ("Программы и пары", [("Формы и программы", "coordinator.formats"),
                               ("Подбор наставников", "staff.proposals_index"), ("Пары", "staff.pairs")]),
         ("Ход и мониторинг", [("Ход наставничества", "staff.cycle_index"), ("Итоговые отчёты", "staff.reports"),
@@ -37,6 +38,8 @@ MENUS: dict[str, list[tuple[str | None, list[tuple[str, str]]]]] = {
                        ("Пароль", "auth.password")])],
     "parent": [(None, [("Мои дети", "parent.home"), ("Согласия", "consent.overview"),
                        ("Пароль", "auth.password")])],
+    "class_teacher": [(None, [("Мои классы", "class_teacher.home"), ("Мои предложения", "class_teacher.proposals"),
+                              ("Пароль", "auth.password")])],
 }
 
 

@@ -43,6 +43,10 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     # An invitation and a reset are both done by entering the new code on the invitation page.
     "account.invited": ("auth.invitation", None),
     "password.reset": ("auth.invitation", None),
+    # A class teacher's proposal waits on the curator's list of proposals; the decision on the teacher's own list.
+    "base_proposal.made": ("staff.base_proposals", None),
+    "base_proposal.accepted": ("class_teacher.proposals", None),
+    "base_proposal.declined": ("class_teacher.proposals", None),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from portal.formatting import ru_date
 from portal.models import (
-    AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Meeting,
+    AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Meeting,
     MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Notification, OutboxMail, Person, Proposal,
 )
 from portal.models.base import utcnow
@@ -153,6 +153,11 @@ def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, logi
                                       details="Иванов П.: «встречи не было, я болел»")[0]
     own = notifications.notify([child], "meeting.to_confirm", obj=mentorship)[0]
     OutboxMail.create(school=school, person=child, notification=own)
+    # A class teacher's proposal of the child (4.5), still waiting for the curator, and its inbox item.
+    proposal = BaseProposal.create(mentoring_format=fmt, person=child, base="mentee", category="low_results",
+                                   note="Пётр после болезни отстаёт")
+    about_proposal = notifications.notify([coordinator.person_id], "base_proposal.made", obj=proposal,
+                                          details=child.full_name)[0]
     consent = consent_of(child, "parent_mentee")
     withdraw(client, consent)
     withdrawal = ConsentWithdrawal.get()
@@ -185,6 +190,9 @@ def test_destroying_pseudonymises_the_person_and_keeps_the_evidence(client, logi
     assert event.actor_id == coordinator.person_id and event.details_dict["subject"] == child.id
     assert status_of(mentorship) == "cancelled"  # a pair that can never resume
     assert Notification.get_by_id(about_pair.id).details == ""
+    assert Notification.get_by_id(about_proposal.id).details == ""
+    closed = BaseProposal.get_by_id(proposal.id)
+    assert (closed.status, closed.category, closed.note) == ("declined", "", "")
     assert not Notification.select().where(Notification.person == child.id).exists()
     assert not OutboxMail.select().where(OutboxMail.person == child.id).exists()
 

@@ -63,6 +63,12 @@ def see_parent2_home(page: Page) -> None:
     expect(page.locator(".consent-waiting")).to_contain_text("Ждёт вашей подписи")
 
 
+def see_class_teacher_home(page: Page) -> None:
+    """classteacher: the pupils of 7А, each with «Предложить в базу»."""
+    expect(page.get_by_role("heading", name="Мои классы: 7А", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Предложить в базу")).first).to_be_visible()
+
+
 HOMES = [
     pytest.param("coordinator", see_coordinator_home, id="coordinator"),
     pytest.param("curator", see_curator_home, id="curator"),
@@ -71,6 +77,7 @@ HOMES = [
     pytest.param("parent", see_parent_home, id="parent"),
     *(pytest.param(login, see_candidate_home, id=login) for login in ("mentor2", "mentor3", "mentor4")),
     pytest.param("parent2", see_parent2_home, id="parent2"),
+    pytest.param("classteacher", see_class_teacher_home, id="classteacher"),
 ]
 
 

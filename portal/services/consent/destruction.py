@@ -8,7 +8,7 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Account, Answer, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
+    Account, Answer, AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
     OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
 )
@@ -154,6 +154,13 @@ def _erase_base_data(person: Person, bases) -> None:
         BaseMembership.id.in_(memberships)).execute()
     as_role = {"mentor": Proposal.mentor == person, "mentee": Proposal.mentee == person}
     Proposal.update(reason="").where(reduce(operator.or_, (as_role[b] for b in bases))).execute()
+    # A class teacher's proposal of the person (4.5): its category, note and the curator's reason, and what the
+    # inboxes say of it (the pupil's name).
+    proposals = BaseProposal.select(BaseProposal.id).where(
+        (BaseProposal.person == person) & BaseProposal.base.in_(list(bases)))
+    BaseProposal.update(category="", note="", reason="").where(BaseProposal.id.in_(proposals)).execute()
+    Notification.update(details="").where((Notification.object_type == "BaseProposal")
+                                          & Notification.object_id.in_(proposals)).execute()
     pairs = _pair_ids(person, bases)
     meetings = Meeting.select(Meeting.id).where(Meeting.mentorship.in_(pairs))
     Meeting.update(topic="", notes="", next_steps="").where(Meeting.id.in_(meetings)).execute()
@@ -191,6 +198,9 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
         (Response.respondent == person) | (Response.about == person)))).execute()
     Proposal.update(status="withdrawn").where(((Proposal.mentee == person) | (Proposal.mentor == person))
                                               & (Proposal.status == "open")).execute()
+    # A class teacher's proposal still waiting can never be accepted now: it is closed, saying why.
+    BaseProposal.update(status="declined", decided_at=now, reason="Данные ученика уничтожены после отзыва согласия.") \
+        .where((BaseProposal.person == person) & (BaseProposal.status == "pending")).execute()
     # A pair waiting for this person's consent can never resume: their data are gone.
     for mentorship in _mentorships_of(person, ("active", "suspended") + PRE_ACTIVE):
         Mentorship.update(status="cancelled", status_changed_at=now,

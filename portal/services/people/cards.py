@@ -56,8 +56,8 @@ def _mentorship_ids(person, format_ids=None):
 
 
 def _grants(person):
-    return list(RoleGrant.select(RoleGrant, MentoringFormat)
-                .join(MentoringFormat, JOIN.LEFT_OUTER)
+    return list(RoleGrant.select(RoleGrant, MentoringFormat, SchoolClass)
+                .join(MentoringFormat, JOIN.LEFT_OUTER).switch(RoleGrant).join(SchoolClass, JOIN.LEFT_OUTER)
                 .where(RoleGrant.account.in_(_account_ids(person)))
                 .order_by(RoleGrant.id))
 

@@ -5,10 +5,11 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Acknowledgement, Answer, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MentoringFormat, Person,
+    Acknowledgement, Answer, BaseProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MentoringFormat, Person,
     Programme, Proposal, Question, Questionnaire, Response,
 )
 from portal.models.accounts import ROLE_TITLES
+from portal.models.bases import CATEGORY_TITLES, PROPOSAL_STATES
 from portal.models.cycle import FinalReport, Plan, PlanTask
 from portal.models.mentorship import Order, OrderItem
 from portal.models.people import SEX_CHOICES
@@ -21,6 +22,9 @@ from portal.services.people.cards import (
     _consent_ids, _consents, _grants, _guardianships, _history, _memberships, _mentorship_ids, _mentorships,
     _person_with_account, _withdrawal,
 )
+
+
+PROPOSAL_STATE_TITLES = dict(PROPOSAL_STATES)
 
 
 # --- the subject-access export (152-ФЗ art. 14) --------------------------------------------------
@@ -98,6 +102,14 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
              "ended_reason": p.ended_reason}
             for p in _mentorships(person)],
         "proposals": _proposals(person),
+        "base_proposals": [
+            {"format": b.mentoring_format.name, "base": BASE_TITLES[b.base],
+             "category": CATEGORY_TITLES.get(b.category, b.category), "note": b.note,
+             "proposed_by": _name(b.proposed_by) if b.proposed_by_id else None, "proposed_at": _iso(b.proposed_at),
+             "status": PROPOSAL_STATE_TITLES.get(b.status, b.status), "decided_at": _iso(b.decided_at),
+             "reason": b.reason}
+            for b in BaseProposal.select(BaseProposal, MentoringFormat).join(MentoringFormat)
+            .where(BaseProposal.person == person).order_by(BaseProposal.id)],
         "orders": _orders(pair_ids),
         "plans": _plans(pair_ids),
         "meetings": _meetings(person, pair_ids),
@@ -120,6 +132,7 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
             "second_factor_enabled_at": _iso(getattr(account, "totp_enabled_at", None)),
             "roles": [{"role": ROLE_TITLES.get(g.role, g.role),
                        "format": g.mentoring_format.name if g.mentoring_format_id else None,
+                       "school_class": g.school_class.name if g.school_class_id else None,
                        "granted_at": _iso(g.granted_at), "order_number": g.order_number or None,
                        "order_date": _iso(g.order_date)} for g in _grants(person)],
             "invitations": [{"created_at": _iso(i.created_at), "expires_at": _iso(i.expires_at),

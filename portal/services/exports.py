@@ -205,6 +205,8 @@ def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: 
              .group_by(Mentorship.mentoring_format, MonitoringRound.mentoring_format))
     if since:
         query = query.where(Response.submitted_at >= since)
+    if filters.year is not None:
+        query = query.where(results.of_year(filters.year))
     for pair_format, round_format, n in query.tuples():
         responses[pair_format or round_format] += n
     categories = Counter({(f, b, c): n for f, b, c, n in (
@@ -239,6 +241,7 @@ def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: 
     school = overview["school"]
     return {"school": School.get_by_id(scope.school_id), "formats": result, "made_on": today,
             "filters": filters, "period_title": dict(dashboard.PERIODS)[filters.period],
+            "year_title": filters.year_title,
             "growth_total": {word: school[word] for word in results.DIRECTIONS}}
 
 

@@ -112,6 +112,16 @@ def of_pairs(mentorship_ids) -> dict[int, int | None]:
     return result
 
 
+def with_school_years(pairs: list) -> list:
+    """The pairs, each given `school_year` (int or None) and `school_year_title` («2026/27», «—») for a
+    list's «Учебный год» column: two queries (of_pairs)."""
+    found = of_pairs(p.id for p in pairs)
+    for pair in pairs:
+        pair.school_year = found.get(pair.id)
+        pair.school_year_title = short_label(pair.school_year)
+    return pairs
+
+
 def _as_date(value) -> date:
     """MIN() over a date column comes back from SQLite as text."""
     return date.fromisoformat(value) if isinstance(value, str) else value

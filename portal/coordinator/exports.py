@@ -2,12 +2,12 @@
 and the internal monitoring report as a PDF. Every download is written to the audit trail."""
 from datetime import date
 
-from flask import Response, render_template
+from flask import Response
 
 from portal.coordinator import bp
 from portal.documents.monitoring_report import monitoring_report_pdf
 from portal.services import exports, results
-from portal.web import client_ip, pdf_response, staff_scope
+from portal.web import client_ip, pdf_response, render, staff_scope
 from portal.web import filters as filter_form
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -33,7 +33,10 @@ def _monitoring_figures(scope, filters) -> dict:
 
 @bp.route("/exports")
 def exports_page():
-    return render_template("coordinator/exports.html", tables=exports.TABLE_TITLES, file_formats=exports.FILE_FORMATS)
+    """The files, and the monitoring report for the form, period and school year chosen here (as on the dashboard)."""
+    scope = staff_scope()
+    return render("coordinator/exports.html", "coordinator/_exports_report.html", tables=exports.TABLE_TITLES,
+                  file_formats=exports.FILE_FORMATS, **filter_form.choices(scope, filter_form.read_filters(scope)))
 
 
 @bp.route("/exports/<any(bases, pairs, meetings, monitoring):what>.<any(xlsx, csv):fmt>")

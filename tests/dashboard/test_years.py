@@ -16,6 +16,7 @@ from tests.dashboard.test_dashboard_matches_report import (  # noqa: F401 (demo 
     REPORT, _pair, _programme, dashboard_figures, demo,
 )
 from tests.documents.test_pdf import pdf_text
+from tests.exports.test_exports import csv_rows
 from tests.querycount import count_queries
 
 JUNK = ("abc", "1999", "-1", "2026/27", " ", "99999999999999999999")
@@ -177,3 +178,17 @@ def test_a_page_filtered_by_year_costs_the_same_queries_whatever_the_data(client
                 assert client.get(url).status_code == 200, url
             counts.append((url, len(queries)))
     assert counts[:len(urls)] == counts[len(urls):]
+
+
+@pytest.mark.clause("5.4")
+def test_the_exports_page_offers_the_year_and_the_pairs_file_names_each_pairs_year(client, school, login_as, demo):
+    login_as("coordinator")
+    this = demo["this"]
+    page = client.get(f"/coordinator/exports?year={this}").get_data(as_text=True)
+    assert f'<option value="{this}" selected>' in page
+    assert f'monitoring-report.pdf?format=&amp;period=all&amp;year={this}"' in page and years.label(this) in page
+    fragment = client.get(f"/coordinator/exports?year={this - 1}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="exports-report"' in fragment and "<html" not in fragment and f"year={this - 1}" in fragment
+    header, *rows = csv_rows(client.get("/coordinator/exports/pairs.csv"))
+    assert header[-1] == "Учебный год"
+    assert {row[-1] for row in rows} == {years.short_label(this), years.short_label(this - 1)}

@@ -10,8 +10,11 @@ A year is its starting calendar year (2026 for «2026/27»), an int: it goes int
 key as it is. Pairs are narrowed in SQL (pair_condition), never by loading them, so a page filtered by year
 costs as many queries as without the filter.
 
+Only published programmes make a year: the next year's draft has no pairs, answers or reports yet, and
+participants do not see it, so its year is not offered until it is published.
+
 A pair with no programme (a few rows older than the programme link) belongs to the year of its format's
-earliest programme — the only programme that existed when it was made; a format without any programme gives
+earliest published programme — the only programme that existed when it was made; a format without one gives
 such a pair no year, so it shows under «all years» only.
 """
 from datetime import date, datetime, time
@@ -48,7 +51,8 @@ def of_formats(format_ids) -> list[int]:
     ids = list(format_ids)
     if not ids:
         return []
-    starts = Programme.select(Programme.starts_on).where(Programme.mentoring_format.in_(ids)).distinct().tuples()
+    starts = (Programme.published().select(Programme.starts_on).where(Programme.mentoring_format.in_(ids))
+              .distinct().tuples())
     return sorted({school_year(_as_date(start)) for start, in starts}, reverse=True)
 
 
@@ -64,15 +68,15 @@ def _starts_in(column, year: int):
 
 
 def programmes_of(year: int):
-    """Ids of the programmes that start in the year, as a subquery."""
-    return Programme.select(Programme.id).where(_starts_in(Programme.starts_on, year))
+    """Ids of the published programmes that start in the year, as a subquery."""
+    return Programme.published().select(Programme.id).where(_starts_in(Programme.starts_on, year))
 
 
 def pair_condition(year: int):
     """A WHERE condition on Mentorship: the pair's programme is of the year.
 
     A pair without a programme counts in the year of its format's earliest programme (module docstring)."""
-    first_started = (Programme.select(Programme.mentoring_format).group_by(Programme.mentoring_format)
+    first_started = (Programme.published().select(Programme.mentoring_format).group_by(Programme.mentoring_format)
                      .having(_starts_in(fn.MIN(Programme.starts_on), year)))
     return (Mentorship.programme.in_(programmes_of(year))
             | (Mentorship.programme.is_null() & Mentorship.mentoring_format.in_(first_started)))
@@ -102,7 +106,7 @@ def of_pairs(mentorship_ids) -> dict[int, int | None]:
                 .left_outer_join(Programme, on=(Mentorship.programme == Programme.id))
                 .where(Mentorship.id.in_(ids)).tuples())
     orphans = {format_id for _, format_id, start in rows if start is None}
-    earliest = dict(Programme.select(Programme.mentoring_format, fn.MIN(Programme.starts_on))
+    earliest = dict(Programme.published().select(Programme.mentoring_format, fn.MIN(Programme.starts_on))
                     .where(Programme.mentoring_format.in_(list(orphans))).group_by(Programme.mentoring_format)
                     .tuples()) if orphans else {}
     result = {}

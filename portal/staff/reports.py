@@ -1,6 +1,6 @@
 """Results reach the administration (s5): the coordinator and the format's curator read every mentor's final
-report as frozen when written and download its PDF; the list is filtered by form and period like the
-coordinator's dashboard, whose link keeps the same filters. Another format's or school's report is «not found»."""
+report as frozen when written and download its PDF; the list is filtered by form, period and school year
+like the coordinator's dashboard, whose link keeps the same filters. Another format's or school's report is «not found»."""
 from portal.services import final_reports
 from portal.staff import bp
 from portal.web import filters as filter_form

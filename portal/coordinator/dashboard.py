@@ -1,20 +1,21 @@
-"""The coordinator's dashboard and monitoring results (6.1–6.3, 3.2): filters by form and period, each
+"""The coordinator's dashboard and monitoring results (6.1–6.3, 3.2): filters by form, period and school year, each
 number opening the list behind it; the filter form swaps the numbers in place with htmx."""
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template
 
 from portal.coordinator import bp
 from portal.services import dashboard as dashboards
+from portal.web import filters as filter_form
 from portal.web import render, staff_scope
 from portal.web.pages import monitoring_results
 
 
 def _filters():
     scope = staff_scope()
-    return scope, dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
+    return scope, filter_form.read_filters(scope)
 
 
 def _filter_context(scope, filters):
-    return {"filters": filters, "periods": dashboards.PERIODS, "all_formats": list(scope.formats())}
+    return filter_form.choices(scope, filters)
 
 
 def _overview(scope, filters):

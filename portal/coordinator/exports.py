@@ -2,13 +2,13 @@
 and the internal monitoring report as a PDF. Every download is written to the audit trail."""
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response
 
 from portal.coordinator import bp
 from portal.documents.monitoring_report import monitoring_report_pdf
-from portal.services import dashboard as dashboards
 from portal.services import exports, results
-from portal.web import client_ip, pdf_response, staff_scope
+from portal.web import client_ip, pdf_response, render, staff_scope
+from portal.web import filters as filter_form
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
@@ -26,14 +26,17 @@ def _monitoring_figures(scope, filters) -> dict:
     exports.figures() checks that the scope is the coordinator's."""
     data = exports.figures(scope, filters)
     ids = [f["format"].id for f in data["formats"]]
-    return dict(data, summaries=results.summaries(ids, filters.since()), kinds=results.SUMMARY_KINDS,
+    return dict(data, summaries=results.summaries(ids, filters.since(), filters.year), kinds=results.SUMMARY_KINDS,
                 hidden_text=results.HIDDEN, min_about=results.MIN_ABOUT, base_titles=exports.IN_BASE_TITLES,
                 pair_status_titles=exports.PAIR_STATUS_TITLES, directions=results.DIRECTIONS)
 
 
 @bp.route("/exports")
 def exports_page():
-    return render_template("coordinator/exports.html", tables=exports.TABLE_TITLES, file_formats=exports.FILE_FORMATS)
+    """The files, and the monitoring report for the form, period and school year chosen here (as on the dashboard)."""
+    scope = staff_scope()
+    return render("coordinator/exports.html", "coordinator/_exports_report.html", tables=exports.TABLE_TITLES,
+                  file_formats=exports.FILE_FORMATS, **filter_form.choices(scope, filter_form.read_filters(scope)))
 
 
 @bp.route("/exports/<any(bases, pairs, meetings, monitoring):what>.<any(xlsx, csv):fmt>")
@@ -59,7 +62,7 @@ def monitoring_report():
     """The report for the form and period chosen on the dashboard (the same query string), so its figures
     are the dashboard's; without them, the whole school for all time."""
     scope = staff_scope()
-    filters = dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
+    filters = filter_form.read_filters(scope)
     data = monitoring_report_pdf(_monitoring_figures(scope, filters))
     exports.record_download(scope, "monitoring-report", "pdf", ip=client_ip())
     return pdf_response(data, f"monitoring-report-{date.today().isoformat()}.pdf")

@@ -6,6 +6,11 @@ or pairs behind it. Everything is read in a fixed number of grouped queries, wha
 The period filter narrows what happens in time — meetings held, monitoring rounds opened, exits
 answered, consents withdrawn; people in the bases, pairs and the data due for destruction are shown as
 they stand today.
+
+The year filter (services.years) narrows what belongs to a programme year: the pairs of that year's
+programmes, their meetings, plans and answers, and the monitoring rounds opened in that school year.
+The bases and consents carry over between years (DECISIONS «The school year»), so they, the mentees
+waiting for a mentor, withdrawn consents and the data due for destruction stand as today whatever the year.
 """
 import threading
 from collections import OrderedDict
@@ -21,7 +26,7 @@ from portal.models import (
 from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
 from portal.services import audit
 from portal.services import consent as consents
-from portal.services import cycle, monitoring, pairing, results
+from portal.services import cycle, monitoring, pairing, results, years
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
@@ -52,19 +57,33 @@ LISTS = {
 class Filters:
     format_id: int | None = None
     period: str = "all"
+    # The school year (services.years), None for every year: the default keeps older links as they were.
+    year: int | None = None
 
     def since(self, today: date | None = None) -> date | None:
         return None if self.period == "all" else (today or date.today()) - timedelta(days=int(self.period))
 
     def as_args(self) -> dict:
-        return {"format": self.format_id or "", "period": self.period}
+        """The query string of these filters; the year only when one is chosen, so older links stay the same."""
+        args = {"format": self.format_id or "", "period": self.period}
+        if self.year is not None:
+            args["year"] = self.year
+        return args
+
+    @property
+    def year_title(self) -> str:
+        return years.label(self.year) if self.year is not None else "все учебные годы"
 
 
-def parse_filters(scope, format_arg: str | None, period_arg: str | None) -> Filters:
-    """Unknown or foreign values fall back to «the whole school, all time»: a filter never errors."""
+def parse_filters(scope, format_arg: str | None, period_arg: str | None, year_arg: str | None = None) -> Filters:
+    """Unknown or foreign values fall back to «the whole school, all time, every year»: a filter never errors.
+
+    A year counts only if a programme of the scope's formats starts in it (one query, and only when a year
+    is asked for)."""
     format_id = int(format_arg) if (format_arg or "").isdigit() and int(format_arg) in scope.format_ids else None
     period = period_arg if period_arg in dict(PERIODS) else "all"
-    return Filters(format_id, period)
+    year = years.parse(year_arg, years.of_formats(scope.format_ids)) if (year_arg or "").strip() else None
+    return Filters(format_id, period, year)
 
 
 def _row(format_id, who, detail="", day=None, **extra) -> dict:
@@ -118,52 +137,62 @@ class Pair:
         return STATE_TITLES[self.status]
 
 
-def _pairs(ids):
+def _pairs(ids, year):
     """Pairs with their mentor, and current mentees per pair (two queries, read as tuples)."""
+    where = Mentorship.mentoring_format.in_(ids)
+    if year is not None:
+        where &= years.pair_condition(year)
     pairs = [Pair(pair_id, format_id, status, changed, PersonRow(*mentor))
              for pair_id, format_id, status, changed, *mentor in (
                  Mentorship.select(Mentorship.id, Mentorship.mentoring_format, Mentorship.status,
                                    Mentorship.status_changed_at, Person.id, Person.surname, Person.first_name,
                                    Person.patronymic)
                  .join(Person, on=Mentorship.mentor)
-                 .where(Mentorship.mentoring_format.in_(ids)).order_by(Mentorship.id).tuples())]
+                 .where(where).order_by(Mentorship.id).tuples())]
     mentees: dict[int, list[PersonRow]] = {}
     for pair_id, *person in (MentorshipMember.select(MentorshipMember.mentorship, Person.id, Person.surname,
                                                      Person.first_name, Person.patronymic)
                              .join(Person).switch(MentorshipMember).join(Mentorship)
-                             .where(Mentorship.mentoring_format.in_(ids) & MentorshipMember.left_at.is_null())
+                             .where(where & MentorshipMember.left_at.is_null())
                              .order_by(MentorshipMember.id).tuples()):
         mentees.setdefault(pair_id, []).append(PersonRow(*person))
     return pairs, mentees
 
 
-def _held_meetings(ids, since):
+def _held_meetings(ids, since, year):
     query = (Meeting.select(Meeting.mentorship, fn.COUNT(Meeting.id)).join(Mentorship)
              .where(Mentorship.mentoring_format.in_(ids) & (Meeting.status == "held")
                     & Meeting.is_current()).group_by(Meeting.mentorship))
     if since:
         query = query.where(Meeting.held_on >= since)
+    if year is not None:
+        query = query.where(years.pair_condition(year))
     return dict(query.tuples())
 
 
-def _planned_meetings(ids):
+def _planned_meetings(ids, year):
     """planned_meetings of the plan that counts for each pair (5.5): the newest version both sides agreed,
     else the newest proposed — as the mentor's and the curator's pages read it."""
     agreed = Case(None, [((Plan.mentor_confirmed_at.is_null(False) & Plan.mentee_confirmed_at.is_null(False)),
                           Plan.version)], None)
     counted = fn.COALESCE(fn.MAX(agreed), fn.MAX(Plan.version))
+    where = Mentorship.mentoring_format.in_(ids)
+    if year is not None:
+        where &= years.pair_condition(year)
     newest = (Plan.select(Plan.mentorship, counted.alias("version")).join(Mentorship)
-              .where(Mentorship.mentoring_format.in_(ids)).group_by(Plan.mentorship).alias("newest"))
+              .where(where).group_by(Plan.mentorship).alias("newest"))
     return dict(Plan.select(Plan.mentorship, Plan.planned_meetings)
                 .join(newest, on=((Plan.mentorship == newest.c.mentorship_id) & (Plan.version == newest.c.version)))
                 .tuples())
 
 
-def _rounds(ids, since):
+def _rounds(ids, since, year):
     query = (MonitoringRound.select().where(MonitoringRound.mentoring_format.in_(ids))
              .order_by(MonitoringRound.opened_at.desc(), MonitoringRound.id))
     if since:
         query = query.where(MonitoringRound.opened_at >= since_moment(since))
+    if year is not None:
+        query = query.where(years.round_condition(year))
     rounds = list(query)
     answered = dict(Response.select(Response.monitoring_round, fn.COUNT(Response.id)).join(MonitoringRound)
                     .where(MonitoringRound.mentoring_format.in_(ids)).group_by(Response.monitoring_round).tuples())
@@ -216,8 +245,8 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
         lists["members"].append(row)
         lists["consented" if gate[(m.person_id, m.base)] else "no_consent"].append(row)
 
-    pairs, mentees = _pairs(ids)
-    held, planned = _held_meetings(ids, since), _planned_meetings(ids)
+    pairs, mentees = _pairs(ids, filters.year)
+    held, planned = _held_meetings(ids, since, filters.year), _planned_meetings(ids, filters.year)
     quiet = cycle.quiet_pairs(pairs, today)
     paired = pairing.mentees_with_pair(ids)
     for p in pairs:
@@ -235,8 +264,8 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
             lists["waiting"].append(_row(m.mentoring_format_id, m.person.full_name, names[m.mentoring_format_id],
                                          m.nominated_at))
 
-    rounds, answered = _rounds(ids, since)
-    expected_by_format = monitoring.expected_by_format(ids)
+    rounds, answered = _rounds(ids, since, filters.year)
+    expected_by_format = monitoring.expected_by_format(ids, filters.year)
     overdue_before = datetime.combine(today - timedelta(days=OVERDUE_DAYS), datetime.min.time())
     for r in rounds:
         expected = expected_by_format.get(r.mentoring_format_id, 0)
@@ -247,7 +276,7 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
         if r.closed_at is None and r.opened_at <= overdue_before and row["answered"] < expected:
             lists["overdue"].append(row)
 
-    for g in results.growth(ids, since):
+    for g in results.growth(ids, since, filters.year):
         # The form is named: one person answers in each form they take part in, and two such rows must differ.
         lists["growth"].append(_row(g["format_id"], g["person"],
                                     f"{names[g['format_id']]}: {g['question']}: было: {g['before']} → стало: {g['after']}",

@@ -26,7 +26,7 @@ from portal.models.bases import BASES, CATEGORY_TITLES, MEMBER_STATUSES
 from portal.models.cycle import MEETING_FORMATS, MEETING_STATUSES, STAGES, VERDICTS
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
-from portal.services import NotAllowed, audit, dashboard, monitoring, results
+from portal.services import NotAllowed, audit, dashboard, monitoring, results, years
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -98,7 +98,8 @@ def _bases(scope):
 
 
 def _pairs(scope):
-    headers = ["Форма наставничества", "Наставник", "Наставляемые", "Статус", "Номер приказа", "Дата приказа"]
+    headers = ["Форма наставничества", "Наставник", "Наставляемые", "Статус", "Номер приказа", "Дата приказа",
+               "Учебный год"]
     pairs = list(Mentorship.select(Mentorship, MentoringFormat, Person)
                  .join(MentoringFormat).switch(Mentorship).join(Person)
                  .where(MentoringFormat.school == scope.school_id).order_by(MentoringFormat.id, Mentorship.id))
@@ -113,11 +114,13 @@ def _pairs(scope):
                  .where((Order.school == scope.school_id) & (Order.status == "registered"))
                  .order_by(Order.dated_on, Order.id)):
         orders[item.mentorship_id] = item.order  # the latest registered order naming the pair
+    school_years = years.of_pairs(m.id for m in pairs)  # the year of each pair's programme (services.years)
     rows = []
     for m in pairs:
         order = orders.get(m.id)
         rows.append([m.mentoring_format.name, m.mentor.full_name, "; ".join(mentees[m.id]),
-                     PAIR_STATUS_TITLES[m.status], order.number if order else "", order.dated_on if order else None])
+                     PAIR_STATUS_TITLES[m.status], order.number if order else "", order.dated_on if order else None,
+                     years.short_label(school_years.get(m.id))])
     return headers, rows
 
 
@@ -205,6 +208,8 @@ def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: 
              .group_by(Mentorship.mentoring_format, MonitoringRound.mentoring_format))
     if since:
         query = query.where(Response.submitted_at >= since)
+    if filters.year is not None:
+        query = query.where(results.of_year(filters.year))
     for pair_format, round_format, n in query.tuples():
         responses[pair_format or round_format] += n
     categories = Counter({(f, b, c): n for f, b, c, n in (
@@ -239,6 +244,7 @@ def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: 
     school = overview["school"]
     return {"school": School.get_by_id(scope.school_id), "formats": result, "made_on": today,
             "filters": filters, "period_title": dict(dashboard.PERIODS)[filters.period],
+            "year_title": filters.year_title,
             "growth_total": {word: school[word] for word in results.DIRECTIONS}}
 
 

@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from portal.models import FinalReport, IssuedDocument, MentoringFormat, Mentorship, MentorshipMember, Person
 from portal.models.people import PersonRow
-from portal.services import NotAllowed, cycle, issued
+from portal.services import NotAllowed, cycle, issued, years
 from portal.services.results import since_moment
 
 Mentor = Person.alias()
@@ -31,11 +31,12 @@ class ReportRow:
     erased: bool                   # destroyed with the personal data after a withdrawal
 
 
-def reports(scope, format_id: int | None = None, since: date | None = None) -> list[ReportRow]:
+def reports(scope, format_id: int | None = None, since: date | None = None,
+            year: int | None = None) -> list[ReportRow]:
     """The final reports of the formats in reach, newest first: two queries whatever their number.
 
     `format_id` narrows to one format of the scope (one outside it gives nothing); `since` keeps the
-    reports written on that day or later."""
+    reports written on that day or later; `year` the reports of that school year's pairs (services.years)."""
     ids = [i for i in scope.format_ids if format_id in (None, i)]
     if not ids:
         return []
@@ -49,6 +50,8 @@ def reports(scope, format_id: int | None = None, since: date | None = None) -> l
              .order_by(FinalReport.written_at.desc(), FinalReport.id.desc()))
     if since:
         query = query.where(FinalReport.written_at >= since_moment(since))
+    if year is not None:
+        query = query.where(years.pair_condition(year))
     rows = list(query.tuples())
     mentees: dict[int, list[PersonRow]] = {}
     if rows:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from peewee import JOIN, fn
 
 from portal.models import Answer, Mentorship, MonitoringRound, Person, Question, Questionnaire, Response
+from portal.services import years
 
 # Codes of the verbal scales, lowest step first: the same codes as portal/data/questionnaires.py.
 SCALES = {
@@ -33,6 +34,13 @@ DIRECTIONS = ("рост", "без изменений", "снижение")
 
 def since_moment(since: date | None) -> datetime | None:
     return datetime.combine(since, time.min) if since else None
+
+
+def of_year(year: int):
+    """A WHERE condition on Response (with its pair and round joined, left outer): the answer belongs to
+    the school year — its pair is of that year, or, without a pair, its round opened in it."""
+    return (years.pair_condition(year)
+            | (Response.mentorship.is_null() & Response.monitoring_round.is_null(False) & years.round_condition(year)))
 
 
 def direction(scale: str, before: str, after: str) -> str:
@@ -80,15 +88,18 @@ def _growth_rows(where) -> list[dict]:
     return result
 
 
-def growth(format_ids, since: date | None = None) -> list[dict]:
+def growth(format_ids, since: date | None = None, year: int | None = None) -> list[dict]:
     """Per person and anchor question of the formats: the entry step, the exit step and the direction; one
-    query. With a period, only exits submitted in it count; the entry may be older."""
+    query. With a period, only exits submitted in it count; the entry may be older. With a school year,
+    only the exits of that year's pairs (services.years)."""
     ids = list(format_ids)
     if not ids:
         return []
     where = Mentorship.mentoring_format.in_(ids)
     if since:
         where &= Response.submitted_at >= since_moment(since)
+    if year is not None:
+        where &= years.pair_condition(year)
     return _growth_rows(where)
 
 
@@ -130,8 +141,11 @@ class QuestionSummary:
         return [(title, self.counts.get(code, 0)) for code, title in SCALES[self.scale]]
 
 
-def summaries(format_ids, since: date | None = None) -> dict:
+def summaries(format_ids, since: date | None = None, year: int | None = None) -> dict:
     """Count of each verbal step per question, per format and for all the formats given; one query.
+
+    With a school year, the answers of that year's pairs count, and an answer without a pair counts when
+    its round opened in that year (services.years).
 
     Returns {"school": [QuestionSummary…], format_id: [QuestionSummary…]} in questionnaire order.
     Free-text answers are not summarised: a text can name or identify its author.
@@ -153,6 +167,8 @@ def summaries(format_ids, since: date | None = None) -> dict:
                        Answer.scale_value, Response.about.is_null(False)))
     if since:
         query = query.where(Response.submitted_at >= since_moment(since))
+    if year is not None:
+        query = query.where(of_year(year))
     result: dict = {"school": {}}
     for format_id, position, text, scale, kind, code, about, n in query.tuples():
         if code not in ORDER[scale]:

@@ -6,6 +6,7 @@ from flask import render_template
 from portal.services import cycle
 from portal.staff import bp
 from portal.web import staff_scope
+from portal.web.filters import read_year
 
 VERDICT_TITLES = {"disputed": "оспорена", "unconfirmed": "не подтверждена"}
 
@@ -17,5 +18,8 @@ def cycle_index():
 
 @bp.route("/formats/<int:format_id>/cycle", endpoint="format_cycle")
 def format_cycle(format_id):
-    return render_template("staff/cycle.html", **cycle.format_cycle(staff_scope(), format_id), quiet_days=cycle.QUIET_DAYS,
-                           stage_titles=cycle.STAGE_TITLES, verdict_titles=VERDICT_TITLES)
+    """Every year's pairs by default; «Учебный год» narrows to one (a year of another format is junk: all)."""
+    scope = staff_scope()
+    year, years = read_year([format_id] if format_id in scope.format_ids else [])
+    return render_template("staff/cycle.html", **cycle.format_cycle(scope, format_id, year=year), years=years,
+                           quiet_days=cycle.QUIET_DAYS, stage_titles=cycle.STAGE_TITLES, verdict_titles=VERDICT_TITLES)

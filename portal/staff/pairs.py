@@ -8,6 +8,7 @@ from portal.services import carrying, ending
 from portal.services import orders as order_rules
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, outcome, staff_scope
+from portal.web.filters import read_year
 from portal.web.forms import EmptyForm, EndPairForm
 
 STATE_FILTERS = (
@@ -26,8 +27,10 @@ def pair_list():
     state = state if state in order_rules.PAIR_FILTERS else "current"
     format_id = request.args.get("format", type=id_arg)
     format_id = format_id if format_id in staff.format_ids else None
-    return render_template("staff/pairs.html", pairs=order_rules.pairs(staff, state, format_id), state=state,
+    year, years = read_year(staff.format_ids)
+    return render_template("staff/pairs.html", pairs=order_rules.pairs(staff, state, format_id, year), state=state,
                            format_id=format_id, formats=list(staff.formats()), state_filters=STATE_FILTERS,
+                           year=year, years=years,
                            is_coordinator=staff.is_coordinator, class_of=order_rules.class_of,
                            may_end=ending.may_end, early=ending.ends_early)
 

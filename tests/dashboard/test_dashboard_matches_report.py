@@ -2,8 +2,10 @@
 
 On the demo the dashboard counted meetings of active pairs only: a completed pair's five meetings vanished
 (6 on the dashboard, 11 in the report for the same form and period), and at the year's end, every pair
-completed, «проведено» fell to 0. Here every filter the dashboard offers (form × period) is applied to both,
-and each figure they share is read from what the coordinator sees: the dashboard's page and the PDF's text.
+completed, «проведено» fell to 0. Here every filter the dashboard offers (form × period × school year) is
+applied to both, and each figure they share is read from what the coordinator sees: the dashboard's page and
+the PDF's text. The world has two school years: two programmes of one form with pairs in each, and a form
+whose only programme started in June (so it belongs to the year before) with a pair that has no programme.
 """
 import re
 from datetime import date, timedelta
@@ -12,11 +14,11 @@ import pytest
 
 from portal.models import (
     Answer, BaseMembership, Meeting, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Plan,
-    Question, Questionnaire, Response, RoleGrant,
+    Programme, Question, Questionnaire, Response, RoleGrant,
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import MENTORSHIP_STATES
-from portal.services import dashboard, overview
+from portal.services import dashboard, overview, years
 from tests.dashboard.test_dashboard import _adult, _consent, _fmt
 from tests.documents.test_pdf import pdf_text
 from tests.factories import next_version
@@ -67,13 +69,27 @@ def _round(school, fmt, kind, days_ago, closed, answers):
                         submitted_at=utcnow() - timedelta(days=days_ago - 1))
 
 
+def _programme(fmt, starts_on):
+    return Programme.create(mentoring_format=fmt, title=f"Программа {starts_on.year}", starts_on=starts_on,
+                            ends_on=starts_on.replace(year=starts_on.year + 1) - timedelta(days=1))
+
+
 @pytest.fixture
 def demo(school, make_person):
     """The demo's situation and more: a completed pair with 5 meetings beside an active one with 6, a
-    cancelled pair, a waiting mentee, an awaiting mentor, rounds and growth inside and outside each period."""
+    cancelled pair, a waiting mentee, an awaiting mentor, rounds and growth inside and outside each period.
+
+    Two school years: the completed pair is last year's programme's, the active one this year's, the
+    cancelled one has no programme (so it is of its form's earliest, last year's); the other form's only
+    programme started on June 1st of this calendar year — last school year — and its pair has no programme."""
     teachers, students = _fmt(school), _fmt(school, "Ученик – ученик")
+    this = years.school_year(date.today())
+    last_programme, this_programme = (_programme(teachers, years.window(y)[0]) for y in (this - 1, this))
+    _programme(students, date(this, 6, 1))
     done, done_mentor, done_mentee = _pair(teachers, make_person, "completed", (200, 100, 50, 20, 5), planned=5)
     running, run_mentor, run_mentee = _pair(teachers, make_person, "active", (300, 80, 40, 25, 10, 2), planned=8)
+    Mentorship.update(programme=last_programme).where(Mentorship.id == done.id).execute()
+    Mentorship.update(programme=this_programme).where(Mentorship.id == running.id).execute()
     Meeting.create(mentorship=running, stage="regular", held_on=date.today() + timedelta(days=3), status="planned")
     _pair(teachers, make_person, "cancelled")
     _member(teachers, _adult(make_person, sex="f"), "mentee")  # waits for a mentor
@@ -87,7 +103,9 @@ def demo(school, make_person):
     _growth(school, running, run_mentee, "agree", "rather_agree", 10)
     _growth(school, other, other_mentee, "agree", "agree", 60)
     return {"teachers": teachers, "students": students, "done": done, "running": running,
-            "done_mentee": done_mentee}
+            "done_mentee": done_mentee, "other": other, "this": this,
+            # The pairs of each school year, as the fixture means them (not as services.years reads them).
+            "of_year": {this - 1: [done.id, other.id], this: [running.id]}}
 
 
 # --- what the coordinator sees ------------------------------------------------------------------------
@@ -169,13 +187,15 @@ def growth_of(section) -> list[int]:
 SUMMED = ("mentor", "mentee", *(s for s, _ in MENTORSHIP_STATES), "held", "planned", "answered", "expected")
 
 
-@pytest.mark.clause("6.1", "3.2")
-def test_every_shared_figure_is_the_same_on_the_dashboard_and_in_the_report(client, school, login_as, demo):
+@pytest.mark.clause("6.1", "3.2", "5.4")
+@pytest.mark.parametrize("year", ["", "last", "this"])
+def test_every_shared_figure_is_the_same_on_the_dashboard_and_in_the_report(client, school, login_as, demo, year):
     login_as("coordinator")
+    year = {"": "", "last": demo["this"] - 1, "this": demo["this"]}[year]
     formats = list(MentoringFormat.select().where(MentoringFormat.school == school).order_by(MentoringFormat.id))
     for fmt in [None, *formats]:
         for period, _ in dashboard.PERIODS:
-            query = f"?format={fmt.id if fmt else ''}&period={period}"
+            query = f"?format={fmt.id if fmt else ''}&period={period}" + (f"&year={year}" if year else "")
             html = client.get(f"/coordinator/dashboard{query}").get_data(as_text=True)
             response = client.get(REPORT + query)
             assert response.status_code == 200, query
@@ -198,6 +218,8 @@ def test_every_shared_figure_is_the_same_on_the_dashboard_and_in_the_report(clie
             held = (Meeting.select().join(Mentorship)
                     .where((Meeting.status == "held") & Meeting.is_current()
                            & Mentorship.mentoring_format.in_([f.id for f in formats if fmt in (None, f)])))
+            if year:
+                held = held.where(Mentorship.id.in_(demo["of_year"][year]))
             since = dashboard.Filters(period=period).since()
             assert seen["held"] == (held.where(Meeting.held_on >= since) if since else held).count(), query
             assert f'href="{REPORT}{query.replace("&", "&amp;")}"' in html, "the dashboard links its own report"

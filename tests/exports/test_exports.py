@@ -130,11 +130,13 @@ def test_bases_export_holds_names_consent_and_categories(coordinator, fixture):
 @pytest.mark.clause("4.13")
 def test_pairs_export_names_the_order(coordinator, fixture):
     _, rows = xlsx_rows(download(coordinator, "/coordinator/exports/pairs.xlsx"))
-    assert rows[0] == ["Форма наставничества", "Наставник", "Наставляемые", "Статус", "Номер приказа", "Дата приказа"]
+    assert rows[0] == ["Форма наставничества", "Наставник", "Наставляемые", "Статус", "Номер приказа", "Дата приказа",
+                       "Учебный год"]
     assert rows[1][:5] == ["Учитель – учитель", "Колокольцев Вениамин Аркадьевич", "Незабудкина Ульяна Тимофеевна",
                            "действует", "17-од"]
     assert rows[1][5].date() == date(2025, 9, 1)
-    assert csv_rows(download(coordinator, "/coordinator/exports/pairs.csv"))[1][4:] == ["17-од", "01.09.2025"]
+    # The fixture's pair has no programme and its format none either: no school year (services.years).
+    assert csv_rows(download(coordinator, "/coordinator/exports/pairs.csv"))[1][4:] == ["17-од", "01.09.2025", "—"]
 
 
 @pytest.mark.clause("6.1")
@@ -230,8 +232,10 @@ def test_monitoring_report_pdf(coordinator, fixture, engine):
 
 def test_the_exports_page_links_every_file(coordinator):
     text = coordinator.get("/coordinator/exports").get_data(as_text=True)
-    for url in URLS[:-1]:
+    for url in URLS[:-2]:
         assert f'href="{url}"' in text
+    # The report follows the filter form (format × period × school year), as the dashboard's link does.
+    assert 'href="/coordinator/exports/monitoring-report.pdf?format=&amp;period=all"' in text
     assert "Для муниципалитета" in text
 
 

@@ -10,6 +10,7 @@ from portal.services.cycle.meetings import (
     verdicts_of,
 )
 from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
+from portal.services import years
 from portal.services.results import mentee_growth
 
 
@@ -78,17 +79,22 @@ def cycle_formats(scope) -> list[dict]:
     return [{"format": f, "pairs": counts.get(f.id, 0)} for f in formats]
 
 
-def format_cycle(scope, format_id: int, today: date | None = None) -> dict:
+def format_cycle(scope, format_id: int, today: date | None = None, year: int | None = None) -> dict:
     """The curator's view of a form (issue 5 item 6): each pair's stage, last meeting, held of planned,
-    the quiet ones; and the meetings the mentee disputed or nobody confirmed (item 3).
+    the quiet ones; and the meetings the mentee disputed or nobody confirmed (item 3). Each pair shows its
+    school year; `year` keeps that year's pairs only (services.years), None every year.
 
-    A fixed number of queries whatever the number of pairs: pairs, members, meetings, plans, quiet, verdicts."""
+    A fixed number of queries whatever the number of pairs: pairs, members, years, meetings, plans, quiet,
+    verdicts."""
     fmt = scope.check_format(format_id)
     members = (MentorshipMember.select(MentorshipMember, Person).join(Person)
                .where(MentorshipMember.left_at.is_null()).order_by(Person.surname, Person.first_name))
-    pairs = list(_pairs_with_people().where((Mentorship.mentoring_format == fmt.id)
-                                            & Mentorship.status.in_(CYCLE_STATES))
-                 .order_by(Mentor.surname, Mentor.first_name, Mentorship.id).prefetch(members))
+    where = (Mentorship.mentoring_format == fmt.id) & Mentorship.status.in_(CYCLE_STATES)
+    if year is not None:
+        where &= years.pair_condition(year)
+    pairs = years.with_school_years(list(_pairs_with_people().where(where)
+                                         .order_by(Mentor.surname, Mentor.first_name, Mentorship.id)
+                                         .prefetch(members)))
     ids = [p.id for p in pairs]
     meetings: dict[int, list[Meeting]] = {}
     plans: dict[int, Plan] = {}
@@ -118,5 +124,5 @@ def format_cycle(scope, format_id: int, today: date | None = None) -> dict:
         unsettled += [{"meeting": m, "pair": pair, "state": states[m.id], "verdicts": verdicts.get(m.id, [])}
                       for m in held if states[m.id] != "confirmed"]
     unsettled.sort(key=lambda u: (u["state"] != "disputed", u["meeting"].held_on, u["meeting"].id))
-    return {"format": fmt, "rows": rows, "unsettled": unsettled,
+    return {"format": fmt, "rows": rows, "unsettled": unsettled, "year": year,
             "disputed": sum(r["disputed"] for r in rows), "unconfirmed": sum(r["unconfirmed"] for r in rows)}

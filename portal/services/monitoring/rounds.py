@@ -10,7 +10,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.monitoring import ROUND_KINDS
-from portal.services import NotAllowed, ServiceError, audit, notifications
+from portal.services import NotAllowed, ServiceError, audit, notifications, years
 from portal.services import consent as consents
 from portal.services.monitoring.questionnaires import ROUND_TITLES
 from portal.services.monitoring.answering import ROUND_QUESTIONNAIRES, SURVEYED_STATUSES, round_title
@@ -151,15 +151,18 @@ def close_round(scope, round_id: int, ip: str = "") -> MonitoringRound:
     return MonitoringRound.get_by_id(round_id)
 
 
-def expected_by_format(format_ids) -> dict[int, int]:
+def expected_by_format(format_ids, year: int | None = None) -> dict[int, int]:
     """Answers a round of each format waits for: process quality and satisfaction from each consenting
     participant of its surveyed pairs, once per pair. The one definition the curator's rounds, the
-    dashboard and the monitoring report share; three queries for any number of formats."""
+    dashboard and the monitoring report share; three queries for any number of formats. With a school
+    year (services.years), only that year's pairs are surveyed: a round of that year waits for them alone."""
     ids = list(format_ids)
     if not ids:
         return {}
     person = (Person.id, Person.surname, Person.first_name, Person.patronymic, Person.birth_date)
     surveyed = Mentorship.mentoring_format.in_(ids) & Mentorship.status.in_(SURVEYED_STATUSES)
+    if year is not None:
+        surveyed &= years.pair_condition(year)
     slots = [(format_id, PersonRow(*who), "mentor") for format_id, *who in (
         Mentorship.select(Mentorship.mentoring_format, *person).join(Person, on=Mentorship.mentor)
         .where(surveyed).tuples())]

@@ -5,7 +5,7 @@ from peewee import JOIN
 
 from portal.formatting import ru_short_date
 from portal.models import AuditEvent, Mentorship, MentorshipMember, Order, OrderItem, Person, Proposal
-from portal.services import NotAllowed, audit
+from portal.services import NotAllowed, audit, years
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
     ORDER_STATUS_TITLES, PAIR_FILTERS, PROPOSAL_STATUS_TITLES, _in_scope, _members, _pairs, _with_members,
@@ -17,12 +17,18 @@ HISTORY_LIMIT = 200
 
 # --- pairs and their history (staff) ---------------------------------------------------------------
 
-def pairs(scope: StaffScope, state: str = "current", format_id: int | None = None) -> list[Mentorship]:
-    """The pairs of the formats in reach, the most recently changed first: two queries."""
+def pairs(scope: StaffScope, state: str = "current", format_id: int | None = None,
+          year: int | None = None) -> list[Mentorship]:
+    """The pairs of the formats in reach, the most recently changed first, each with its `school_year`
+    (services.years; None when it has none): four queries whatever their number. `year` keeps that school
+    year's pairs only."""
     where = [_in_scope(scope), Mentorship.status.in_(PAIR_FILTERS.get(state, PAIR_FILTERS["current"]))]
     if format_id is not None:
         where.append(Mentorship.mentoring_format == format_id)
-    return _with_members(_pairs(*where).order_by(Mentorship.status_changed_at.desc(), Mentorship.id.desc()))
+    if year is not None:
+        where.append(years.pair_condition(year))
+    found = _with_members(_pairs(*where).order_by(Mentorship.status_changed_at.desc(), Mentorship.id.desc()))
+    return years.with_school_years(found)
 
 
 def _describe(event: AuditEvent, proposals: dict) -> str:

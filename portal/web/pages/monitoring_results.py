@@ -4,10 +4,8 @@ Blueprints do not import each other, so the shared body lives here, as web.pages
 for answering. What a reader may see is decided by their StaffScope alone: the form filter only narrows it,
 and a form outside the scope in the query string is dropped by parse_filters, never shown.
 """
-from flask import request
-
-from portal.services import dashboard as dashboards
 from portal.services import results
+from portal.web import filters as filter_form
 from portal.web import render
 
 
@@ -18,13 +16,13 @@ def results_page(scope, endpoint: str, *, heading: str, overall: str, all_format
     `overall` names the summary over every format the reader sees («Школа в целом», «Все мои формы»);
     `back` is an (endpoint, title) link that keeps the filters.
     """
-    filters = dashboards.parse_filters(scope, request.args.get("format"), request.args.get("period"))
-    all_formats = list(scope.formats())
-    formats = [f for f in all_formats if filters.format_id in (None, f.id)]
+    filters = filter_form.read_filters(scope)
+    choices = filter_form.choices(scope, filters)
+    formats = [f for f in choices["all_formats"] if filters.format_id in (None, f.id)]
     ids = [f.id for f in formats]
     since = filters.since()
     return render("monitoring/results.html", "_results.html",
-                  growth=results.growth(ids, since), summaries=results.summaries(ids, since), formats=formats,
-                  kinds=results.SUMMARY_KINDS, hidden_text=results.HIDDEN, filters=filters,
-                  periods=dashboards.PERIODS, all_formats=all_formats, all_formats_title=all_formats_title,
-                  endpoint=endpoint, heading=heading, overall=overall, back=back)
+                  growth=results.growth(ids, since, filters.year), summaries=results.summaries(ids, since, filters.year),
+                  formats=formats, kinds=results.SUMMARY_KINDS, hidden_text=results.HIDDEN,
+                  all_formats_title=all_formats_title, endpoint=endpoint, heading=heading, overall=overall, back=back,
+                  **choices)

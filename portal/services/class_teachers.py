@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, IntegrityError, fn
 
-from portal.db import atomic_write
+from portal.db import atomic_write, is_sqlite
 from portal.ids import parse_id
 from portal.models import (
     Account, BaseMembership, BaseProposal, MentoringFormat, Person, RoleGrant, SchoolClass,
@@ -138,6 +138,8 @@ def propose(scope: ClassTeacherScope, person_id, format_id, base, category, note
                            "п. 4.8 — для наставников).", field="category")
     note = _clean(note, "note", MAX_NOTE)
     with atomic_write():
+        if not is_sqlite():  # a double submit makes one proposal (SQLite: the IMMEDIATE transaction serialises)
+            list(Person.select(Person.id).where(Person.id == person.id).for_update())
         in_base = BaseMembership.select().where(
             (BaseMembership.mentoring_format == fmt) & (BaseMembership.person == person)
             & (BaseMembership.base == base) & (BaseMembership.status != "left")).exists()
@@ -162,10 +164,12 @@ def _pending(fmt, person, base):
 
 
 def proposals_of(scope: ClassTeacherScope) -> list[BaseProposal]:
-    """The teacher's own proposals, newest first, with the pupil and the format, in one query."""
+    """The teacher's own proposals of pupils still in their classes, newest first, with the pupil and the format,
+    in one query: a class taken away, or a pupil moved to another class, is out of sight at once."""
     return list(BaseProposal.select(BaseProposal, Person, MentoringFormat)
                 .join(Person, on=(BaseProposal.person == Person.id)).switch(BaseProposal).join(MentoringFormat)
-                .where(BaseProposal.proposed_by == scope.person)
+                .where((BaseProposal.proposed_by == scope.person)
+                       & Person.school_class.in_(list(scope.class_ids)))
                 .order_by(BaseProposal.proposed_at.desc(), BaseProposal.id.desc()))
 
 
@@ -202,6 +206,17 @@ def proposal_for(staff: StaffScope, proposal_id) -> BaseProposal:
     return found
 
 
+def _teacher_of(proposal: BaseProposal) -> list[int]:
+    """Who hears of the decision: the proposer while the pupil is still in one of their classes (an ex-teacher
+    of the class learns nothing more about its pupils)."""
+    if proposal.proposed_by_id is None or proposal.person.school_class_id is None:
+        return []
+    holds = (RoleGrant.select().join(Account)
+             .where((Account.person == proposal.proposed_by_id) & (RoleGrant.role == "class_teacher")
+                    & (RoleGrant.school_class == proposal.person.school_class_id)).exists())
+    return [proposal.proposed_by_id] if holds else []
+
+
 def _decide(proposal: BaseProposal, staff: StaffScope, status: str, **fields) -> None:
     """Close a pending proposal; a second click (or another curator first) finds it decided and changes nothing."""
     decided = (BaseProposal.update(status=status, decided_by=staff.person, decided_at=utcnow(), **fields)
@@ -212,19 +227,20 @@ def _decide(proposal: BaseProposal, staff: StaffScope, status: str, **fields) ->
 
 def accept(staff: StaffScope, proposal_id, ip: str = "") -> BaseMembership:
     """The curator accepts: the pupil is nominated through `bases.nominate` — «ожидает согласия» with the
-    consent asked, as any nomination — with the proposal's category and note, all in one transaction."""
+    consent asked, as any nomination — with the proposal's category, all in one transaction. The note was
+    written to the curator and stays on the proposal: «что нужно» and «чем может помочь» are read by other
+    participants (a pupil mentor, mentees choosing), so the pupil and the curator write those themselves."""
     proposal = proposal_for(staff, proposal_id)
     if proposal.status != "pending":
         raise ServiceError("Предложение уже рассмотрено.")
-    note = {"needs": proposal.note} if proposal.base == "mentee" else {"can_help_with": proposal.note}
     try:
         with atomic_write():
             membership = base_rules.nominate(staff, proposal.mentoring_format, proposal.person_id, proposal.base,
-                                             categories=[proposal.category], ip=ip, **note)
+                                             categories=[proposal.category], ip=ip)
             _decide(proposal, staff, "accepted", membership=membership)
             audit.record("base_proposal.accepted", actor=staff.person, obj=proposal, school=staff.school_id, ip=ip,
                          membership=membership.id)
-            notifications.notify([proposal.proposed_by_id], "base_proposal.accepted", obj=proposal,
+            notifications.notify(_teacher_of(proposal), "base_proposal.accepted", obj=proposal,
                                  details=f"{proposal.person.full_name} — «{proposal.mentoring_format.name}»")
     except IntegrityError:  # two curators accepting at the same moment
         raise ServiceError("Предложение только что изменилось. Обновите страницу.") from None
@@ -242,7 +258,7 @@ def decline(staff: StaffScope, proposal_id, reason, ip: str = "") -> BaseProposa
     with atomic_write():
         _decide(proposal, staff, "declined", reason=reason)
         audit.record("base_proposal.declined", actor=staff.person, obj=proposal, school=staff.school_id, ip=ip)
-        notifications.notify([proposal.proposed_by_id], "base_proposal.declined", obj=proposal,
+        notifications.notify(_teacher_of(proposal), "base_proposal.declined", obj=proposal,
                              details=f"{proposal.person.full_name} — «{proposal.mentoring_format.name}»")
     return proposal_for(staff, proposal.id)
 

@@ -17,8 +17,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import Case, fn
+from peewee import JOIN, Case, fn
 
+from portal.ids import parse_id
 from portal.models import (
     BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Meeting, Mentorship,
     MentorshipMember, MonitoringRound, Person, PersonRow, Plan, Response,
@@ -80,7 +81,8 @@ def parse_filters(scope, format_arg: str | None, period_arg: str | None, year_ar
 
     A year counts only if a programme of the scope's formats starts in it (one query, and only when a year
     is asked for)."""
-    format_id = int(format_arg) if (format_arg or "").isdigit() and int(format_arg) in scope.format_ids else None
+    format_id = parse_id(format_arg)  # «²» is a digit to str.isdigit, not to int(): read it as the URL does
+    format_id = format_id if format_id in scope.format_ids else None
     period = period_arg if period_arg in dict(PERIODS) else "all"
     year = years.parse(year_arg, years.of_formats(scope.format_ids)) if (year_arg or "").strip() else None
     return Filters(format_id, period, year)
@@ -194,8 +196,12 @@ def _rounds(ids, since, year):
     if year is not None:
         query = query.where(years.round_condition(year))
     rounds = list(query)
-    answered = dict(Response.select(Response.monitoring_round, fn.COUNT(Response.id)).join(MonitoringRound)
-                    .where(MonitoringRound.mentoring_format.in_(ids)).group_by(Response.monitoring_round).tuples())
+    answers = (Response.select(Response.monitoring_round, fn.COUNT(Response.id)).join(MonitoringRound)
+               .where(MonitoringRound.mentoring_format.in_(ids)))
+    if year is not None:  # the answers of the year's pairs, as «expected» counts the year's pairs
+        answers = (answers.switch(Response).join(Mentorship, JOIN.LEFT_OUTER, on=(Response.mentorship == Mentorship.id))
+                   .where(results.of_year(year)))
+    answered = dict(answers.group_by(Response.monitoring_round).tuples())
     return rounds, answered
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 
 from peewee import fn
 
+from portal.ids import parse_id
 from portal.models import Mentorship, MonitoringRound, Programme
 
 FIRST_MONTH = 9  # September
@@ -58,8 +59,8 @@ def of_formats(format_ids) -> list[int]:
 
 def parse(arg: str | None, years) -> int | None:
     """A year from the query string if it is one of `years`; anything else is «all years» (a filter never errors)."""
-    text = (arg or "").strip()
-    return int(text) if text.isdigit() and int(text) in years else None
+    year = parse_id(arg)  # digits only, as the URL reads an id: «²» is a digit to str.isdigit, not to int()
+    return year if year in years else None
 
 
 def _starts_in(column, year: int):
@@ -88,13 +89,19 @@ def pairs_of(year: int):
 
 
 def round_condition(year: int):
-    """A WHERE condition on MonitoringRound: opened in the year.
+    """A WHERE condition on MonitoringRound: the round is of the year.
 
-    A round has a format and a date but no programme, so it belongs to the school year it was opened in —
-    the same September-to-August rule as a programme's start."""
+    A round has a format and a date but no programme. Opened while a published programme of its format ran, it
+    belongs to that programme's year — the year its pairs count in, even when the programme does not start in
+    September; opened between programmes, to the school year of its opening day."""
+    opened_on = fn.DATE(MonitoringRound.opened_at)
+    covering = Programme.published().select(Programme.id).where(
+        (Programme.mentoring_format == MonitoringRound.mentoring_format)
+        & (Programme.starts_on <= opened_on) & (Programme.ends_on >= opened_on))
     first, after = window(year)
-    return ((MonitoringRound.opened_at >= datetime.combine(first, time.min))
-            & (MonitoringRound.opened_at < datetime.combine(after, time.min)))
+    calendar = ((MonitoringRound.opened_at >= datetime.combine(first, time.min))
+                & (MonitoringRound.opened_at < datetime.combine(after, time.min)))
+    return fn.EXISTS(covering.where(_starts_in(Programme.starts_on, year))) | (~fn.EXISTS(covering) & calendar)
 
 
 def of_pairs(mentorship_ids) -> dict[int, int | None]:

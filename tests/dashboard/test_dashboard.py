@@ -107,6 +107,9 @@ def test_each_number_opens_the_list_behind_it(client, school, login_as, make_per
     assert waiting.person.full_name in html and html.count("<tr>") == 2  # header + one row
     assert client.get("/coordinator/dashboard/list/nothing").status_code == 404
     assert client.get("/coordinator/dashboard/list/quiet?format=abc&period=zzz").status_code == 200
+    # «²» is a digit to str.isdigit but not a number to int(): still just «every form».
+    assert client.get("/coordinator/dashboard?format=%C2%B2").status_code == 200
+    assert client.get("/coordinator/dashboard/list/quiet?format=%C2%B2").status_code == 200
 
 
 @pytest.mark.clause("6.1")

@@ -19,7 +19,7 @@ from tests.documents.test_pdf import pdf_text
 from tests.exports.test_exports import csv_rows
 from tests.querycount import count_queries
 
-JUNK = ("abc", "1999", "-1", "2026/27", " ", "99999999999999999999")
+JUNK = ("abc", "1999", "-1", "2026/27", " ", "99999999999999999999", "²", "²⁰²⁶")
 
 
 def _text(response) -> str:
@@ -194,3 +194,26 @@ def test_the_exports_page_offers_the_year_and_the_pairs_file_names_each_pairs_ye
     header, *rows = csv_rows(client.get("/coordinator/exports/pairs.csv"))
     assert header[-1] == "Учебный год"
     assert {row[-1] for row in rows} == {years.short_label(this), years.short_label(this - 1)}
+
+
+@pytest.mark.clause("5.4")
+def test_a_round_belongs_to_the_year_of_the_programme_it_ran_in(school, login_as, make_person):
+    """A programme may start outside September: a round opened while it ran is of its year, as its pairs are,
+    and «answered» counts the same year's pairs as «expected»."""
+    from tests.dashboard.test_dashboard_matches_report import _round
+    teachers = _fmt(school)
+    start = date.today() - timedelta(days=200)
+    programme = _programme(teachers, start)
+    pair, mentor, _ = _pair(teachers, make_person, "active")
+    Mentorship.update(programme=programme).where(Mentorship.id == pair.id).execute()
+    _round(school, teachers, "intermediate", 10, False, [(pair, mentor)])
+    scope = scope_for(login_as("coordinator"))
+    year = years.school_year(start)
+
+    def rounds(year):
+        listed = dashboard.overview(scope, dashboard.Filters(year=year))["lists"]["rounds"]
+        return [(row["answered"], row["expected"]) for row in listed]
+    assert len(rounds(year)) == 1 and rounds(year)[0][0] == 1
+    other = year + 1 if years.school_year(date.today()) == year else years.school_year(date.today())
+    if other != year:
+        assert rounds(other) == []

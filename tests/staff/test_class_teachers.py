@@ -160,8 +160,9 @@ def test_the_curator_accepts_and_the_pupil_awaits_consent(client, login, make_ac
     assert client.post(f"/staff/bases/proposals/{proposal.id}/accept", {}).status_code == 303
 
     membership = BaseMembership.get((BaseMembership.person == pupil) & (BaseMembership.mentoring_format == pupils_format))
-    assert (membership.base, membership.status, membership.needs) == ("mentee", "awaiting_consent",
-                                                                     "Нужна помощь с математикой")
+    # The note was written to the curator: it stays on the proposal, out of «что нужно» other pupils read.
+    assert (membership.base, membership.status, membership.needs) == ("mentee", "awaiting_consent", "")
+    assert BaseProposal.get_by_id(proposal.id).note == "Нужна помощь с математикой"
     assert [c.code for c in membership.categories] == ["low_results"]
     proposal = BaseProposal.get_by_id(proposal.id)
     assert (proposal.status, proposal.membership_id, proposal.decided_by_id) == (
@@ -303,3 +304,26 @@ def test_the_lists_cost_the_same_for_one_proposal_and_for_six(client, login, mak
     for _ in range(5):
         _proposal(class_teacher, make_person(birth_date=CHILD_BORN, school_class=class_7a), pupils_format)
     assert costs() == few
+
+
+
+@pytest.mark.clause("4.5")
+def test_a_class_taken_away_takes_its_pupils_proposals_out_of_sight(client, login, login_as, make_account, make_person,
+                                                                 class_7a, conn):
+    """The removal page promises it: the former class teacher sees no more of the class's pupils, not even on
+    their own proposals, and hears nothing of the curator's decision."""
+    from portal.services import accounts
+    teacher = make_account(person=make_person(kind="staff", birth_date=date(1980, 1, 1)))
+    accounts.grant_role(None, teacher, "class_teacher", school_class=class_7a)
+    pupil = make_person(school_class=class_7a)
+    fmt = MentoringFormat.get(MentoringFormat.name == "Ученик – ученик")
+    scope = class_teachers.scope_of(Account.get_by_id(teacher.id))
+    proposal = class_teachers.propose(scope, pupil.id, fmt.id, "mentee", "low_results", "Отстаёт после болезни")
+    other = SchoolClass.create(school=class_7a.school_id, name="8Б")
+    accounts.grant_role(None, teacher, "class_teacher", school_class=other)  # still a class teacher, of 8Б
+    RoleGrant.delete().where((RoleGrant.account == teacher.id) & (RoleGrant.school_class == class_7a.id)).execute()
+    assert class_teachers.proposals_of(class_teachers.scope_of(Account.get_by_id(teacher.id))) == []
+    coordinator = make_account("coordinator")
+    class_teachers.decline(scope_for(coordinator), proposal.id, "Уже занимается с репетитором")
+    assert not Notification.select().where((Notification.person == teacher.person_id)
+                                           & (Notification.kind == "base_proposal.declined")).exists()

@@ -159,6 +159,9 @@ def _erase_base_data(person: Person, bases) -> None:
     proposals = BaseProposal.select(BaseProposal.id).where(
         (BaseProposal.person == person) & BaseProposal.base.in_(list(bases)))
     BaseProposal.update(category="", note="", reason="").where(BaseProposal.id.in_(proposals)).execute()
+    # One still waiting has lost its category, so it could never be accepted: closed, saying why.
+    BaseProposal.update(status="declined", decided_at=utcnow(), reason="Данные ученика уничтожены после отзыва "
+                        "согласия.").where(BaseProposal.id.in_(proposals) & (BaseProposal.status == "pending")).execute()
     Notification.update(details="").where((Notification.object_type == "BaseProposal")
                                           & Notification.object_id.in_(proposals)).execute()
     pairs = _pair_ids(person, bases)

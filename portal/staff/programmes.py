@@ -63,6 +63,7 @@ def _programme_page(staff, fmt, current, acknowledged, form, next_form=None, sta
     past = [p for p in programme_rules.history(fmt.id) if not p.is_draft and (current is None or p.id != current.id)]
     return render_template("staff/programme.html", form=form, fmt=fmt, programme=current, acknowledged=acknowledged,
                            is_coordinator=staff.is_coordinator, draft=draft, next_form=next_form, past=past,
+                           year_ending=current is not None and programme_rules.year_ending(current),
                            unfinished=carrying.unfinished(staff, fmt.id), button=EmptyForm()), status
 
 

@@ -412,3 +412,13 @@ def test_the_period_over_reason_is_for_pairs_whose_year_is_over(client, coordina
     refused = client.post(f"/staff/pairs/{running.id}/end", {"reason": "period_over", "text": ""})
     assert refused.status_code == 422 and "истёк срок программы" in " ".join(field_errors(refused, "reason"))
     assert Mentorship.get_by_id(running.id).status == "active"
+
+
+@pytest.mark.clause("5.4")
+def test_the_new_year_form_opens_when_the_year_in_force_is_ending(client, coordinator, pair):
+    fmt = pair["format"]
+    page = text(client.get(f"/staff/formats/{fmt.id}/programme"))
+    assert "<details>\n    <summary>Даты нового учебного года</summary>" in page  # folded: ~300 days left
+    Programme.update(ends_on=TODAY + timedelta(days=30)).where(Programme.id == pair["programme"].id).execute()
+    page = text(client.get(f"/staff/formats/{fmt.id}/programme"))
+    assert "<details open>\n    <summary>Даты нового учебного года</summary>" in page

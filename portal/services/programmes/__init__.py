@@ -29,5 +29,5 @@ from portal.services.programmes.programme import (  # noqa: F401
 )
 from portal.services.programmes.next_year import (  # noqa: F401
     history, programme_in_scope, draft_of, editable, suggested_dates, start_next_year, save_draft, publish,
-    publishable_from, discard_draft,
+    publishable_from, discard_draft, year_ending,
 )

@@ -43,6 +43,14 @@ def editable(programme: Programme) -> bool:
     return programme.is_draft or (Programme.current(programme.mentoring_format_id) or programme).id == programme.id
 
 
+ENDING_SOON_DAYS = 120  # a school term: when the next year's programme is usually written
+
+
+def year_ending(current: Programme, today: date | None = None) -> bool:
+    """The year in force ends within a term, or has ended: the page offers the next one open, not folded."""
+    return (current.ends_on - (today or date.today())).days <= ENDING_SOON_DAYS
+
+
 def suggested_dates(current: Programme) -> tuple[date, date]:
     """The day after the year in force ends, and twelve months from then: what the form offers first."""
     starts = date.fromordinal(current.ends_on.toordinal() + 1)

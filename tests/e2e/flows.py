@@ -75,6 +75,9 @@ def log_out(page: Page) -> None:
 def follow_menu(page: Page, name: str) -> None:
     """Click an entry of the main menu as a person would: on a phone open «Меню» first, on a desktop the
     entry's group (templates/_menu.html)."""
+    # Whether «Меню» shows depends on the stylesheet: asked before the page has loaded it, a desktop says
+    # «visible» and the click then waits for a button the stylesheet hides.
+    page.wait_for_load_state("load")
     nav = page.get_by_role("navigation", name="Главное меню")
     button = nav.locator("summary.menu-button")
     if button.is_visible() and nav.locator("details.menu-all[open]").count() == 0:

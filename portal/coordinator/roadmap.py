@@ -11,7 +11,12 @@ from portal.coordinator import bp
 from portal.services import roadmap as rules
 from portal.services import uploads
 from portal.web import attempt, client_ip, form_status, outcome, staff_scope, takes_upload
-from portal.web.forms import DayField, EmptyForm
+from portal.web.forms import DayField, EmptyForm, TextForm
+
+
+class StatusForm(TextForm):
+    """The one-click buttons of the list: the state they set (the service checks it is one of the list)."""
+    status = StringField()
 
 
 class EventForm(FlaskForm):
@@ -101,10 +106,9 @@ def roadmap_status(event_id):
     """One click: «выполняется», «выполнено» or back to «запланировано»."""
     scope = staff_scope()
     row = rules.event(scope, event_id)
-    form = EmptyForm()
+    form = StatusForm()
     if form.validate_on_submit():
-        changed, refusal = outcome(lambda: rules.set_status(scope, row.id, request.form.get("status", ""),
-                                                            ip=client_ip()))
+        changed, refusal = outcome(lambda: rules.set_status(scope, row.id, form.status.data or "", ip=client_ip()))
         if refusal is None:
             flash(f"«{changed.title}»: {rules.STATUS_TITLES[changed.status]}.", "success")
             return redirect(url_for("staff.roadmap") + f"#event-{row.id}", code=303)

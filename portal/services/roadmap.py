@@ -10,7 +10,7 @@ is one function here that checks the coordinator role and writes the audit recor
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.ids import parse_id
@@ -147,12 +147,20 @@ def typical_dates(year: int) -> list[date]:
     return [date(year if t.month >= years.FIRST_MONTH else year + 1, t.month, t.day) for t in TYPICAL]
 
 
+def typical_year(today: date) -> int:
+    """The school year the typical roadmap is made for: the current one, or — once its last typical deadline has
+    passed (the summer) — the coming one, so a school starting in July does not begin with a year of overdue
+    events."""
+    year = years.school_year(today)
+    return year + 1 if typical_dates(year)[-1] < today else year
+
+
 def fill_typical(scope: StaffScope, today: date | None = None, ip: str = "") -> list[RoadmapEvent]:
     """The typical roadmap for the current school year, offered while the school's roadmap is empty: some
     fifteen events from the regulation's tasks, every one editable afterwards. One transaction, one audit record;
     refused once the roadmap holds anything (a double click makes one roadmap, not two)."""
     _coordinator(scope)
-    year = years.school_year(today or date.today())
+    year = typical_year(today or date.today())
     with atomic_write():
         if RoadmapEvent.select().where(RoadmapEvent.school == scope.school_id).exists():
             raise ServiceError("Дорожная карта уже заполнена: добавляйте и изменяйте мероприятия по одному.")

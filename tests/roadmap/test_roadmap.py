@@ -57,7 +57,7 @@ def test_the_typical_roadmap_covers_the_school_year_from_the_regulations_tasks(c
     assert response.status_code == 303
     rows = list(RoadmapEvent.select().where(RoadmapEvent.school == school).order_by(RoadmapEvent.due_on))
     assert 14 <= len(rows) <= 18
-    year = date.today().year if date.today().month >= 9 else date.today().year - 1
+    year = roadmap.typical_year(date.today())
     assert all(date(year, 9, 1) <= r.due_on < date(year + 1, 9, 1) for r in rows)
     assert all(r.section in roadmap.SECTION_TITLES and r.status == "planned" for r in rows)
     titles = " ".join(r.title for r in rows)
@@ -74,6 +74,15 @@ def test_the_typical_roadmap_covers_the_school_year_from_the_regulations_tasks(c
     # A second click (a double submit) adds nothing.
     client.post("/coordinator/roadmap/fill")
     assert RoadmapEvent.select().where(RoadmapEvent.school == school).count() == len(rows)
+
+
+@pytest.mark.clause("3.2")
+@pytest.mark.parametrize("today, year", [(date(2026, 9, 1), 2026), (date(2027, 3, 1), 2026), (date(2027, 6, 20), 2026),
+                                         (date(2027, 6, 21), 2027), (date(2027, 8, 31), 2027)])
+def test_the_typical_roadmap_is_for_this_school_year_or_in_the_summer_the_next(today, year):
+    assert roadmap.typical_year(today) == year
+    dates = roadmap.typical_dates(year)
+    assert dates == sorted(dates) and dates[0] >= date(year, 9, 1) and dates[-1] < date(year + 1, 9, 1)
 
 
 # --- editing ------------------------------------------------------------------------------------------------------

@@ -442,31 +442,31 @@ ROADMAP_FORM = {"section": "monitoring", "title": "Промежуточный м
 
 def _roadmap_fill(k) -> Case:
     k.login_as("coordinator")
-    return Case("/coordinator/roadmap/fill", {}, lambda: RoadmapEvent.select().count())
+    return Case("/staff/roadmap/fill", {}, lambda: RoadmapEvent.select().count())
 
 
 def _roadmap_new(k) -> Case:
     k.login_as("coordinator")
-    return Case("/coordinator/roadmap/new", ROADMAP_FORM, lambda: RoadmapEvent.select().count())
+    return Case("/staff/roadmap/new", ROADMAP_FORM, lambda: RoadmapEvent.select().count())
 
 
 def _roadmap_edit(k) -> Case:
     k.login_as("coordinator")
     row = _roadmap_event(k)
-    return Case(f"/coordinator/roadmap/{row.id}", ROADMAP_FORM, lambda: RoadmapEvent.get_by_id(row.id).title)
+    return Case(f"/staff/roadmap/{row.id}", ROADMAP_FORM, lambda: RoadmapEvent.get_by_id(row.id).title)
 
 
 def _roadmap_status(k) -> Case:
     k.login_as("coordinator")
     row = _roadmap_event(k)
-    return Case(f"/coordinator/roadmap/{row.id}/status", {"status": "done"},
+    return Case(f"/staff/roadmap/{row.id}/status", {"status": "done"},
                 lambda: RoadmapEvent.get_by_id(row.id).status)
 
 
 def _roadmap_delete(k) -> Case:
     k.login_as("coordinator")
     row = _roadmap_event(k)
-    return Case(f"/coordinator/roadmap/{row.id}/delete", {},
+    return Case(f"/staff/roadmap/{row.id}/delete", {},
                 lambda: RoadmapEvent.select().where(RoadmapEvent.id == row.id).exists())
 
 
@@ -954,11 +954,11 @@ CASES: dict[str, Callable] = {
     "coordinator.remove_curator": _remove_curator,
     "coordinator.class_teachers_page": _grant_class_teacher,
     "coordinator.remove_class_teacher": _remove_class_teacher,
-    "coordinator.roadmap_fill": _roadmap_fill,
-    "coordinator.roadmap_new": _roadmap_new,
-    "coordinator.roadmap_event": _roadmap_edit,
-    "coordinator.roadmap_status": _roadmap_status,
-    "coordinator.roadmap_delete": _roadmap_delete,
+    "staff.roadmap_fill": _roadmap_fill,
+    "staff.roadmap_new": _roadmap_new,
+    "staff.roadmap_event": _roadmap_edit,
+    "staff.roadmap_status": _roadmap_status,
+    "staff.roadmap_delete": _roadmap_delete,
     "class_teacher.propose": _propose_pupil,
     "staff.accept_base_proposal": _accept_proposal,
     "staff.decline_base_proposal": _decline_proposal,

@@ -53,7 +53,7 @@ def test_the_typical_roadmap_covers_the_school_year_from_the_regulations_tasks(c
     coordinator = login_as("coordinator")
     page = client.get("/staff/roadmap").get_data(as_text=True)
     assert "Заполнить типовой дорожной картой" in page
-    response = client.post("/coordinator/roadmap/fill")
+    response = client.post("/staff/roadmap/fill")
     assert response.status_code == 303
     rows = list(RoadmapEvent.select().where(RoadmapEvent.school == school).order_by(RoadmapEvent.due_on))
     assert 14 <= len(rows) <= 18
@@ -72,7 +72,7 @@ def test_the_typical_roadmap_covers_the_school_year_from_the_regulations_tasks(c
     assert "Заполнить типовой дорожной картой" not in page and "Приказ о внедрении целевой модели" in page
 
     # A second click (a double submit) adds nothing.
-    client.post("/coordinator/roadmap/fill")
+    client.post("/staff/roadmap/fill")
     assert RoadmapEvent.select().where(RoadmapEvent.school == school).count() == len(rows)
 
 
@@ -91,15 +91,15 @@ def test_the_typical_roadmap_is_for_this_school_year_or_in_the_summer_the_next(t
 def test_the_coordinator_adds_edits_marks_and_deletes_events(client, school, login_as, make_person):
     coordinator = login_as("coordinator")
     teacher = make_person(kind="staff", surname="Лебедева", first_name="Ольга", patronymic="Игоревна")
-    client.get("/coordinator/roadmap/new")
-    response = client.post("/coordinator/roadmap/new", _form(responsible=str(teacher.id)))
+    client.get("/staff/roadmap/new")
+    response = client.post("/staff/roadmap/new", _form(responsible=str(teacher.id)))
     assert response.status_code == 303, response.get_data(as_text=True)
     row = RoadmapEvent.get(RoadmapEvent.title == "Промежуточный мониторинг")
     assert (row.section, row.responsible_id, row.due_on, row.status) == ("monitoring", teacher.id,
                                                                          date(2027, 1, 31), "planned")
 
-    client.get(f"/coordinator/roadmap/{row.id}")
-    response = client.post(f"/coordinator/roadmap/{row.id}", _form(title="Промежуточный мониторинг (6.4)",
+    client.get(f"/staff/roadmap/{row.id}")
+    response = client.post(f"/staff/roadmap/{row.id}", _form(title="Промежуточный мониторинг (6.4)",
                                                                    due_on="15.02.2027", status="in_progress"))
     assert response.status_code == 303
     row = RoadmapEvent.get_by_id(row.id)
@@ -107,12 +107,12 @@ def test_the_coordinator_adds_edits_marks_and_deletes_events(client, school, log
                                                                 date(2027, 2, 15), "in_progress", None)
 
     client.get("/staff/roadmap")
-    assert client.post(f"/coordinator/roadmap/{row.id}/status", {"status": "done"}).status_code == 303
+    assert client.post(f"/staff/roadmap/{row.id}/status", {"status": "done"}).status_code == 303
     row = RoadmapEvent.get_by_id(row.id)
     assert row.status == "done" and row.done_at is not None
 
-    client.get(f"/coordinator/roadmap/{row.id}/delete")
-    assert client.post(f"/coordinator/roadmap/{row.id}/delete").status_code == 303
+    client.get(f"/staff/roadmap/{row.id}/delete")
+    assert client.post(f"/staff/roadmap/{row.id}/delete").status_code == 303
     assert not RoadmapEvent.select().where(RoadmapEvent.id == row.id).exists()
     actions = [a for (a,) in AuditEvent.select(AuditEvent.action).where(AuditEvent.actor == coordinator.person)
                .where(AuditEvent.action.startswith("roadmap.")).order_by(AuditEvent.id).tuples()]
@@ -136,8 +136,8 @@ def test_the_coordinator_adds_edits_marks_and_deletes_events(client, school, log
 def test_bad_input_is_refused_beside_its_field_and_nothing_is_saved(client, school, login_as, changes, field,
                                                                      message):
     login_as("coordinator")
-    client.get("/coordinator/roadmap/new")
-    response = client.post("/coordinator/roadmap/new", _form(**changes))
+    client.get("/staff/roadmap/new")
+    response = client.post("/staff/roadmap/new", _form(**changes))
     assert response.status_code == 422
     assert field_errors(response, field) == [message]
     assert RoadmapEvent.select().count() == 0
@@ -149,13 +149,13 @@ def test_evidence_is_an_issued_order_or_an_uploaded_file(client, school, login_a
     order = IssuedDocument.create(school=school, kind="order", title="Приказ о внедрении целевой модели",
                                   number="12-од", code="ROADMAP1", html="<p>Приказ</p>", html_sha256="0" * 64)
     row = _event(school)
-    client.get(f"/coordinator/roadmap/{row.id}")
-    assert client.post(f"/coordinator/roadmap/{row.id}", _form(document=str(order.id))).status_code == 303
+    client.get(f"/staff/roadmap/{row.id}")
+    assert client.post(f"/staff/roadmap/{row.id}", _form(document=str(order.id))).status_code == 303
     page = client.get("/staff/roadmap").get_data(as_text=True)
     assert "Приказ о внедрении целевой модели № 12-од" in page
 
     scan = b"%PDF-1.4\n% a scan of the protocol\n"
-    response = client.post(f"/coordinator/roadmap/{row.id}",
+    response = client.post(f"/staff/roadmap/{row.id}",
                            _form(file=(io.BytesIO(scan), "протокол.pdf")), content_type="multipart/form-data")
     assert response.status_code == 303
     download = client.get(f"/staff/roadmap/{row.id}/evidence")
@@ -163,7 +163,7 @@ def test_evidence_is_an_issued_order_or_an_uploaded_file(client, school, login_a
     assert download.headers["Content-Disposition"].startswith("attachment")
 
     # A script renamed to .pdf is refused by its content, beside the file field.
-    response = client.post(f"/coordinator/roadmap/{row.id}",
+    response = client.post(f"/staff/roadmap/{row.id}",
                            _form(file=(io.BytesIO(b"#!/bin/sh\necho hi\n"), "x.pdf")),
                            content_type="multipart/form-data")
     assert response.status_code == 422 and field_errors(response, "file")
@@ -178,9 +178,9 @@ def test_the_curator_reads_the_roadmap_but_does_not_change_it(client, school, lo
     page = client.get("/staff/roadmap").get_data(as_text=True)
     assert "Формирование базы наставников" in page
     assert "Изменить" not in page and "Заполнить типовой" not in page
-    assert client.get(f"/coordinator/roadmap/{row.id}").status_code == 403
-    assert client.post(f"/coordinator/roadmap/{row.id}/status", {"status": "done"}).status_code == 403
-    assert client.post("/coordinator/roadmap/fill").status_code == 403
+    assert client.get(f"/staff/roadmap/{row.id}").status_code == 403
+    assert client.post(f"/staff/roadmap/{row.id}/status", {"status": "done"}).status_code == 403
+    assert client.post("/staff/roadmap/fill").status_code == 403
     assert RoadmapEvent.get_by_id(row.id).status == "planned"
     assert client.get("/staff/roadmap.xlsx").status_code == 200
 
@@ -191,15 +191,15 @@ def test_participants_do_not_see_the_roadmap(client, school, login_as, role):
     row = _event(school)
     login_as(role)
     for url in ("/staff/roadmap", "/staff/roadmap.pdf", "/staff/roadmap.xlsx", f"/staff/roadmap/{row.id}/evidence",
-                f"/coordinator/roadmap/{row.id}"):
+                f"/staff/roadmap/{row.id}"):
         assert client.get(url).status_code in (403, 404), url
 
 
 def test_another_schools_event_is_not_found(client, school, other_school, login_as):
     row = _event(other_school)
     login_as("coordinator")
-    assert client.get(f"/coordinator/roadmap/{row.id}").status_code == 404
-    assert client.post(f"/coordinator/roadmap/{row.id}/status", {"status": "done"}).status_code == 404
+    assert client.get(f"/staff/roadmap/{row.id}").status_code == 404
+    assert client.post(f"/staff/roadmap/{row.id}/status", {"status": "done"}).status_code == 404
     assert client.get(f"/staff/roadmap/{row.id}/evidence").status_code == 404
     assert "Педагогический совет" not in client.get("/staff/roadmap").get_data(as_text=True)
 

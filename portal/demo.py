@@ -1,6 +1,6 @@
 """The demo school «МОУ СОШ № 62»: enough people and pairs that every demo login's screens have content."""
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from portal.db import db
 from portal.models import (
@@ -199,6 +199,9 @@ def _roadmap() -> None:
     for event in past:
         if event.id != overdue.id:
             roadmap.set_status(scope, event.id, "done")
+            # Done on the day it was due, not all on the day the demo was made.
+            RoadmapEvent.update(done_at=datetime.combine(event.due_on, time(9))).where(
+                RoadmapEvent.id == event.id).execute()
     upcoming = [e for e in events if e.due_on >= today]
     if upcoming:
         roadmap.set_status(scope, upcoming[0].id, "in_progress")

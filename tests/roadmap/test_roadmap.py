@@ -195,6 +195,7 @@ def test_participants_do_not_see_the_roadmap(client, school, login_as, role):
         assert client.get(url).status_code in (403, 404), url
 
 
+@pytest.mark.quality("access")
 def test_another_schools_event_is_not_found(client, school, other_school, login_as):
     row = _event(other_school)
     login_as("coordinator")
@@ -204,6 +205,7 @@ def test_another_schools_event_is_not_found(client, school, other_school, login_
     assert "Педагогический совет" not in client.get("/staff/roadmap").get_data(as_text=True)
 
 
+@pytest.mark.quality("access")
 def test_the_service_refuses_a_curator(school, make_account):
     curator = make_account("curator")
     with pytest.raises(roadmap.NotAllowed):
@@ -257,7 +259,7 @@ def filled(school):
 
 
 @pytest.mark.clause("3.2")
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="roadmap")
 def test_the_roadmap_as_pdf(client, school, login_as, filled, engine):
     login_as("coordinator")
     response = client.get("/staff/roadmap.pdf")
@@ -272,7 +274,7 @@ def test_the_roadmap_as_pdf(client, school, login_as, filled, engine):
 
 
 @pytest.mark.clause("3.2")
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="roadmap")
 def test_the_roadmap_as_xlsx(client, school, login_as, filled):
     login_as("coordinator")
     response = client.get("/staff/roadmap.xlsx")

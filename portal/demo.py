@@ -1,16 +1,17 @@
 """The demo school «МОУ СОШ № 62»: enough people and pairs that every demo login's screens have content."""
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from portal.db import db
 from portal.models import (
     Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
-    Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, School, SchoolClass,
+    Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, School,
+    SchoolClass,
 )
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
-    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords,
+    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords, roadmap,
 )
 from portal.services.school import create_school
 from portal.services.staff import scope_for
@@ -176,7 +177,34 @@ def load() -> School:
         _notices(student_student, Person.get_by_id(mentee.id), mentor)
         _signed_agreement(externals[0])
         _class_teacher(school, rng, classes["7А"], student_student, second)
+        _roadmap()
     return school
+
+
+def _roadmap() -> None:
+    """The typical roadmap (3.2) for this school year, as the coordinator fills it: the events whose deadline has
+    passed are done but one — the latest of staff policy (the «Школа наставников» is not run in the portal yet) —
+    left overdue for the dashboard's attention list, and the next one is in progress. Early in September, when
+    hardly any deadline has passed, the first three are moved into the past."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    today = date.today()
+    events = roadmap.fill_typical(scope)
+    past = [e for e in events if e.due_on < today]
+    if len(past) < 3:
+        for event, days in zip(events, (10, 5, 1)):
+            RoadmapEvent.update(due_on=today - timedelta(days=days)).where(RoadmapEvent.id == event.id).execute()
+        events = roadmap.events(scope)
+        past = [e for e in events if e.due_on < today]
+    overdue = next((e for e in reversed(past) if e.section == "staffing"), past[-1])
+    for event in past:
+        if event.id != overdue.id:
+            roadmap.set_status(scope, event.id, "done")
+            # Done on the day it was due, not all on the day the demo was made.
+            RoadmapEvent.update(done_at=datetime.combine(event.due_on, time(9))).where(
+                RoadmapEvent.id == event.id).execute()
+    upcoming = [e for e in events if e.due_on >= today]
+    if upcoming:
+        roadmap.set_status(scope, upcoming[0].id, "in_progress")
 
 
 def _class_teacher(school, rng, school_class, fmt, taken) -> None:

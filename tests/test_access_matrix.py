@@ -17,7 +17,7 @@ from flask import url_for
 
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
-    BaseMembership, IssuedDocument, OrderItem, Programme, Proposal, RoleGrant, SchoolClass,
+    BaseMembership, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant, SchoolClass,
 )
 from portal.models.base import utcnow
 from portal.services import (
@@ -564,6 +564,16 @@ def class_teacher_grant(samples, elsewhere=False) -> int:
     return RoleGrant.get(RoleGrant.account == _class_teacher_of_7a(samples, elsewhere)).id
 
 
+def roadmap_event(samples, elsewhere=False) -> int:
+    """An event of the school's roadmap (3.2) with an issued order as its evidence (its PDF already kept)."""
+    school = _school(samples, elsewhere)
+    order = IssuedDocument.create(school=school, kind="order", title="Приказ о внедрении целевой модели",
+                                  code=f"RM{school.id:06d}", html="<p>Приказ</p>", html_sha256="0" * 64,
+                                  pdf=b"%PDF-1.4\n", pdf_sha256="0" * 64)
+    return RoadmapEvent.create(school=school, section="roadmap", title="Приказ о внедрении целевой модели",
+                               responsible_text="директор", due_on=date.today(), document=order).id
+
+
 def pending_base_proposal(samples, elsewhere=False) -> int:
     """A class teacher's proposal of a 7А pupil for the mentee base of the first format, waiting for its curator."""
     account = _class_teacher_of_7a(samples, elsewhere)
@@ -864,6 +874,18 @@ EXPECTED: dict[str, Route] = {
     # Results reach the administration (s5): the coordinator and the format's curator read and download every
     # final report; another school's report is «not found» (another format's: tests/staff/test_final_reports.py).
     "staff.reports": _route({"GET"}, STAFF, args={"period": "365"}),
+    "staff.roadmap": _route({"GET"}, STAFF),
+    "staff.roadmap_pdf": _route({"GET"}, STAFF, mimetype="application/pdf"),
+    "staff.roadmap_xlsx": _route({"GET"}, STAFF, mimetype=XLSX),
+    "staff.roadmap_evidence": _route({"GET"}, STAFF, args={"event_id": roadmap_event}, mimetype="application/pdf"),
+    "staff.roadmap_new": _route({"GET", "POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
+    "staff.roadmap_event": _route({"GET", "POST"}, {"coordinator"}, args={"event_id": roadmap_event},
+                                        post=lambda s: {}, post_status=422),
+    "staff.roadmap_fill": _route({"POST"}, {"coordinator"}, post=lambda s: {}),
+    "staff.roadmap_status": _route({"POST"}, {"coordinator"}, args={"event_id": roadmap_event},
+                                         post=lambda s: {"status": "done"}),
+    "staff.roadmap_delete": _route({"GET", "POST"}, {"coordinator"}, args={"event_id": roadmap_event},
+                                         post=lambda s: {}),
     "staff.report": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}),
     "staff.report_pdf": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}, mimetype="application/pdf"),
     # Monitoring (6.1): the coordinator's dashboard and results. A filter naming another school's format falls

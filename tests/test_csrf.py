@@ -19,7 +19,7 @@ from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
-    RecoveryCode, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal,
+    RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -429,6 +429,45 @@ def _remove_class_teacher(k) -> Case:
     grant = RoleGrant.get(RoleGrant.account == k.make_account("class_teacher"))
     return Case(f"/coordinator/class-teachers/{grant.id}/remove", {},
                 lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _roadmap_event(k) -> RoadmapEvent:
+    return RoadmapEvent.create(school=k.school, section="programmes", title="Педагогический совет",
+                               responsible_text="координатор", due_on=date.today() + timedelta(days=5))
+
+
+ROADMAP_FORM = {"section": "monitoring", "title": "Промежуточный мониторинг", "responsible_text": "кураторы",
+                "due_on": "2027-01-31", "status": "planned"}
+
+
+def _roadmap_fill(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/staff/roadmap/fill", {}, lambda: RoadmapEvent.select().count())
+
+
+def _roadmap_new(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/staff/roadmap/new", ROADMAP_FORM, lambda: RoadmapEvent.select().count())
+
+
+def _roadmap_edit(k) -> Case:
+    k.login_as("coordinator")
+    row = _roadmap_event(k)
+    return Case(f"/staff/roadmap/{row.id}", ROADMAP_FORM, lambda: RoadmapEvent.get_by_id(row.id).title)
+
+
+def _roadmap_status(k) -> Case:
+    k.login_as("coordinator")
+    row = _roadmap_event(k)
+    return Case(f"/staff/roadmap/{row.id}/status", {"status": "done"},
+                lambda: RoadmapEvent.get_by_id(row.id).status)
+
+
+def _roadmap_delete(k) -> Case:
+    k.login_as("coordinator")
+    row = _roadmap_event(k)
+    return Case(f"/staff/roadmap/{row.id}/delete", {},
+                lambda: RoadmapEvent.select().where(RoadmapEvent.id == row.id).exists())
 
 
 def _pupil_of_7a(k) -> Person:
@@ -915,6 +954,11 @@ CASES: dict[str, Callable] = {
     "coordinator.remove_curator": _remove_curator,
     "coordinator.class_teachers_page": _grant_class_teacher,
     "coordinator.remove_class_teacher": _remove_class_teacher,
+    "staff.roadmap_fill": _roadmap_fill,
+    "staff.roadmap_new": _roadmap_new,
+    "staff.roadmap_event": _roadmap_edit,
+    "staff.roadmap_status": _roadmap_status,
+    "staff.roadmap_delete": _roadmap_delete,
     "class_teacher.propose": _propose_pupil,
     "staff.accept_base_proposal": _accept_proposal,
     "staff.decline_base_proposal": _decline_proposal,

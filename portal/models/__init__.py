@@ -10,6 +10,7 @@ from portal.models.monitoring import Questionnaire, Question, MonitoringRound, R
 from portal.models.documents import IssuedDocument
 from portal.models.notifications import Notification, OutboxMail
 from portal.models.files import StoredFile, SignedAgreement
+from portal.models.roadmap import RoadmapEvent
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -24,6 +25,7 @@ MODELS = [
     IssuedDocument,
     Notification, OutboxMail,
     StoredFile, SignedAgreement,
+    RoadmapEvent,
     AuditEvent,
 ]
 

@@ -85,6 +85,11 @@ ACTION_TITLES = {
     "monitoring.round_opened": "начат этап мониторинга",
     "monitoring.round_closed": "этап мониторинга завершён",
     "monitoring.questionnaire_published": "опубликована новая версия анкеты",
+    "roadmap.filled": "дорожная карта заполнена типовыми мероприятиями",
+    "roadmap.event_added": "в дорожную карту добавлено мероприятие",
+    "roadmap.event_changed": "мероприятие дорожной карты изменено",
+    "roadmap.event_status": "изменено состояние мероприятия дорожной карты",
+    "roadmap.event_deleted": "мероприятие дорожной карты удалено",
 }
 
 

@@ -27,7 +27,7 @@ from portal.models import (
 from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
 from portal.services import audit
 from portal.services import consent as consents
-from portal.services import cycle, monitoring, pairing, results, years
+from portal.services import cycle, monitoring, pairing, results, roadmap, years
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
@@ -51,6 +51,7 @@ LISTS = {
     "overdue": "Просроченный мониторинг",
     "waiting": "Наставляемые ждут наставника",
     "destruction": "Данные к уничтожению",
+    "roadmap": "Дорожная карта: просроченные мероприятия",
 }
 
 
@@ -231,6 +232,7 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
       them (monitoring.expected_by_format: each consenting participant of a surveyed pair answers the
       round's questionnaires);
     - a round is overdue when it is still open after OVERDUE_DAYS days with answers missing;
+    - a roadmap event is overdue when it is not done and its deadline has passed (services.roadmap.overdue);
     - a mentee waits for a mentor when active in the mentee base, let in by the consent gate, and not
       holding a pair in that format (pairing.mentees_with_pair: a completed pair counts, a cancelled one
       does not) — the rule the curator's queue uses.
@@ -294,6 +296,9 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     for w in consents.destruction_list(scope.school_id).where(Consent.subject.in_(member_ids)):
         lists["destruction"].append(_row(None, w.consent.subject.full_name,
                                          consents.KIND_TITLES[w.consent.document.kind], w.destruction_due_on))
+    # The school's roadmap (3.2) is not of a form: its overdue events stand whatever the filters (one query).
+    for event in roadmap.overdue(scope.school_id, today):
+        lists["roadmap"].append(_row(None, event["title"], event["responsible"], event["due_on"]))
 
     return {"formats": formats, "lists": lists, "titles": LISTS,
             "school": _figures(lists, None), "by_format": {f.id: _figures(lists, f.id) for f in formats}}

@@ -877,7 +877,9 @@ EXPECTED: dict[str, Route] = {
     "staff.roadmap": _route({"GET"}, STAFF),
     "staff.roadmap_pdf": _route({"GET"}, STAFF, mimetype="application/pdf"),
     "staff.roadmap_xlsx": _route({"GET"}, STAFF, mimetype=XLSX),
-    "staff.roadmap_evidence": _route({"GET"}, STAFF, args={"event_id": roadmap_event}, mimetype="application/pdf"),
+    # An order is school-wide: its PDF is the coordinator's, so a curator's «evidence» is «not found».
+    "staff.roadmap_evidence": _route({"GET"}, STAFF, args={"event_id": roadmap_event}, mimetype="application/pdf",
+                                     not_found_for={"curator"}),
     "staff.roadmap_new": _route({"GET", "POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
     "staff.roadmap_event": _route({"GET", "POST"}, {"coordinator"}, args={"event_id": roadmap_event},
                                         post=lambda s: {}, post_status=422),

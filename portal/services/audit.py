@@ -90,6 +90,7 @@ ACTION_TITLES = {
     "roadmap.event_changed": "мероприятие дорожной карты изменено",
     "roadmap.event_status": "изменено состояние мероприятия дорожной карты",
     "roadmap.event_deleted": "мероприятие дорожной карты удалено",
+    "roadmap.evidence_downloaded": "скачан подтверждающий документ мероприятия дорожной карты",
 }
 
 

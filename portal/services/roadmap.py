@@ -12,7 +12,7 @@ from datetime import date
 
 from peewee import JOIN
 
-from portal.db import atomic_write
+from portal.db import atomic_write, is_sqlite
 from portal.ids import parse_id
 from portal.models import IssuedDocument, Person, RoadmapEvent, School, StoredFile
 from portal.models.base import utcnow
@@ -162,6 +162,8 @@ def fill_typical(scope: StaffScope, today: date | None = None, ip: str = "") -> 
     _coordinator(scope)
     year = typical_year(today or date.today())
     with atomic_write():
+        if not is_sqlite():  # two clicks at once make one roadmap (SQLite: the IMMEDIATE transaction serialises)
+            list(School.select(School.id).where(School.id == scope.school_id).for_update())
         if RoadmapEvent.select().where(RoadmapEvent.school == scope.school_id).exists():
             raise ServiceError("Дорожная карта уже заполнена: добавляйте и изменяйте мероприятия по одному.")
         now = utcnow()
@@ -226,7 +228,7 @@ def _checked(scope: StaffScope, data: EventData) -> dict:
             raise ServiceError("Укажите дату в виде ДД.ММ.ГГГГ.", field="due_on")
         raise ServiceError("Укажите срок.", field="due_on")
     if not date(2000, 1, 1) <= data.due_on <= date(2100, 12, 31):
-        raise ServiceError("Укажите срок в пределах разумных лет.", field="due_on")
+        raise ServiceError("Укажите срок между 2000 и 2100 годами.", field="due_on")
     if data.status not in dict(STATUSES):
         raise ServiceError("Выберите состояние из списка.", field="status")
     document = None
@@ -306,15 +308,23 @@ def delete(scope: StaffScope, event_id, ip: str = "") -> RoadmapEvent:
 
 def evidence(scope: StaffScope, event_id) -> tuple[bytes, str, str]:
     """The event's evidence to download — (bytes, file name, MIME type): the uploaded file, else the issued
-    document's PDF; «not found» when it has none."""
+    document's PDF; «not found» when it has none. The coordinator's only: an order is school-wide (the pairs
+    order names every form's children), and a curator reads only their own forms' papers. Audited."""
+    if not scope.is_coordinator:
+        raise NotAllowed("Нет такого документа.")
     row = event(scope, event_id)
     if row.evidence_file_id is not None:
         stored = StoredFile.get_by_id(row.evidence_file_id)
-        return uploads.read(stored), stored.name, uploads.MIME_TYPES[stored.kind]
-    if row.document_id is not None:
+        data, name, mimetype = uploads.read(stored), stored.name, uploads.MIME_TYPES[stored.kind]
+    elif row.document_id is not None:
         document = IssuedDocument.get_by_id(row.document_id)
-        return issued.pdf_bytes(document), f"document-{document.id}.pdf", "application/pdf"
-    raise NotAllowed("У мероприятия нет подтверждающего документа.")
+        data, name, mimetype = issued.pdf_bytes(document), f"document-{document.id}.pdf", "application/pdf"
+    else:
+        raise NotAllowed("У мероприятия нет подтверждающего документа.")
+    with atomic_write():
+        audit.record("roadmap.evidence_downloaded", actor=scope.person, obj=row, school=scope.school_id,
+                     file=row.evidence_file_id, document=row.document_id)
+    return data, name, mimetype
 
 
 def overdue(school_id: int, today: date | None = None) -> list[dict]:
@@ -378,4 +388,4 @@ def document_data(scope: StaffScope, today: date | None = None) -> dict:
     school = School.get_by_id(scope.school_id)
     return {"school": school.name, "today": today, "headers": headers, "rows": table_rows,
             "summary": summary(rows, today), "status_titles": STATUS_TITLES,
-            "school_year": years.label(years.school_year(today))}
+            "school_year": years.label(typical_year(today))}

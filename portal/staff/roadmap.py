@@ -164,10 +164,8 @@ def roadmap_status(event_id):
         if refusal is None:
             flash(f"«{changed.title}»: {rules.STATUS_TITLES[changed.status]}.", "success")
             return redirect(url_for("staff.roadmap") + f"#event-{row.id}", code=303)
-        edit = _form_for(scope, row, posted=False)
-        edit.status.errors = [refusal.message]
-        return render_template("staff/roadmap_event.html", form=edit, row=row), 422
-    return redirect(url_for("staff.roadmap"), code=303)
+        flash(refusal.message, "error")
+    return redirect(url_for("staff.roadmap") + f"#event-{row.id}", code=303)
 
 
 @bp.route("/roadmap/<int:event_id>/delete", methods=["GET", "POST"], endpoint="roadmap_delete")

@@ -161,6 +161,7 @@ def test_evidence_is_an_issued_order_or_an_uploaded_file(client, school, login_a
     download = client.get(f"/staff/roadmap/{row.id}/evidence")
     assert download.status_code == 200 and download.data == scan
     assert download.headers["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.select().where(AuditEvent.action == "roadmap.evidence_downloaded").count() == 1
 
     # A script renamed to .pdf is refused by its content, beside the file field.
     response = client.post(f"/staff/roadmap/{row.id}",
@@ -183,6 +184,19 @@ def test_the_curator_reads_the_roadmap_but_does_not_change_it(client, school, lo
     assert client.post("/staff/roadmap/fill").status_code == 403
     assert RoadmapEvent.get_by_id(row.id).status == "planned"
     assert client.get("/staff/roadmap.xlsx").status_code == 200
+
+
+@pytest.mark.clause("3.2")
+def test_a_curator_does_not_open_the_evidence_an_order_is_school_wide(client, school, login_as):
+    """The pairs order names every form's children: its PDF stays the coordinator's, the label is shown."""
+    order = IssuedDocument.create(school=school, kind="order", title="Приказ об утверждении пар",
+                                  number="52-од", code="ROADMAP2", html="<p>Приказ</p>", html_sha256="0" * 64)
+    row = _event(school)
+    RoadmapEvent.update(document=order).where(RoadmapEvent.id == row.id).execute()
+    login_as("curator")
+    page = client.get("/staff/roadmap").get_data(as_text=True)
+    assert "Приказ об утверждении пар № 52-од" in page and f"/staff/roadmap/{row.id}/evidence" not in page
+    assert client.get(f"/staff/roadmap/{row.id}/evidence").status_code == 404
 
 
 @pytest.mark.clause("3.2")

@@ -26,6 +26,8 @@ class DayField(StringField):
 
     def pre_validate(self, form):
         self.day = None
+        if self.data is not None and not isinstance(self.data, str):  # a file posted under a date's name
+            raise ValidationError("Укажите дату в виде ДД.ММ.ГГГГ.")
         text = (self.data or "").strip()
         if not text:
             return

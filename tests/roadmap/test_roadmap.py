@@ -300,3 +300,14 @@ def test_the_roadmap_as_xlsx(client, school, login_as, filled):
     assert states == {"Приказ о внедрении целевой модели наставничества": "выполнено",
                       "Представление программ на родительском совете": "просрочено",
                       "Итоговый мониторинг": "выполняется"}
+
+
+@pytest.mark.quality("validation")
+def test_a_file_posted_as_the_deadline_is_refused_not_a_500(client, school, login_as):
+    login_as("coordinator")
+    client.get("/staff/roadmap/new")
+    response = client.post("/staff/roadmap/new", _form(due_on=(io.BytesIO(b"x"), "date.txt")),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert field_errors(response, "due_on") == ["Укажите дату в виде ДД.ММ.ГГГГ."]
+    assert RoadmapEvent.select().count() == 0

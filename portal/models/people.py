@@ -103,6 +103,13 @@ class Person(NameAndAge, BaseModel):
     def of_school(cls, school):
         return cls.select().where(cls.school == school)
 
+    @classmethod
+    def to_choose(cls, school, kinds):
+        """The school's people of these kinds whose data are not destroyed, by name: whom staff may pick for a
+        role or a task (a curator, a class teacher, the one responsible for an event)."""
+        return (cls.select().where((cls.school == school) & cls.kind.in_(list(kinds)) & cls.destroyed_at.is_null())
+                .order_by(cls.surname, cls.first_name, cls.patronymic, cls.id))
+
 
 GUARDIANSHIP_STATUSES = (
     ("pending", "ожидает подтверждения"),

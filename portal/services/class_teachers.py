@@ -272,9 +272,7 @@ def _coordinator(staff: StaffScope) -> None:
 
 def teacher_candidates(staff: StaffScope) -> list[Person]:
     _coordinator(staff)
-    return list(Person.select().where((Person.school == staff.school_id) & Person.kind.in_(TEACHER_KINDS)
-                                      & Person.destroyed_at.is_null())
-                .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
+    return list(Person.to_choose(staff.school_id, TEACHER_KINDS))
 
 
 def grants(staff: StaffScope) -> list[RoleGrant]:

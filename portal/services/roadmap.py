@@ -120,9 +120,7 @@ def responsible_of(row: RoadmapEvent) -> str:
 def candidates(scope: StaffScope) -> list[Person]:
     """Who may be named responsible: the school's staff and external partners on the roster."""
     _coordinator(scope)
-    return list(Person.select().where((Person.school == scope.school_id) & Person.kind.in_(RESPONSIBLE_KINDS)
-                                      & Person.destroyed_at.is_null())
-                .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
+    return list(Person.to_choose(scope.school_id, RESPONSIBLE_KINDS))
 
 
 def documents(scope: StaffScope) -> list[IssuedDocument]:

@@ -18,9 +18,7 @@ from portal.services.programmes.formats import format_of_school
 def curator_candidates(scope: StaffScope) -> list[tuple[Person, bool]]:
     """Staff and partner-organisation people of the roster, each with whether they have an account."""
     _coordinator(scope)
-    people = list(Person.select().where((Person.school == scope.school_id) & Person.kind.in_(CURATOR_KINDS)
-                                        & Person.destroyed_at.is_null())
-                  .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
+    people = list(Person.to_choose(scope.school_id, CURATOR_KINDS))
     with_account = {row[0] for row in Account.select(Account.person)
                     .where(Account.school == scope.school_id).tuples()}
     return [(p, p.id in with_account) for p in people]

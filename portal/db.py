@@ -45,6 +45,14 @@ def atomic_write():
     return db.atomic()
 
 
+def lock_row(model, row_id: int) -> None:
+    """Inside `atomic_write`: hold one row's lock until the transaction ends, so two writers that check and then
+    write through that row take turns (`SELECT … FOR UPDATE`; SQLite's IMMEDIATE transaction already
+    serialises every writer)."""
+    if not is_sqlite():
+        list(model.select(model.id).where(model.id == row_id).for_update())
+
+
 def init_app(app, connects_itself=lambda: False):
     """`connects_itself()` is true for a request that opens the connection itself (/healthz answers 503,
     not 500, when it fails)."""

@@ -20,7 +20,9 @@ from portal.services import ServiceError, agreements, audit, notifications, pair
 from portal.services.bases import require_open
 from portal.services.cycle import access
 from portal.services.ending import NOT_YET_WORKING, WORKING, pair_in_scope
-from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of, pair_label
+from portal.services.orders.reading import (
+    _in_scope, _pairs, _with_members, mentees_of, pair_label, period_over, year_over,
+)
 from portal.services.staff import StaffScope
 
 UNFINISHED = WORKING + NOT_YET_WORKING
@@ -31,8 +33,7 @@ def unfinished(scope: StaffScope, format_id: int | None = None, today: date | No
 
     Each pair carries `.programme` (its year) and `.target` — the programme in force it may be carried into,
     or None while the form has no newer published programme."""
-    today = today or date.today()
-    where = [_in_scope(scope), Mentorship.status.in_(UNFINISHED), Programme.ends_on < today]
+    where = [_in_scope(scope), Mentorship.status.in_(UNFINISHED), period_over(Programme, today)]
     if format_id is not None:
         where.append(Mentorship.mentoring_format == format_id)
     query = (_pairs(*where).select_extend(Programme).switch(Mentorship).join(Programme)
@@ -52,10 +53,9 @@ def _later(current: Programme | None, old: Programme) -> Programme | None:
 def to_carry(scope: StaffScope, mentorship_id: int, today: date | None = None) -> Mentorship:
     """A pair in reach that its year left unfinished, with `.programme` and `.target` as `unfinished` gives
     them; any other pair is refused in words the confirmation page shows."""
-    today = today or date.today()
     pair = pair_in_scope(scope, mentorship_id)
     old = Programme.get_or_none(Programme.id == pair.programme_id)
-    if pair.status not in UNFINISHED or old is None or old.ends_on >= today:
+    if pair.status not in UNFINISHED or old is None or not period_over(old, today):
         raise ServiceError("Переносят только незавершённые пары, у которых истёк срок программы.")
     pair.programme = old
     pair.target = _later(Programme.current(pair.mentoring_format_id), old)
@@ -121,8 +121,7 @@ def _tell(pair: Mentorship, mentees, target: Programme, what: str, named: Mentor
 
 def is_unfinished(pair: Mentorship, today: date | None = None) -> bool:
     """Its year is over and it is not: the pair page offers «Перенести в новый год»."""
-    return pair.status in UNFINISHED and Programme.select().where(
-        (Programme.id == pair.programme_id) & (Programme.ends_on < (today or date.today()))).exists()
+    return pair.status in UNFINISHED and year_over([pair], today) is not None
 
 
 def carried_into(pair: Mentorship) -> Mentorship | None:

@@ -1,7 +1,5 @@
 """What each role's home page shows, in a fixed number of queries whatever the school's size."""
 from collections import defaultdict
-from datetime import date
-
 from peewee import JOIN, fn
 
 from portal.models import (
@@ -11,6 +9,7 @@ from portal.models import (
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.people import PERSON_KIND_COUNTS
 from portal.services import carrying, pairing
+from portal.services.orders.reading import period_over
 
 
 def _count_by(query, key_field) -> dict:
@@ -83,11 +82,11 @@ def curated_formats(account) -> list[dict]:
     programmes = Programme.current_of(ids)
     unfinished = dict(Mentorship.select(Mentorship.mentoring_format, fn.COUNT(Mentorship.id)).join(Programme)
                       .where(Mentorship.mentoring_format.in_(ids) & Mentorship.status.in_(carrying.UNFINISHED)
-                             & (Programme.ends_on < date.today()))
+                             & period_over(Programme))
                       .group_by(Mentorship.mentoring_format).tuples())
     return [{"format": f, "bases": bases[f.id], "pairs": pairs[f.id], "waiting": waiting[f.id],
              "programme": programmes.get(f.id), "unfinished": unfinished.get(f.id, 0),
-             "year_over": f.id in programmes and programmes[f.id].ends_on < date.today()} for f in formats]
+             "year_over": f.id in programmes and period_over(programmes[f.id])} for f in formats]
 
 
 def mentorships_of_mentor(person) -> list[Mentorship]:

@@ -5,8 +5,6 @@ in_order (a draft of the director's order) → active (order registered). A ment
 the mentors proposed to them; a mentor's places are counted and taken under a lock, so two mentees
 cannot both take the last one; every step needs the consent gate and the programme acknowledged.
 """
-from datetime import date
-
 from peewee import JOIN, fn
 
 from portal.db import atomic_write, is_sqlite
@@ -20,6 +18,7 @@ from portal.services import NotAllowed, ServiceError, agreements, audit, notific
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher of the mentor's pair
+from portal.services.orders.reading import period_over
 
 # States in which a mentee holds one of the mentor's places.
 OCCUPYING = ("chosen", "confirmed", "in_order", "active", "suspended")
@@ -109,7 +108,7 @@ def _mentor_membership(format_id: int, mentor_id: int) -> BaseMembership | None:
 
 
 def _require_ready(person: Person, base: str, programme: Programme | None, who: str) -> None:
-    if programme is not None and programme.ends_on < date.today():
+    if programme is not None and period_over(programme):
         raise ServiceError("Срок программы формы истёк: новые пары формируются по программе нового учебного года, "
                            "когда куратор её опубликует.")
     if not consents.may_take_part(person, base):

@@ -56,15 +56,16 @@ class NextYearForm(TextForm):
 def _programme_page(staff, fmt, current, acknowledged, form, next_form=None, status=200):
     """The format's programme page: the one in force to edit, the next year's draft or the way to start it,
     the past years to read, and the pairs their years left unfinished."""
-    draft = programme_rules.draft_of(fmt.id)
+    years = programme_rules.history(fmt.id)  # the draft among them, if there is one
+    draft = next((p for p in years if p.is_draft), None)
     if next_form is None and current is not None and draft is None:
         starts, ends = programme_rules.suggested_dates(current)
         next_form = NextYearForm(fresh=True, prefix="next", data={"starts_on": starts.isoformat(), "ends_on": ends.isoformat()})
-    past = [p for p in programme_rules.history(fmt.id) if not p.is_draft and (current is None or p.id != current.id)]
+    past = [p for p in years if not p.is_draft and (current is None or p.id != current.id)]
     return render_template("staff/programme.html", form=form, fmt=fmt, programme=current, acknowledged=acknowledged,
                            is_coordinator=staff.is_coordinator, draft=draft, next_form=next_form, past=past,
                            year_ending=current is not None and programme_rules.year_ending(current),
-                           unfinished=carrying.unfinished(staff, fmt.id), button=EmptyForm()), status
+                           unfinished=carrying.unfinished(staff, fmt.id)), status
 
 
 @bp.route("/formats/<int:format_id>/programme", methods=["GET", "POST"])

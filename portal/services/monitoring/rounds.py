@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.formatting import quoted
 from portal.models import (
     MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, PersonRow, Questionnaire, Response,
@@ -20,11 +20,6 @@ OVERDUE_DAYS = 14
 
 
 # --- rounds (6.4) ---------------------------------------------------------------------------------
-
-def _lock_format(format_id: int) -> None:
-    if not is_sqlite():
-        list(MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.id == format_id).for_update())
-
 
 def running_rounds(format_ids) -> dict[int, list[MonitoringRound]]:
     """The rounds open in each format, oldest first; one query."""
@@ -49,7 +44,7 @@ def _open_round(actor: Person, fmt: MentoringFormat, kind: str, ip: str) -> Moni
     if kind not in ROUND_TITLES:
         raise ServiceError("Выберите вид этапа мониторинга.", field="kind")
     with atomic_write():
-        _lock_format(fmt.id)
+        lock_row(MentoringFormat, fmt.id)
         if kind not in dict(kinds_to_open(running_rounds([fmt.id])[fmt.id])):
             raise ServiceError(f"{ROUND_TITLES[kind].capitalize()} этап мониторинга уже идёт в этой форме.",
                                field="kind")
@@ -141,7 +136,7 @@ def round_for(scope, round_id: int) -> MonitoringRound:
 def close_round(scope, round_id: int, ip: str = "") -> MonitoringRound:
     monitoring_round = round_for(scope, round_id)
     with atomic_write():
-        _lock_format(monitoring_round.mentoring_format_id)
+        lock_row(MentoringFormat, monitoring_round.mentoring_format_id)
         changed = (MonitoringRound.update(closed_at=utcnow())
                    .where((MonitoringRound.id == round_id) & MonitoringRound.closed_at.is_null()).execute())
         if not changed:

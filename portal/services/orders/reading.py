@@ -155,12 +155,18 @@ def _ids(values) -> list[int]:
     return list(dict.fromkeys(ids))[:MAX_PAIRS]
 
 
+def period_over(programme, today: date | None = None):
+    """The one rule of a year's end (5.4): a programme's period is over once its last day has passed.
+    Given a programme, the answer; given the model `Programme`, the same rule as a condition for a query."""
+    return programme.ends_on < (today or date.today())
+
+
 def year_over(pairs, today: date | None = None) -> Mentorship | None:
     """The first of these pairs whose programme's period is over (one query): its year can log nothing more,
     so no order approves it — it is carried into the next year's programme instead (5.4)."""
     ids = {p.programme_id for p in pairs if p.programme_id is not None}
     ended = {pid for (pid,) in Programme.select(Programme.id).where(
-        Programme.id.in_(list(ids)) & (Programme.ends_on < (today or date.today()))).tuples()} if ids else set()
+        Programme.id.in_(list(ids)) & period_over(Programme, today)).tuples()} if ids else set()
     return next((p for p in pairs if p.programme_id in ended), None)
 
 

@@ -7,13 +7,14 @@ then it is the format's programme in force, and everyone in the bases is asked t
 (4.12). Periods follow one another without overlapping, so every pair, meeting and answer belongs to
 exactly one year. Earlier programmes stay readable and are never edited again.
 """
-from datetime import date
+from datetime import date, timedelta
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.formatting import full_stop, ru_date
 from portal.models import MentoringFormat, Mentorship, Programme
 from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, asking, audit
+from portal.services.orders.reading import period_over
 from portal.services.programmes.checks import PROGRAMME_FIELDS, last_day, parse_date
 from portal.services.programmes.programme import _checked_programme, check_order
 from portal.services.staff import StaffScope
@@ -53,14 +54,8 @@ def year_ending(current: Programme, today: date | None = None) -> bool:
 
 def suggested_dates(current: Programme) -> tuple[date, date]:
     """The day after the year in force ends, and twelve months from then: what the form offers first."""
-    starts = date.fromordinal(current.ends_on.toordinal() + 1)
+    starts = current.ends_on + timedelta(days=1)
     return starts, last_day(starts)
-
-
-def _lock_format(fmt: MentoringFormat) -> None:
-    """Two «новый учебный год» at once make one draft (SQLite: the IMMEDIATE transaction already serialises)."""
-    if not is_sqlite():
-        list(MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.id == fmt.id).for_update())
 
 
 def start_next_year(scope: StaffScope, format_id: int, data: dict, ip: str = "") -> Programme:
@@ -69,7 +64,7 @@ def start_next_year(scope: StaffScope, format_id: int, data: dict, ip: str = "")
     starts = parse_date(data.get("starts_on"), "starts_on", required=True)
     ends = parse_date(data.get("ends_on"), "ends_on", required=True)
     with atomic_write():
-        _lock_format(fmt)
+        lock_row(MentoringFormat, fmt.id)  # two «новый учебный год» at once make one draft
         current = Programme.current(fmt.id)
         if current is None:
             raise ServiceError("Сначала составьте программу формы: новый год начинается с её копии.")
@@ -94,7 +89,7 @@ def save_draft(scope: StaffScope, programme_id: int, data: dict, ip: str = "") -
     if not changed:
         return programme
     with atomic_write():
-        _lock_format(fmt)
+        lock_row(MentoringFormat, fmt.id)
         check_order(programme, fmt.id, values["starts_on"], values["ends_on"])
         updated = (Programme.update(**values)
                    .where((Programme.id == programme.id) & Programme.published_at.is_null()).execute())
@@ -109,16 +104,16 @@ def publishable_from(programme: Programme, today: date | None = None) -> date | 
     """None when the draft may be published now; else the first day it may: the day after the programme in
     force ends. Publishing makes it the one in force, and a running year is not cut short (5.4)."""
     current = Programme.current(programme.mentoring_format_id)
-    if current is None or current.ends_on < (today or date.today()):
+    if current is None or period_over(current, today):
         return None
-    return date.fromordinal(current.ends_on.toordinal() + 1)
+    return current.ends_on + timedelta(days=1)
 
 
 def publish(scope: StaffScope, programme_id: int, ip: str = "", today: date | None = None) -> Programme:
     """The draft becomes the format's programme in force; the bases are asked to acknowledge it (4.12)."""
     fmt, programme = programme_in_scope(scope, programme_id)
     with atomic_write():
-        _lock_format(fmt)
+        lock_row(MentoringFormat, fmt.id)
         programme = Programme.get_by_id(programme.id)
         if not programme.is_draft:
             raise ServiceError("Эта программа уже опубликована.")

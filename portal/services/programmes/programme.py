@@ -2,7 +2,7 @@
 format's participants."""
 from datetime import date
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.formatting import full_stop, ru_date
 from portal.models import Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Person, Programme
 from portal.services import ServiceError, asking, audit
@@ -95,8 +95,7 @@ def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") 
     fmt = scope.check_format(format_id)
     values = _checked_programme(data)
     with atomic_write():
-        if not is_sqlite():  # two first saves at once make one programme (SQLite: IMMEDIATE already serialises)
-            list(MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.id == fmt.id).for_update())
+        lock_row(MentoringFormat, fmt.id)  # two first saves at once make one programme
         programme = programme_of(fmt.id)
         if programme is None:
             programme = Programme.create(mentoring_format=fmt, **values)

@@ -1,5 +1,6 @@
 """What each role's home page shows, in a fixed number of queries whatever the school's size."""
 from collections import defaultdict
+
 from peewee import JOIN, fn
 
 from portal.models import (

@@ -10,7 +10,7 @@ from peewee import AutoField, IntegrityError, SqliteDatabase
 from portal import create_app
 from portal.config import TestConfig
 from portal.documents import pdf
-from portal.db import database_from_url, db
+from portal.db import database_from_url, db, release_connections
 from portal.models import MODELS
 
 pytest_plugins = ["tests.factories", "tests.clause_plugin"]
@@ -95,6 +95,7 @@ def app(database_url, tmp_path):
     yield application
     if not db.is_closed():
         db.close()
+    release_connections()  # the app's kept SQLite connections: no open file outlives its test
 
 
 @pytest.fixture

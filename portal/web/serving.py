@@ -6,7 +6,7 @@ from flask import current_app, request
 from peewee import PeeweeException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.db import db
+from portal.db import db, release_connections
 from portal.models import School
 from portal.services import serving
 
@@ -73,6 +73,8 @@ def _holds_demo_school() -> bool:
             return School.select().where(School.is_demo == True).exists()  # noqa: E712
     except PeeweeException:
         return False
+    finally:
+        release_connections()
 
 
 def _facts(app, demo_school: bool) -> serving.Facts:

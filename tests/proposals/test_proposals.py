@@ -235,7 +235,7 @@ def test_an_accepted_proposal_is_published_only_with_the_authors_agreement(clien
     login(reader.login)
     page = client.get("/proposals/published").get_data(as_text=True)
     assert "Создать доску почёта" in page and "Сделаем к весне." in page
-    assert "Предложил(а) наставник" in page and author.person.surname not in page
+    assert "Автор — наставник" in page and author.person.surname not in page
 
     # Taken back by the author, it leaves the page at once.
     _switch(client)

@@ -12,6 +12,7 @@ from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
     accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords, roadmap,
+    voice,
 )
 from portal.services.school import create_school
 from portal.services.staff import scope_for
@@ -178,7 +179,27 @@ def load() -> School:
         _signed_agreement(externals[0])
         _class_teacher(school, rng, classes["7А"], student_student, second)
         _roadmap()
+        _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
     return school
+
+
+def _proposals(fmt, mentor, parent, child, curator) -> None:
+    """Proposals to the administration (s6, s8, s9): the mentor's, answered and published with their agreement;
+    the demo parent's for her son, under review; the curator's on the school's development, still new."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    answered = voice.submit(mentor, "mentor", voice.ProposalData(
+        topic="mentorship", format_id=fmt.id, publish_agreed=True,
+        text="Проводить раз в четверть общую встречу наставников и наставляемых: обмениваться опытом и "
+             "показывать, чего добились пары."))
+    voice.change_state(scope, answered.id, "accept", "Спасибо! Первая общая встреча пройдёт в конце четверти "
+                                                     "в актовом зале.")
+    voice.change_state(scope, answered.id, "publish")
+    asked = voice.submit(parent, "parent", voice.ProposalData(
+        topic="mentorship", child_id=child.id,
+        text="Сообщать родителям заранее о переносе встреч наставника с ребёнком."))
+    voice.change_state(scope, asked.id, "review")
+    voice.submit(curator, "curator", voice.ProposalData(
+        topic="school", text="Открыть в школе клуб старшеклассников-наставников для пятиклассников."))
 
 
 def _roadmap() -> None:

@@ -17,11 +17,13 @@ from flask import url_for
 
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
-    BaseMembership, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant, SchoolClass,
+    BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
+    SchoolClass,
 )
 from portal.models.base import utcnow
 from portal.services import (
     accounts, agreements, bases, class_teachers, consent as consents, cycle, matching, monitoring, notifications, orders, pairing,
+    uploads,
 )
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
@@ -33,6 +35,8 @@ ACTORS = (ANONYMOUS,) + ROLES
 SIGNED_IN = frozenset(ROLES)
 EVERYONE = frozenset(ACTORS)
 STAFF = frozenset({"coordinator", "curator"})
+# Who writes proposals to the administration (s6, s8, s9): everyone but a class teacher.
+WRITERS = frozenset({"coordinator", "curator", "mentor", "mentee", "parent"})
 HOME = {role: f"/{role}/" for role in ROLES} | {"class_teacher": "/class-teacher/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NEW_PASSWORD = "a brand new secret"
@@ -574,6 +578,29 @@ def roadmap_event(samples, elsewhere=False) -> int:
                                responsible_text="директор", due_on=date.today(), document=order).id
 
 
+def own_improvement(samples, elsewhere=False) -> int:
+    """A proposal to the administration the actor wrote (elsewhere: one a person of another school wrote)."""
+    author = _stranger(samples) if elsewhere else samples.signer().person
+    return ImprovementProposal.create(school=author.school_id, author=author, author_role="mentor", topic="school",
+                                      text="Открыть в школе клуб наставников").id
+
+
+def improvement_with_file(samples, elsewhere=False) -> int:
+    """The actor's proposal with a PDF attached through the uploads module."""
+    proposal = ImprovementProposal.get_by_id(own_improvement(samples, elsewhere))
+    stored = uploads.store(proposal.school_id, proposal.author_id, "план.pdf", SCAN)
+    ImprovementProposal.update(attachment=stored).where(ImprovementProposal.id == proposal.id).execute()
+    return proposal.id
+
+
+def improvement_form(samples) -> dict:
+    """A proposal on the school's development; a parent writes it for their child (s8)."""
+    form = {"topic": "school", "text": "Открыть в школе клуб наставников"}
+    if samples.role == "parent":
+        form["child"] = str(_minor_child_of(samples, samples.actor.person).id)
+    return form
+
+
 def pending_base_proposal(samples, elsewhere=False) -> int:
     """A class teacher's proposal of a 7А pupil for the mentee base of the first format, waiting for its curator."""
     account = _class_teacher_of_7a(samples, elsewhere)
@@ -732,6 +759,19 @@ EXPECTED: dict[str, Route] = {
     "inbox.open_item": _route({"GET"}, SIGNED_IN, args={"item_id": own_notification}, get_status=303),
     "inbox.read_all": _route({"POST"}, SIGNED_IN, post=lambda s: {}),
     "inbox.mail_setting": _route({"POST"}, SIGNED_IN, post=lambda s: {"mail": "y"}),
+    # Proposals to the administration (s6, s8, s9): a shared area of everyone who writes them, each reading their
+    # own (another's is a 404: tests/proposals); the coordinator alone reviews, answers and publishes.
+    "proposals.index": _route({"GET"}, WRITERS),
+    "proposals.new": _route({"GET", "POST"}, WRITERS, post=improvement_form),
+    "proposals.show": _route({"GET"}, WRITERS, args={"proposal_id": own_improvement}),
+    "proposals.attachment": _route({"GET"}, WRITERS, args={"proposal_id": improvement_with_file},
+                                   mimetype="application/pdf"),
+    "proposals.agreement": _route({"POST"}, WRITERS, args={"proposal_id": own_improvement},
+                                  post=lambda s: {"agreed": "y"}),
+    "proposals.published": _route({"GET"}, WRITERS),
+    "proposals.review": _route({"GET"}, {"coordinator"}),
+    "proposals.change_state": _route({"POST"}, {"coordinator"}, args={"proposal_id": own_improvement},
+                                     post=lambda s: {"action": "review"}),
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),

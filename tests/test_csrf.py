@@ -19,7 +19,7 @@ from portal.models import (
     Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
-    RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal,
+    RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -468,6 +468,30 @@ def _roadmap_delete(k) -> Case:
     row = _roadmap_event(k)
     return Case(f"/staff/roadmap/{row.id}/delete", {},
                 lambda: RoadmapEvent.select().where(RoadmapEvent.id == row.id).exists())
+
+
+def _improvement(author: Person) -> ImprovementProposal:
+    return ImprovementProposal.create(school=author.school_id, author=author, author_role="mentor", topic="school",
+                                      text="Открыть в школе клуб наставников")
+
+
+def _propose_improvement(k) -> Case:
+    k.login_as("mentor")
+    return Case("/proposals/new", {"topic": "mentorship", "text": "Встречи пар раз в месяц"},
+                lambda: ImprovementProposal.select().count())
+
+
+def _improvement_agreement(k) -> Case:
+    proposal = _improvement(k.login_as("mentor").person)
+    return Case(f"/proposals/{proposal.id}/agreement", {"agreed": "y"},
+                lambda: ImprovementProposal.get_by_id(proposal.id).publish_agreed)
+
+
+def _improvement_state(k) -> Case:
+    proposal = _improvement(k.make_account("mentor").person)
+    k.login_as("coordinator")
+    return Case(f"/proposals/{proposal.id}/state", {"action": "accept", "answer": "Принято."},
+                lambda: ImprovementProposal.get_by_id(proposal.id).status)
 
 
 def _pupil_of_7a(k) -> Person:
@@ -959,6 +983,9 @@ CASES: dict[str, Callable] = {
     "staff.roadmap_event": _roadmap_edit,
     "staff.roadmap_status": _roadmap_status,
     "staff.roadmap_delete": _roadmap_delete,
+    "proposals.new": _propose_improvement,
+    "proposals.agreement": _improvement_agreement,
+    "proposals.change_state": _improvement_state,
     "class_teacher.propose": _propose_pupil,
     "staff.accept_base_proposal": _accept_proposal,
     "staff.decline_base_proposal": _decline_proposal,

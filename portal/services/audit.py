@@ -91,6 +91,14 @@ ACTION_TITLES = {
     "roadmap.event_status": "изменено состояние мероприятия дорожной карты",
     "roadmap.event_deleted": "мероприятие дорожной карты удалено",
     "roadmap.evidence_downloaded": "скачан подтверждающий документ мероприятия дорожной карты",
+    "improvement.submitted": "отправлено предложение администрации",
+    "improvement.review": "предложение взято на рассмотрение",
+    "improvement.accept": "предложение принято, автору дан ответ",
+    "improvement.decline": "предложение отклонено, автору дан ответ",
+    "improvement.publish": "предложение опубликовано для участников",
+    "improvement.unpublish": "предложение снято с публикации",
+    "improvement.agreement": "автор изменил согласие на публикацию предложения",
+    "improvement.file_downloaded": "скачан файл предложения",
 }
 
 

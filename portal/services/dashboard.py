@@ -25,9 +25,10 @@ from portal.models import (
     MentorshipMember, MonitoringRound, Person, PersonRow, Plan, Response,
 )
 from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
+from portal.models.voice import PROPOSAL_STATES
 from portal.services import audit
 from portal.services import consent as consents
-from portal.services import cycle, monitoring, pairing, results, roadmap, years
+from portal.services import cycle, monitoring, pairing, results, roadmap, voice, years
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
@@ -52,6 +53,7 @@ LISTS = {
     "waiting": "Наставляемые ждут наставника",
     "destruction": "Данные к уничтожению",
     "roadmap": "Дорожная карта: просроченные мероприятия",
+    **{f"improvements_{code}": f"Предложения участников: {title}" for code, title in PROPOSAL_STATES},
 }
 
 
@@ -233,6 +235,7 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
       round's questionnaires);
     - a round is overdue when it is still open after OVERDUE_DAYS days with answers missing;
     - a roadmap event is overdue when it is not done and its deadline has passed (services.roadmap.overdue);
+    - participants' proposals are counted by their state today, whatever the filters (services.voice);
     - a mentee waits for a mentor when active in the mentee base, let in by the consent gate, and not
       holding a pair in that format (pairing.mentees_with_pair: a completed pair counts, a cancelled one
       does not) — the rule the curator's queue uses.
@@ -299,6 +302,9 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
     # The school's roadmap (3.2) is not of a form: its overdue events stand whatever the filters (one query).
     for event in roadmap.overdue(scope.school_id, today):
         lists["roadmap"].append(_row(None, event["title"], event["responsible"], event["due_on"]))
+    # Participants' proposals (s6, s8, s9) are the school's, by state as they stand today (one query).
+    for state, format_id, author, topic, role, written in voice.dashboard_rows(scope.school_id):
+        lists[f"improvements_{state}"].append(_row(format_id, author, f"{role}: {topic}", written))
 
     return {"formats": formats, "lists": lists, "titles": LISTS,
             "school": _figures(lists, None), "by_format": {f.id: _figures(lists, f.id) for f in formats}}

@@ -47,6 +47,9 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "base_proposal.made": ("staff.base_proposals", None),
     "base_proposal.accepted": ("class_teacher.proposals", None),
     "base_proposal.declined": ("class_teacher.proposals", None),
+    # A participant's proposal (s6, s8, s9): its page, where the coordinator answers and the author reads the answer.
+    "improvement.submitted": ("proposals.show", "proposal_id"),
+    "improvement.answered": ("proposals.show", "proposal_id"),
 }
 
 

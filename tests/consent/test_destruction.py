@@ -360,3 +360,31 @@ def test_a_minor_cannot_withdraw_or_read_the_parents_consent(client, login, sign
     assert client.post(f"/consent/signed/{consent.id}/withdraw").status_code == 404
     assert ConsentWithdrawal.select().count() == 0
     assert consents.may_take_part(child, "mentee")
+
+
+@pytest.mark.clause("4.11")
+def test_destroying_erases_the_proposals_written_for_the_person_and_their_file(client, login, signed_in_parent,
+                                                                               coordinator, school):
+    """A parent's proposal for the child (s8) carries the child's story: its text, answer and file go, and it
+    leaves the published page; the row stays for the counts."""
+    from portal.models import ImprovementProposal, StoredFile
+    from portal.services import uploads
+    child, parent = signed_in_parent["child"], signed_in_parent["parent"]
+    scan = uploads.store(school.id, parent.person_id, "справка.pdf", b"%PDF-1.4\n")
+    proposal = ImprovementProposal.create(
+        school=school, author=parent.person_id, author_role="parent", on_behalf_of=child, topic="mentorship",
+        text="Пётр после болезни просит встречи онлайн", attachment=scan, status="accepted",
+        answer="Пётр может встречаться онлайн", publish_agreed=True, published_at=utcnow())
+    about = notifications.notify([coordinator.person_id], "improvement.submitted", obj=proposal,
+                                 details="Родитель наставляемого: Пётр")[0]
+    sign_for_child(client, child, "parent_mentee")
+    withdraw(client, consent_of(child, "parent_mentee"))
+    log_in_as(client, login, coordinator)
+    assert client.post(f"/coordinator/destruction/{ConsentWithdrawal.get().id}").status_code == 303
+
+    erased = ImprovementProposal.get_by_id(proposal.id)
+    assert (erased.text, erased.answer, erased.publish_agreed, erased.published_at) == ("", "", False, None)
+    assert StoredFile.get_by_id(scan.id).name == "уничтожен.pdf"
+    with pytest.raises(uploads.Gone):
+        uploads.read(StoredFile.get_by_id(scan.id))
+    assert Notification.get_by_id(about.id).details == ""

@@ -349,6 +349,35 @@ def test_a_refused_reset_leaves_no_item(school, make_person):
     assert Notification.select().where(Notification.person == person.id).count() == 0
 
 
+# --- proposals to the administration (s6, s8, s9) ----------------------------------------------------
+
+def test_a_proposal_asks_the_coordinators_and_its_answer_tells_the_author(school, make_account, client, login):
+    from portal.services import voice
+    first = Account.get(Account.login == "coordinator0")
+    coordinator = make_account("coordinator")
+    author = make_account("mentor")
+    with pytest.raises(ServiceError):  # refused: no item
+        voice.submit(author.person, "mentor", voice.ProposalData(topic="school", text=""))
+    assert items("improvement.submitted") == []
+
+    proposal = voice.submit(author.person, "mentor", voice.ProposalData(topic="school", text="Клуб наставников"))
+
+    item = assert_notified("improvement.submitted", first.person_id, coordinator.person_id)[-1]
+    assert (item.object_type, item.object_id) == ("ImprovementProposal", proposal.id)
+    assert item.details == "Наставник: развитие школы"
+    assert open_link(client, login, coordinator, item) == f"/proposals/{proposal.id}"
+
+    scope = scope_for(coordinator)
+    voice.change_state(scope, proposal.id, "review")
+    assert items("improvement.answered") == []  # taken under review: nothing asked of the author yet
+    voice.change_state(scope, proposal.id, "accept", "Откроем в январе.")
+    answered, = assert_notified("improvement.answered", author.person_id)
+    assert answered.details == "Принято: Откроем в январе."
+    client.post("/logout")
+    client.get("/login")
+    assert open_link(client, login, author, answered) == f"/proposals/{proposal.id}"
+
+
 # --- one link per kind -----------------------------------------------------------------------------
 
 def test_every_kind_has_a_link(app):

@@ -125,3 +125,18 @@ def test_the_export_holds_the_documents_issued_about_the_person_as_issued(client
     assert "Соколова Артёма" in document["html"] and len(document["html_sha256"]) == 64
     kinds = sorted(d["kind"] for d in export_of(client, parent.person)["issued_documents"])
     assert kinds == ["consent", "esign_agreement"]
+
+
+@pytest.mark.clause("s8")
+def test_the_export_holds_the_proposals_written_by_the_person_and_for_them(client, login_as, pair, make_person):
+    """A proposal a parent wrote for the child is in both exports, naming who acted and for whom."""
+    from portal.services import voice
+    mentee = Person.get_by_id(pair["mentee"].person_id)
+    parent = make_person(kind="parent", sex="f", birth_date=date(1980, 1, 1))
+    Guardianship.create(parent=parent, child=mentee, confirmed_at=utcnow())
+    voice.submit(parent, "parent", voice.ProposalData(topic="school", child_id=mentee.id, text="Кружок робототехники"))
+    login_as("coordinator")
+    for person in (parent, mentee):
+        [proposal] = export_of(client, person)["improvement_proposals"]
+        assert (proposal["author"]["id"], proposal["for"]["id"], proposal["role"], proposal["text"]) == (
+            parent.id, mentee.id, "родитель наставляемого", "Кружок робототехники")

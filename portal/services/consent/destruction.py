@@ -9,7 +9,7 @@ from peewee import JOIN
 from portal.db import atomic_write
 from portal.models import (
     Account, Answer, AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
-    Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
+    ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
     OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
 )
 from portal.models.accounts import STAFF_ROLES
@@ -26,7 +26,8 @@ ERASED = (
     "телефон, электронная почта, должность и место работы",
     "категории участия, в том числе сведения о здоровье и трудной жизненной ситуации",
     "документы и адреса, введённые при подписании согласий",
-    "свободный текст об участнике: «чем может помочь», «что нужно», заметки встреч, планы, отчёты, ответы анкет",
+    "свободный текст об участнике: «чем может помочь», «что нужно», заметки встреч, планы, отчёты, ответы анкет, "
+    "предложения администрации, написанные участником или за него, и их файлы",
 )
 ERASED_PARTLY = (
     "категории участия и свободный текст в базе, к которой относилось отозванное согласие",
@@ -215,6 +216,17 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
     Notification.delete().where(Notification.person == person).execute()
     Notification.update(details="").where((Notification.object_type == "Person")
                                           & (Notification.object_id == person.id)).execute()
+    # Proposals to the administration written by the person or for them (s8): the text, the answer and the file
+    # are their words; the rows stay for the counts, taken off the published page.
+    written = ImprovementProposal.select().where((ImprovementProposal.author == person)
+                                                 | (ImprovementProposal.on_behalf_of == person))
+    for proposal in written:
+        if proposal.attachment_id is not None:
+            uploads.erase(proposal.attachment)
+    ImprovementProposal.update(text="", answer="", publish_agreed=False, published_at=None).where(
+        ImprovementProposal.id.in_([p.id for p in written])).execute()
+    Notification.update(details="").where((Notification.object_type == "ImprovementProposal")
+                                          & Notification.object_id.in_([p.id for p in written])).execute()
     # An external mentor's signed agreement: the scan names them; the number and date stay as evidence.
     for signed in SignedAgreement.select().where(SignedAgreement.person == person):
         uploads.erase(signed.scan)

@@ -5,7 +5,7 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Acknowledgement, Answer, BaseProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MentoringFormat, Person,
+    Acknowledgement, Answer, BaseProposal, ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MentoringFormat, Person,
     Programme, Proposal, Question, Questionnaire, Response,
 )
 from portal.models.accounts import ROLE_TITLES
@@ -13,6 +13,7 @@ from portal.models.bases import CATEGORY_TITLES, PROPOSAL_STATES
 from portal.models.cycle import FinalReport, Plan, PlanTask
 from portal.models.mentorship import Order, OrderItem
 from portal.models.people import SEX_CHOICES
+from portal.models.voice import AUTHOR_ROLES, PROPOSAL_STATES as IMPROVEMENT_STATES, PROPOSAL_TOPICS
 from portal.services import NotAllowed, audit
 from portal.services.staff import StaffScope
 from portal.services.people.listing import (
@@ -110,6 +111,7 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
              "reason": b.reason}
             for b in BaseProposal.select(BaseProposal, MentoringFormat).join(MentoringFormat)
             .where(BaseProposal.person == person).order_by(BaseProposal.id)],
+        "improvement_proposals": _improvement_proposals(person),
         "orders": _orders(pair_ids),
         "plans": _plans(pair_ids),
         "meetings": _meetings(person, pair_ids),
@@ -240,3 +242,24 @@ def _responses(person) -> list[dict]:
     return [{"questionnaire": r.questionnaire.title, "kind": r.questionnaire.kind,
              "submitted_at": _iso(r.submitted_at), "mentorship": r.mentorship_id,
              "answers": answers.get(r.id, [])} for r in responses]
+
+
+Author, Child = Person.alias(), Person.alias()
+
+
+def _with_people(query):
+    return (query.join_from(ImprovementProposal, Author, on=(ImprovementProposal.author == Author.id), attr="author")
+            .join_from(ImprovementProposal, Child, JOIN.LEFT_OUTER, on=(ImprovementProposal.on_behalf_of == Child.id),
+                       attr="on_behalf_of"))
+
+
+def _improvement_proposals(person: Person) -> list[dict]:
+    """Proposals to the administration the person wrote, or a parent wrote for them (s8): one query."""
+    topics, states, roles = dict(PROPOSAL_TOPICS), dict(IMPROVEMENT_STATES), dict(AUTHOR_ROLES)
+    return [{"written_at": _iso(p.created_at), "author": _name(p.author), "role": roles[p.author_role],
+             "for": _name(p.on_behalf_of) if p.on_behalf_of_id else None, "topic": topics[p.topic],
+             "text": p.text, "status": states[p.status], "answer": p.answer, "answered_at": _iso(p.answered_at),
+             "publish_agreed": p.publish_agreed, "published_at": _iso(p.published_at)}
+            for p in _with_people(ImprovementProposal.select(ImprovementProposal, Author, Child))
+            .where((ImprovementProposal.author == person) | (ImprovementProposal.on_behalf_of == person))
+            .order_by(ImprovementProposal.id)]

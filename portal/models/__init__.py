@@ -11,6 +11,7 @@ from portal.models.documents import IssuedDocument
 from portal.models.notifications import Notification, OutboxMail
 from portal.models.files import StoredFile, SignedAgreement
 from portal.models.roadmap import RoadmapEvent
+from portal.models.registry import TargetModelVersion
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -26,6 +27,7 @@ MODELS = [
     Notification, OutboxMail,
     StoredFile, SignedAgreement,
     RoadmapEvent,
+    TargetModelVersion,
     AuditEvent,
 ]
 

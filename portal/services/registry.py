@@ -133,6 +133,7 @@ class OrderEntry:
     document: IssuedDocument | None = None
     changes: Order | None = None                           # the order this one corrects (`corrects`)
     changed_by: list = field(default_factory=list)         # registered orders that correct this one
+    opens: bool = True                                      # this reader may download its PDF
 
     @property
     def state(self) -> str:
@@ -163,16 +164,19 @@ def _orders(school_id: int) -> list[OrderEntry]:
 
 def _curators_orders(scope: StaffScope, entries: list[OrderEntry]) -> list[OrderEntry]:
     """The orders a curator reads: those holding a pair of their forms, and those that list no pairs at all
-    (one query)."""
-    concerning, listing_pairs = set(), set()
+    (one query). An order that also lists another form's pairs names that form's children, so the curator
+    sees it listed but does not open its PDF (`opens` False): that one is the coordinator's."""
+    concerning, outside, listing_pairs = set(), set(), set()
     for order_id, format_id in (OrderItem.select(OrderItem.order, Mentorship.mentoring_format).join(Mentorship)
                                 .join_from(OrderItem, Order).where(Order.school == scope.school_id)
                                 .distinct().tuples()):
         listing_pairs.add(order_id)
-        if format_id in scope.format_ids:
-            concerning.add(order_id)
-    return [e for e in entries if e.order.id in concerning
-            or (e.order.id not in listing_pairs and e.order.kind not in PAIR_KINDS)]
+        (concerning if format_id in scope.format_ids else outside).add(order_id)
+    found = [e for e in entries if e.order.id in concerning
+             or (e.order.id not in listing_pairs and e.order.kind not in PAIR_KINDS)]
+    for entry in found:
+        entry.opens = entry.order.id not in outside
+    return found
 
 
 def orders_by_kind(scope: StaffScope) -> list[dict]:
@@ -193,7 +197,7 @@ def _readable_order(reader: Reader, order_id) -> Order:
     entries = _orders(reader.school_id)
     if not reader.is_coordinator:
         entries = _curators_orders(reader.scope, entries)
-    found = next((e.order for e in entries if e.order.id == order_id), None)
+    found = next((e.order for e in entries if e.order.id == order_id and e.opens), None)
     if found is None:
         raise NotAllowed("Нет такого приказа.")
     return found

@@ -136,6 +136,7 @@ def test_a_curator_sees_their_forms_orders_and_the_school_wide_ones(client, scho
     own_order = _order(school, "pairs", "11-од", pairs=[_pair_in(mine, make_person)])
     others_order = _order(school, "pairs", "12-од", pairs=[_pair_in(other, make_person)])
     school_wide = _order(school, "final_event", "13-од")
+    mixed = _order(school, "pairs", "14-од", pairs=[_pair_in(mine, make_person), _pair_in(other, make_person)])
     IssuedDocument.create(school=school, kind="report", title="Отчёт", code="RGTREPORT1", html="<p>Отчёт</p>",
                           html_sha256="0" * 64)
     curator_of(mine)
@@ -147,6 +148,10 @@ def test_a_curator_sees_their_forms_orders_and_the_school_wide_ones(client, scho
     assert client.get(f"/documents/orders/{own_order.id}.pdf").status_code == 200
     assert client.get(f"/documents/orders/{school_wide.id}.pdf").status_code == 200
     assert client.get(f"/documents/orders/{others_order.id}.pdf").status_code == 404
+    # An order that also names another form's children is listed, but its PDF stays with the coordinator.
+    mixed_row = page.split(f'id="order-{mixed.id}"')[1].split("</tr>")[0]
+    assert "14-од" in mixed_row and "PDF у координатора" in mixed_row and ".pdf" not in mixed_row
+    assert client.get(f"/documents/orders/{mixed.id}.pdf").status_code == 404
     assert client.get("/documents/issued/report").status_code == 403
 
 

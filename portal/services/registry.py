@@ -18,7 +18,9 @@ from functools import lru_cache
 from peewee import JOIN, fn
 
 from portal.db import atomic_write, is_sqlite
-from portal.models import IssuedDocument, Mentorship, Order, OrderItem, Person, School, StoredFile, TargetModelVersion
+from portal.models import (
+    Consent, FinalReport, IssuedDocument, Mentorship, Order, OrderItem, Person, School, StoredFile, TargetModelVersion,
+)
 from portal.models.mentorship import ORDER_KINDS, ORDER_STATUSES
 from portal.regulation import TEXT as REGULATION_TEXT
 from portal.regulation import regulation_sections
@@ -241,12 +243,16 @@ def _coordinator(reader: Reader) -> StaffScope:
 
 
 def issued_list(reader: Reader, kind: str) -> list[IssuedDocument]:
-    """The newest LIST_LIMIT documents of one kind with the person each names, if any: one query."""
+    """The newest LIST_LIMIT documents of one kind, each with the person it concerns — the agreement's mentor,
+    the consent's subject, the report's author — as `whom`: one query."""
     _coordinator(reader)
     if kind not in OTHER_KINDS:
         raise NotAllowed("Нет таких документов.")
-    return list(IssuedDocument.select(*issued.SUMMARY_FIELDS, Person.surname, Person.first_name, Person.patronymic)
-                .join(Person, JOIN.LEFT_OUTER, on=(IssuedDocument.person == Person.id), attr="named")
+    whom = fn.COALESCE(IssuedDocument.person, Consent.subject, FinalReport.written_by)
+    return list(IssuedDocument.select(*issued.SUMMARY_FIELDS, Person)
+                .join_from(IssuedDocument, Consent, JOIN.LEFT_OUTER, on=(IssuedDocument.consent == Consent.id))
+                .join_from(IssuedDocument, FinalReport, JOIN.LEFT_OUTER, on=(IssuedDocument.report == FinalReport.id))
+                .join_from(IssuedDocument, Person, JOIN.LEFT_OUTER, on=(Person.id == whom), attr="whom")
                 .where((IssuedDocument.school == reader.school_id) & (IssuedDocument.kind == kind))
                 .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc()).limit(LIST_LIMIT))
 

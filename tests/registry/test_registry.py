@@ -14,6 +14,7 @@ from portal.models import (
 from portal.models.mentorship import ORDER_KINDS
 from portal.services import registry, uploads
 from tests.conftest import field_errors
+from tests.factories import sign_own_consent
 from tests.querycount import count_queries
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -125,6 +126,10 @@ def test_the_coordinator_opens_the_other_issued_documents_by_kind(client, school
     assert AuditEvent.select().where((AuditEvent.action == "document.downloaded")
                                      & (AuditEvent.object_id == agreement.id)).count() == 1
     assert "Таких документов портал пока не выдавал." in _text(client.get("/documents/issued/report"))
+    teacher = make_person(kind="staff", surname="Согласнова", birth_date=date(1985, 1, 1))
+    IssuedDocument.create(school=school, kind="consent", title="Согласие", consent=sign_own_consent(teacher),
+                          code="RGTCONSNT1", html="<p>Согласие</p>", html_sha256="0" * 64)
+    assert "Согласнова" in _text(client.get("/documents/issued/consent"))  # whom a consent is about
     assert client.get("/documents/issued/order").status_code == 404  # orders are listed by kind on the registry
 
 

@@ -70,11 +70,19 @@ def reader_for(account) -> Reader:
 
 @lru_cache(maxsize=1)
 def regulation() -> dict:
-    """The portal's own copy of the regulation: its title, its sections and the version of the text — the first
-    twelve signs of its SHA-256, so two copies are told apart whoever edited them."""
+    """The portal's own copy of the regulation: its title and the version of the text — the first twelve signs of
+    its SHA-256, so two copies are told apart whoever edited them."""
     sections = regulation_sections()
     digest = hashlib.sha256(REGULATION_TEXT.read_bytes()).hexdigest()
-    return {"title": sections[0][0], "sections": len(sections) - 1, "version": digest[:12]}
+    return {"title": _sentence_case(sections[0][0]), "version": digest[:12]}
+
+
+def _sentence_case(title: str) -> str:
+    """«ПОЛОЖЕНИЕ О НАСТАВНИЧЕСТВЕ В МОУ СОШ № 62» → «Положение о наставничестве в МОУ СОШ № 62»: the capitals
+    kept for the short words that are abbreviations (МОУ, СОШ), not for the prepositions."""
+    words = [w if 2 <= len(w) <= 4 and w.isalpha() and w.isupper() else w.lower() for w in title.split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 # --- the target model ----------------------------------------------------------------------------------------

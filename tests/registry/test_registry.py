@@ -74,7 +74,7 @@ def test_the_coordinator_sees_every_document_of_section_10_with_its_state(client
     login_as("coordinator")
     page = _text(client.get("/documents/"))
     # The regulation, the portal's own copy: its version and its text.
-    assert "Положение о наставничестве" in page and registry.regulation()["version"] in page
+    assert "«Положение о наставничестве в МОУ СОШ № 62»" in page and registry.regulation()["version"] in page
     assert 'href="/regulation"' in page
     # Empty states, not blank sections.
     assert "Целевая модель ещё не загружена." in page

@@ -98,8 +98,8 @@ def target_model_versions(school_id: int) -> list[TargetModelVersion]:
 def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: str = "",
                         ip: str = "") -> TargetModelVersion:
     """A new version of the school's target model: the coordinator's alone. A refused file (wrong kind, too big,
-    none) changes nothing; the next number is taken under the school's lock, so two uploads at once are two
-    versions, never one number twice."""
+    none) changes nothing; the very file of the current version again (a double click) is refused, not a second
+    version; the next number is taken under the school's lock, so two uploads at once never share a number."""
     if not scope.is_coordinator:
         raise NotAllowed("Целевую модель загружает координатор.")
     note = " ".join((note or "").split())
@@ -110,10 +110,14 @@ def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: 
     with atomic_write():
         if not is_sqlite():  # SQLite: the IMMEDIATE transaction already serialises writers
             list(School.select(School.id).where(School.id == scope.school_id).for_update())
+        last = (TargetModelVersion.select(TargetModelVersion.number, StoredFile.sha256).join(StoredFile)
+                .where(TargetModelVersion.school == scope.school_id)
+                .order_by(TargetModelVersion.number.desc()).first())
+        if last is not None and data and hashlib.sha256(data).hexdigest() == last.file.sha256:
+            raise ServiceError(f"Этот файл уже загружен: это действующая редакция {last.number}.", field="file")
         stored = uploads.store(scope.school_id, scope.person, name, data, allowed=TARGET_MODEL_FILES)
-        last = (TargetModelVersion.select(fn.MAX(TargetModelVersion.number))
-                .where(TargetModelVersion.school == scope.school_id).scalar())
-        version = TargetModelVersion.create(school=scope.school_id, number=(last or 0) + 1, file=stored, note=note)
+        number = (last.number if last is not None else 0) + 1
+        version = TargetModelVersion.create(school=scope.school_id, number=number, file=stored, note=note)
         audit.record("target_model.uploaded", actor=scope.person, obj=version, school=scope.school_id, ip=ip,
                      number=version.number, file=stored.id, name=stored.name, sha256=stored.sha256,
                      size=stored.size, note=note)

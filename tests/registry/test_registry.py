@@ -229,6 +229,18 @@ def test_a_wrong_file_is_refused_beside_its_field_and_nothing_is_kept(client, sc
     assert stored is None or not any(path.is_file() for path in stored.rglob("*"))
 
 
+@pytest.mark.quality("idempotency")
+def test_the_same_file_twice_is_one_version(client, school, login_as):
+    login_as("coordinator")
+    client.get("/documents/")
+    assert _upload(client, PDF, "model.pdf").status_code == 303
+    client.get("/documents/")
+    response = _upload(client, PDF, "model (копия).pdf")
+    assert response.status_code == 422
+    assert field_errors(response, "file") == ["Этот файл уже загружен: это действующая редакция 1."]
+    assert TargetModelVersion.select().count() == 1 and StoredFile.select().count() == 1
+
+
 @pytest.mark.clause("s10")
 def test_only_the_coordinator_uploads_the_target_model(client, school, login_as, curator_of):
     curator_of(_formats(school)[0])

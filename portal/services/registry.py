@@ -5,7 +5,7 @@ Who reads what: every logged-in person reads the regulation and the target model
 works by); the coordinator reads everything; a curator reads the roadmap and the orders that concern their forms
 — an order with pairs of their formats, and the orders with no pairs at all (the introduction, the appointments,
 the final event). The other issued documents (consents, agreements, reports) name people of every form, so only
-the coordinator opens their lists. Each download is audited in the same transaction as it is read.
+the coordinator opens their lists. Every download leaves an audit record.
 
 The target model is the school's own document, so the portal keeps the file the coordinator uploads: each upload
 is a new version with its date, uploader and note, and the older versions stay downloadable.
@@ -21,7 +21,7 @@ from portal.db import atomic_write, is_sqlite
 from portal.models import (
     Consent, FinalReport, IssuedDocument, Mentorship, Order, OrderItem, Person, School, StoredFile, TargetModelVersion,
 )
-from portal.models.mentorship import ORDER_KINDS, ORDER_STATUSES
+from portal.models.mentorship import ORDER_KINDS
 from portal.regulation import TEXT as REGULATION_TEXT
 from portal.regulation import regulation_sections
 from portal.services import NotAllowed, ServiceError, audit, issued, roadmap, uploads
@@ -30,7 +30,6 @@ from portal.services.orders import freeze_late
 from portal.services.staff import StaffScope, scope_for
 
 ORDER_KIND_TITLES = dict(ORDER_KINDS)
-ORDER_STATUS_TITLES = dict(ORDER_STATUSES)
 # The target model is a text the school approved: a PDF of the signed copy, or the Word file it was written in.
 TARGET_MODEL_FILES = ("pdf", "docx")
 MAX_NOTE = 1000

@@ -273,6 +273,9 @@ def _fill(school, make_person, size: int):
                             due_on=date.today())
         IssuedDocument.create(school=school, kind="report", title="Отчёт", code=f"RGTQ{next(_codes):06d}",
                               html="<p>Отчёт</p>", html_sha256="0" * 64)
+        IssuedDocument.create(school=school, kind="consent", title="Согласие", code=f"RGTQ{next(_codes):06d}",
+                              consent=sign_own_consent(make_person(kind="staff", birth_date=date(1985, 1, 1))),
+                              html="<p>Согласие</p>", html_sha256="0" * 64)
 
 
 @pytest.mark.quality("query count")
@@ -292,3 +295,17 @@ def test_the_registry_costs_the_same_number_of_queries_whatever_the_data(client,
         page = _text(client.get("/documents/"))
     assert len(large) == len(small), "\n".join(large)
     assert "model-5.pdf" in page
+
+
+@pytest.mark.quality("query count")
+def test_a_list_of_issued_documents_costs_the_same_whatever_its_length(client, school, login_as, make_person):
+    login_as("coordinator")
+    _fill(school, make_person, 1)
+    client.get("/documents/issued/consent")
+    with count_queries() as small:
+        assert client.get("/documents/issued/consent").status_code == 200
+    _fill(school, make_person, 6)
+    with count_queries() as large:
+        page = _text(client.get("/documents/issued/consent"))
+    assert len(large) == len(small), "\n".join(large)
+    assert page.count('id="document-') == 7

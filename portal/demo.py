@@ -11,8 +11,8 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
-    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords, roadmap,
-    voice,
+    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords, registry,
+    roadmap, voice,
 )
 from portal.services.school import create_school
 from portal.services.staff import scope_for
@@ -180,6 +180,7 @@ def load() -> School:
         _class_teacher(school, rng, classes["7А"], student_student, second)
         _roadmap()
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
+        _target_model()
     return school
 
 
@@ -226,6 +227,14 @@ def _roadmap() -> None:
     upcoming = [e for e in events if e.due_on >= today]
     if upcoming:
         roadmap.set_status(scope, upcoming[0].id, "in_progress")
+
+
+def _target_model() -> None:
+    """The school's target model of mentorship (s10), uploaded by the coordinator: the registry of documents shows
+    it to everyone with its version, and the coordinator can upload the next."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    registry.upload_target_model(scope, "Целевая модель наставничества МОУ СОШ № 62.pdf", BLANK_SCAN,
+                                 note="Первая редакция, утверждена приказом директора о внедрении целевой модели")
 
 
 def _class_teacher(school, rng, school_class, fmt, taken) -> None:

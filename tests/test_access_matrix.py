@@ -18,7 +18,7 @@ from flask import url_for
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
     BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
-    SchoolClass,
+    SchoolClass, TargetModelVersion,
 )
 from portal.models.base import utcnow
 from portal.services import (
@@ -601,6 +601,36 @@ def improvement_form(samples) -> dict:
     return form
 
 
+def target_model_version(samples, elsewhere=False) -> int:
+    """A version of the school's target model (s10): an uploaded PDF everyone of the school may download."""
+    def build():
+        school = _school(samples, elsewhere)
+        stored = uploads.store(school.id, None, "Целевая модель.pdf", SCAN, allowed=("pdf",))
+        return TargetModelVersion.create(school=school, number=1, file=stored).id
+    return samples.once(("target model", elsewhere), build)
+
+
+def _frozen(school, kind: str, **source) -> IssuedDocument:
+    """An issued document with its PDF already kept, so its download needs no PDF engine."""
+    return IssuedDocument.create(school=school, kind=kind, title="Документ", code=f"RG{next(_seq):08d}",
+                                 html="<p>Документ</p>", html_sha256="0" * 64, pdf=SCAN, pdf_sha256="0" * 64,
+                                 **source)
+
+
+def introduction_order(samples, elsewhere=False) -> int:
+    """A registered order with no pairs — on introducing the target model (4.1) — frozen: every curator reads it."""
+    school = _school(samples, elsewhere)
+    order = Order.create(school=school, kind="introduction", title="О внедрении целевой модели наставничества",
+                         status="registered", number=f"{next(_seq)}-од", dated_on=date.today())
+    _frozen(school, "order", order=order, number=order.number)
+    return order.id
+
+
+def issued_agreement_document(samples, elsewhere=False) -> int:
+    """An issued cooperation agreement: one of the «other issued documents» the coordinator opens from the registry."""
+    return _frozen(_school(samples, elsewhere), "agreement").id
+
+
 def pending_base_proposal(samples, elsewhere=False) -> int:
     """A class teacher's proposal of a 7А pupil for the mentee base of the first format, waiting for its curator."""
     account = _class_teacher_of_7a(samples, elsewhere)
@@ -928,6 +958,17 @@ EXPECTED: dict[str, Route] = {
                                          post=lambda s: {"status": "done"}),
     "staff.roadmap_delete": _route({"GET", "POST"}, {"coordinator"}, args={"event_id": roadmap_event},
                                          post=lambda s: {}),
+    # The registry of documents (s10): everyone reads the regulation and the target model; the coordinator uploads
+    # the model; staff read the orders (a curator those of their forms and those with no pairs); the coordinator
+    # alone opens the other issued documents.
+    "registry.index": _route({"GET"}, SIGNED_IN),
+    "registry.upload_target_model": _route({"POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
+    "registry.target_model_file": _route({"GET"}, SIGNED_IN, args={"version_id": target_model_version},
+                                         mimetype="application/pdf"),
+    "registry.order_pdf": _route({"GET"}, STAFF, args={"order_id": introduction_order}, mimetype="application/pdf"),
+    "registry.issued": _route({"GET"}, {"coordinator"}, args={"kind": "agreement"}),
+    "registry.issued_pdf": _route({"GET"}, {"coordinator"}, args={"document_id": issued_agreement_document},
+                                  mimetype="application/pdf"),
     "staff.report": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}),
     "staff.report_pdf": _route({"GET"}, STAFF, args={"mentorship_id": reported_pair}, mimetype="application/pdf"),
     # Monitoring (6.1): the coordinator's dashboard and results. A filter naming another school's format falls

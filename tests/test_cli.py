@@ -8,7 +8,7 @@ import pytest
 from portal import create_app
 from portal.config import TestConfig
 from portal.db import db
-from portal.models import Account, School
+from portal.models import Account, School, TargetModelVersion
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def test_demo_loads_only_into_a_new_database(cli_app):
     with db.connection_context():
         assert School.select().count() == 1 and School.get().is_demo
         assert {a.login for a in Account.select()} >= {"coordinator", "curator", "mentor", "mentee", "parent"}
+        assert TargetModelVersion.select().count() == 1  # the registry of documents (s10) is not empty
 
 
 @pytest.mark.clause("4.2")

@@ -20,6 +20,7 @@ from portal.models import (
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
+    TargetModelVersion,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -923,6 +924,13 @@ def _issue_agreement(k) -> Case:
                 lambda: IssuedDocument.select().where(IssuedDocument.person == person.id).count())
 
 
+def _target_model(k) -> Case:
+    k.login_as("coordinator")
+    k.client.get("/documents/")
+    return Case("/documents/target-model", Upload(b"%PDF-1.4\n%%EOF\n", "Целевая модель.pdf", note="Первая редакция"),
+                lambda: TargetModelVersion.select().count())
+
+
 def _record_signed(k) -> Case:
     k.login_as("coordinator")
     person = k.make_person(kind="external", birth_date=ADULT)
@@ -939,6 +947,7 @@ CASES: dict[str, Callable] = {
     "inbox.mail_setting": _mail_setting,
     "staff.agreement": _issue_agreement,
     "staff.agreement_signed": _record_signed,
+    "registry.upload_target_model": _target_model,
     "auth.login": _login,
     "auth.logout": _logout,
     "auth.password": _password,

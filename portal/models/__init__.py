@@ -12,6 +12,7 @@ from portal.models.notifications import Notification, OutboxMail
 from portal.models.files import StoredFile, SignedAgreement
 from portal.models.roadmap import RoadmapEvent
 from portal.models.voice import ImprovementProposal
+from portal.models.registry import TargetModelVersion
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -28,6 +29,7 @@ MODELS = [
     StoredFile, SignedAgreement,
     RoadmapEvent,
     ImprovementProposal,
+    TargetModelVersion,
     AuditEvent,
 ]
 

@@ -99,6 +99,9 @@ ACTION_TITLES = {
     "improvement.unpublish": "предложение снято с публикации",
     "improvement.agreement": "автор изменил согласие на публикацию предложения",
     "improvement.file_downloaded": "скачан файл предложения",
+    "target_model.uploaded": "загружена новая редакция целевой модели наставничества",
+    "target_model.downloaded": "скачана редакция целевой модели наставничества",
+    "document.downloaded": "из реестра документов скачан выданный документ (PDF)",
 }
 
 

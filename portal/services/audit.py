@@ -90,6 +90,9 @@ ACTION_TITLES = {
     "roadmap.event_changed": "мероприятие дорожной карты изменено",
     "roadmap.event_status": "изменено состояние мероприятия дорожной карты",
     "roadmap.event_deleted": "мероприятие дорожной карты удалено",
+    "file.uploaded": "загружен файл",
+    "file.downloaded": "скачан загруженный файл",
+    "agreement.scan_downloaded": "скачан скан подписанного договора о сотрудничестве",
     "roadmap.evidence_downloaded": "скачан подтверждающий документ мероприятия дорожной карты",
 }
 

@@ -3,6 +3,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -122,22 +123,35 @@ def init_app(app):
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
     def backup(target):
-        """A consistent copy while the portal serves (SQLite online backup; pg_dump for PostgreSQL)."""
+        """One archive (.tar) while the portal serves: the database copy (SQLite online backup as
+        portal.db; pg_dump as portal.dump) and every uploaded file under files/ — README «Backup and restore».
+
+        The database is copied first and the files after: an upload writes its bytes before its row, so
+        every file a row in the copy names is already on disk when the files are read. The archive is
+        written under a temporary name and renamed at the end: a failed backup leaves no half archive."""
+        from portal.services import uploads
         target.parent.mkdir(parents=True, exist_ok=True)
-        if is_sqlite():
-            source = sqlite3.connect(db.obj.database)
-            with sqlite3.connect(target) as copy:
-                source.backup(copy)
-            source.close()
-        else:
-            if not shutil.which("pg_dump"):
-                raise click.ClickException("pg_dump не найден: установите postgresql-client.")
-            subprocess.run(["pg_dump", "--format=custom", "--file", str(target), app.config["DATABASE_URL"]],
-                           check=True)
-        click.echo(f"Резервная копия: {target} ({datetime.now():%d.%m.%Y %H:%M})")
-        files = Path(app.config["INSTANCE_PATH"]) / "files"
-        if files.is_dir():  # uploaded scans and materials: the rows above point at them
-            archive = target.with_name(target.name + ".files.tar")
-            with tarfile.open(archive, "w") as tar:
-                tar.add(files, arcname="files")
-            click.echo(f"Загруженные файлы: {archive}")
+        partial = target.with_name(target.name + ".part")
+        with tempfile.TemporaryDirectory(dir=target.parent) as work:
+            if is_sqlite():
+                copy_path = Path(work) / "portal.db"
+                source = sqlite3.connect(db.obj.database)
+                with sqlite3.connect(copy_path) as copy:
+                    source.backup(copy)
+                copy.close()
+                source.close()
+            else:
+                if not shutil.which("pg_dump"):
+                    raise click.ClickException("pg_dump не найден: установите postgresql-client.")
+                copy_path = Path(work) / "portal.dump"
+                subprocess.run(["pg_dump", "--format=custom", "--file", str(copy_path), app.config["DATABASE_URL"]],
+                               check=True)
+            files = uploads.Store.root
+            with tarfile.open(partial, "w") as tar:
+                tar.add(copy_path, arcname=copy_path.name)
+                if files is not None and files.is_dir():
+                    tar.add(files, arcname="files")
+                count = sum(1 for member in tar.getmembers() if member.isfile() and member.name.startswith("files/"))
+        partial.replace(target)
+        click.echo(f"Резервная копия: {target} ({datetime.now():%d.%m.%Y %H:%M}): база данных "
+                   f"({copy_path.name}) и загруженные файлы ({count})")

@@ -988,6 +988,7 @@ EXPECTED: dict[str, Route] = {
                                        mimetype=XLSX),
     "coordinator.export_municipal": _route({"GET"}, {"coordinator"}, args={"fmt": "csv"}, mimetype="text/csv"),
     "coordinator.monitoring_report": _route({"GET"}, {"coordinator"}, mimetype="application/pdf"),
+    "coordinator.year_report": _route({"GET"}, {"coordinator"}, mimetype="application/pdf"),
     # Rounds (6.4): the coordinator and the format's curator; a mentor in a format where they mentor a pair.
     "staff.format_monitoring": _route({"GET", "POST"}, STAFF, args={"format_id": first_format},
                                       post=lambda s: {"kind": "intermediate"}),

@@ -61,19 +61,57 @@ def test_create_school_gives_an_empty_school_and_a_working_invitation(cli_app):
     assert client.get("/coordinator/", follow_redirects=True).status_code == 200
 
 
+def _unpack(archive, into):
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+@pytest.mark.quality("security")
 def test_backup_is_a_consistent_copy_that_opens(cli_app, tmp_path):
     run(cli_app, "db-upgrade")
     run(cli_app, "demo")
-    target = tmp_path / "backups" / "copy.db"
-    assert "Резервная копия" in run(cli_app, "backup", str(target))
-    with sqlite3.connect(target) as copy:
+    target = tmp_path / "backups" / "copy.tar"
+    out = run(cli_app, "backup", str(target))
+    assert "Резервная копия" in out and "база данных (portal.db) и загруженные файлы (1)" in out
+    assert [p.name for p in target.parent.iterdir()] == ["copy.tar"]  # one archive, nothing half-written beside it
+    restored = _unpack(target, tmp_path / "restored")
+    with sqlite3.connect(restored / "portal.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT short_name FROM school").fetchone()[0] == "МОУ СОШ № 62"
         scans = copy.execute("SELECT stored_as FROM stored_file").fetchall()
-    # The uploaded files go beside it: the rows point at them (the demo holds one scanned agreement).
-    with tarfile.open(target.with_name("copy.db.files.tar")) as tar:
-        names = tar.getnames()
-    assert scans and all(f"files/{name[:2]}/{name}" in names for (name,) in scans)
+    # The uploaded files are in the same archive: the rows point at them (the demo holds one scanned agreement).
+    assert scans and all((restored / "files" / name[:2] / name).is_file() for (name,) in scans)
+
+
+@pytest.mark.quality("security")
+def test_a_backup_holds_a_file_uploaded_before_it_and_restores_as_the_readme_says(cli_app, tmp_path):
+    """README «Backup and restore»: unpack the archive, put portal.db and files/ into the instance directory;
+    the restored portal serves the file uploaded before the backup, byte for byte."""
+    from portal.models import StoredFile
+    from portal.services import uploads
+    run(cli_app, "db-upgrade")
+    run(cli_app, "demo")
+    scan = b"%PDF-1.4\n% the signed order, scanned before the backup\n%%EOF\n"
+    with db.connection_context():
+        uploaded = uploads.store(School.get().id, None, "Приказ № 12-од (скан).pdf", scan, purpose="test")
+    target = tmp_path / "copy.tar"
+    run(cli_app, "backup", str(target))
+    with db.connection_context():  # after the backup: not in it
+        later = uploads.store(School.get().id, None, "позже.pdf", scan + b"later")
+
+    instance = _unpack(target, tmp_path / "restored-instance")
+
+    class Restored(TestConfig):
+        DATABASE_URL = f"sqlite:///{instance / 'portal.db'}"
+        INSTANCE_PATH = instance
+
+    create_app(Restored)
+    with db.connection_context():
+        kept = StoredFile.get(StoredFile.sha256 == uploaded.sha256)
+        assert kept.name == "Приказ № 12-од (скан).pdf"
+        assert uploads.read(kept) == scan
+        assert not StoredFile.select().where(StoredFile.sha256 == later.sha256).exists()
 
 
 CREATE = {"--name": "МОУ СОШ № 7 г. Ярославля", "--short-name": "СОШ № 7", "--surname": "Кузнецова",

@@ -6,7 +6,8 @@ from flask import Response
 
 from portal.coordinator import bp
 from portal.documents.monitoring_report import monitoring_report_pdf
-from portal.services import exports, results
+from portal.documents.year_report import year_report_pdf
+from portal.services import exports, year_report
 from portal.web import client_ip, pdf_response, render, staff_scope
 from portal.web import filters as filter_form
 
@@ -19,16 +20,6 @@ def _download(data: bytes, name: str, fmt: str) -> Response:
     return Response(data, mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}-{date.today().isoformat()}.{fmt}"',
         "Cache-Control": "no-store"})
-
-
-def _monitoring_figures(scope, filters) -> dict:
-    """What the internal monitoring report shows, from the services, for the dashboard's filters;
-    exports.figures() checks that the scope is the coordinator's."""
-    data = exports.figures(scope, filters)
-    ids = [f["format"].id for f in data["formats"]]
-    return dict(data, summaries=results.summaries(ids, filters.since(), filters.year), kinds=results.SUMMARY_KINDS,
-                hidden_text=results.HIDDEN, min_about=results.MIN_ABOUT, base_titles=exports.IN_BASE_TITLES,
-                pair_status_titles=exports.PAIR_STATUS_TITLES, directions=results.DIRECTIONS)
 
 
 @bp.route("/exports")
@@ -63,6 +54,17 @@ def monitoring_report():
     are the dashboard's; without them, the whole school for all time."""
     scope = staff_scope()
     filters = filter_form.read_filters(scope)
-    data = monitoring_report_pdf(_monitoring_figures(scope, filters))
+    data = monitoring_report_pdf(exports.monitoring_report_figures(scope, filters))
     exports.record_download(scope, "monitoring-report", "pdf", ip=client_ip())
     return pdf_response(data, f"monitoring-report-{date.today().isoformat()}.pdf")
+
+
+@bp.route("/exports/year-report.pdf", endpoint="year_report")
+def year_report_download():
+    """The year's report for the director and the municipality, for the school year chosen in the filters (the
+    newest year when none is); the form and period filters do not apply — it is the whole school's year."""
+    scope = staff_scope()
+    year = year_report.year_of(scope, filter_form.read_filters(scope))
+    data = year_report_pdf(year_report.figures(scope, year))
+    exports.record_download(scope, "year-report", "pdf", ip=client_ip())
+    return pdf_response(data, f"year-report-{year}-{(year + 1) % 100:02d}.pdf")

@@ -87,7 +87,8 @@ def record_signed(actor: Person, person: Person, number: str, signed_on: date | 
     if signed_on > (today or date.today()):
         raise ServiceError("Дата подписания не может быть в будущем.", field="signed_on")
     with atomic_write():
-        stored = uploads.store(person.school_id, actor, scan_name, scan, allowed=uploads.SCANS, field="scan")
+        stored = uploads.store(person.school_id, actor, scan_name, scan, allowed=uploads.SCANS, field="scan", ip=ip,
+                               purpose="agreement")
         signed = SignedAgreement.create(school=person.school_id, person=person, number=number, signed_on=signed_on,
                                         scan=stored, recorded_by=actor)
         audit.record("agreement.signed", actor=actor, obj=person, ip=ip, number=number, signed_on=signed_on,
@@ -102,13 +103,16 @@ def signed_agreements(person: Person) -> list[SignedAgreement]:
                 .order_by(SignedAgreement.signed_on.desc(), SignedAgreement.id.desc()))
 
 
-def signed_scan(person: Person, agreement_id: int) -> StoredFile:
-    """The scan of one of the person's signed agreements; another's is «not found»."""
+def signed_scan(actor: Person, person: Person, agreement_id: int, ip: str = "") -> uploads.Download:
+    """The scan of one of the person's signed agreements, to download (audited); another's is «not found».
+
+    The person was checked to be in the actor's reach by the caller."""
     signed = (SignedAgreement.select(SignedAgreement, StoredFile).join(StoredFile)
               .where((SignedAgreement.id == agreement_id) & (SignedAgreement.person == person.id)).first())
     if signed is None:
         raise NotAllowed("Нет такого договора.")
-    return signed.scan
+    return uploads.hand_out(signed.scan, actor, ip=ip, action="agreement.scan_downloaded", obj=person,
+                            agreement=signed.id, number=signed.number)
 
 
 def with_signed_agreement(person_ids) -> set[int]:

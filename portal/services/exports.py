@@ -245,7 +245,21 @@ def figures(scope: StaffScope, filters: dashboard.Filters | None = None, today: 
     return {"school": School.get_by_id(scope.school_id), "formats": result, "made_on": today,
             "filters": filters, "period_title": dict(dashboard.PERIODS)[filters.period],
             "year_title": filters.year_title,
-            "growth_total": {word: school[word] for word in results.DIRECTIONS}}
+            "growth_total": {word: school[word] for word in results.DIRECTIONS},
+            # The dashboard's own whole-selection counts, for a report that sums the school up (year_report).
+            "school_counts": school}
+
+
+def monitoring_report_figures(scope: StaffScope, filters: dashboard.Filters | None = None,
+                              today: date | None = None) -> dict:
+    """What the internal monitoring report lays out (portal.documents.monitoring_report): figures() with the
+    results page's summaries of the questionnaires (6.3) for the same filters, and the titles it names."""
+    filters = filters or dashboard.Filters()
+    data = figures(scope, filters, today)
+    ids = [f["format"].id for f in data["formats"]]
+    return dict(data, summaries=results.summaries(ids, filters.since(today), filters.year), kinds=results.SUMMARY_KINDS,
+                hidden_text=results.HIDDEN, min_about=results.MIN_ABOUT, base_titles=IN_BASE_TITLES,
+                pair_status_titles=PAIR_STATUS_TITLES, directions=results.DIRECTIONS)
 
 
 def municipal(scope: StaffScope) -> tuple[list[str], list[list]]:

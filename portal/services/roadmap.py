@@ -249,7 +249,7 @@ def save(scope: StaffScope, event_id, data: EventData, ip: str = "", today: date
     with atomic_write():
         if data.file_data:
             fields["evidence_file"] = uploads.store(scope.school_id, scope.person, data.file_name, data.file_data,
-                                                    allowed=EVIDENCE_FILES, field="file")
+                                                    allowed=EVIDENCE_FILES, field="file", ip=ip, purpose="roadmap")
         elif data.drop_file:
             fields["evidence_file"] = None
         fields["done_at"] = _done_at(old, fields["status"])
@@ -304,25 +304,22 @@ def delete(scope: StaffScope, event_id, ip: str = "") -> RoadmapEvent:
 
 # --- evidence, the dashboard, the files ----------------------------------------------------------------------
 
-def evidence(scope: StaffScope, event_id) -> tuple[bytes, str, str]:
-    """The event's evidence to download — (bytes, file name, MIME type): the uploaded file, else the issued
-    document's PDF; «not found» when it has none. The coordinator's only: an order is school-wide (the pairs
-    order names every form's children), and a curator reads only their own forms' papers. Audited."""
+def evidence(scope: StaffScope, event_id, ip: str = "") -> uploads.Download:
+    """The event's evidence to download: the uploaded file, else the issued document's PDF; «not found» when
+    it has none. The coordinator's only: an order is school-wide (the pairs order names every form's
+    children), and a curator reads only their own forms' papers. Audited (uploads)."""
     if not scope.is_coordinator:
         raise NotAllowed("Нет такого документа.")
     row = event(scope, event_id)
+    audit_as = dict(actor=scope.person, action="roadmap.evidence_downloaded", obj=row, ip=ip,
+                    document=row.document_id)
     if row.evidence_file_id is not None:
-        stored = StoredFile.get_by_id(row.evidence_file_id)
-        data, name, mimetype = uploads.read(stored), stored.name, uploads.MIME_TYPES[stored.kind]
-    elif row.document_id is not None:
+        return uploads.hand_out(StoredFile.get_by_id(row.evidence_file_id), **audit_as)
+    if row.document_id is not None:
         document = IssuedDocument.get_by_id(row.document_id)
-        data, name, mimetype = issued.pdf_bytes(document), f"document-{document.id}.pdf", "application/pdf"
-    else:
-        raise NotAllowed("У мероприятия нет подтверждающего документа.")
-    with atomic_write():
-        audit.record("roadmap.evidence_downloaded", actor=scope.person, obj=row, school=scope.school_id,
-                     file=row.evidence_file_id, document=row.document_id)
-    return data, name, mimetype
+        return uploads.audited(issued.pdf_bytes(document), f"document-{document.id}.pdf", "application/pdf",
+                               school=scope.school_id, file=None, **audit_as)
+    raise NotAllowed("У мероприятия нет подтверждающего документа.")
 
 
 def overdue(school_id: int, today: date | None = None) -> list[dict]:

@@ -3,16 +3,23 @@
 A file's kind is read from its content, never from its name or the browser's word for it: a script
 renamed to .pdf is refused. The bytes go under instance/files/ by a random name, so nothing an uploader
 names reaches the file system, and nothing there is served except through a view that checks access.
+
+Every upload and every download leaves an audit record, written here so that no caller can forget it:
+store() records the upload in the caller's transaction, hand_out() records the download. The service
+that owns the file checks who may have it before calling hand_out(); the view only sends the Download
+(portal.web.send_download, always `attachment`).
 """
 import hashlib
 import io
 import secrets
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
+from portal.db import atomic_write
 from portal.models import StoredFile
 from portal.models.files import FILE_KINDS
-from portal.services import NotAllowed, ServiceError
+from portal.services import NotAllowed, ServiceError, audit
 
 MAX_BYTES = 20 * 1024 * 1024
 KIND_TITLES = dict(FILE_KINDS)
@@ -71,12 +78,21 @@ def _path(stored_as: str) -> Path:
     return Store.root / stored_as[:2] / stored_as
 
 
+class Download(NamedTuple):
+    """What a download view sends: the bytes, the name offered, the MIME type (portal.web.send_download)."""
+    data: bytes
+    name: str
+    mimetype: str
+
+
 def store(school_id: int, actor, name: str, data: bytes | None, allowed=tuple(MIME_TYPES),
-          field: str = "file") -> StoredFile:
+          field: str = "file", ip: str = "", purpose: str = "") -> StoredFile:
     """Check and keep one upload; call it inside the transaction that records what the file is for.
 
     Refusals are ServiceErrors for the form's `field`, in Russian. The bytes are written before the row,
-    under a fresh random name, so a rolled-back transaction leaves at most an unreferenced file."""
+    under a fresh random name, so a rolled-back transaction leaves at most an unreferenced file (and a
+    backup, which copies the database before the files, finds every file its rows name). The upload is
+    audited («file.uploaded», with its hash and `purpose`) in the same transaction."""
     if not data:
         raise ServiceError("Выберите файл.", field=field)
     if len(data) > MAX_BYTES:
@@ -89,9 +105,12 @@ def store(school_id: int, actor, name: str, data: bytes | None, allowed=tuple(MI
     path = _path(stored_as)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return StoredFile.create(school=school_id, kind=kind, name=_clean_name(name, kind), stored_as=stored_as,
-                             size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                             uploaded_by=getattr(actor, "id", actor))
+    stored = StoredFile.create(school=school_id, kind=kind, name=_clean_name(name, kind), stored_as=stored_as,
+                               size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                               uploaded_by=getattr(actor, "id", actor))
+    audit.record("file.uploaded", actor=actor, obj=stored, school=school_id, ip=ip, name=stored.name,
+                 kind=kind, size=stored.size, sha256=stored.sha256, purpose=purpose)
+    return stored
 
 
 class Gone(NotAllowed):
@@ -104,6 +123,25 @@ def read(stored: StoredFile) -> bytes:
         return _path(stored.stored_as).read_bytes()
     except FileNotFoundError:
         raise Gone("Файл не найден.") from None
+
+
+def audited(data: bytes, name: str, mimetype: str, *, actor, action: str, obj, school: int, ip: str = "",
+            **details) -> Download:
+    """A download about to be sent, recorded in the audit trail first: the one place a download is audited,
+    for an uploaded file (hand_out) as for a document the portal made."""
+    with atomic_write():
+        audit.record(action, actor=actor, obj=obj, school=school, ip=ip, name=name, **details)
+    return Download(data, name, mimetype)
+
+
+def hand_out(stored: StoredFile, actor, *, ip: str = "", action: str = "file.downloaded", obj=None,
+             **details) -> Download:
+    """An uploaded file to download, audited. The caller has checked that `actor` may have it; `obj` is
+    what the file belongs to (the audit names it; the file itself when None). Gone bytes are «not found»."""
+    data = read(stored)
+    return audited(data, stored.name, MIME_TYPES[stored.kind], actor=actor, action=action,
+                   obj=stored if obj is None else obj, school=stored.school_id, ip=ip, file=stored.id,
+                   sha256=stored.sha256, **details)
 
 
 def erase(stored: StoredFile) -> None:

@@ -7,7 +7,7 @@ from wtforms import StringField
 
 from portal.services import agreements, uploads
 from portal.staff import bp
-from portal.web import actor, attempt, client_ip, file_response, pdf_response, staff_scope, takes_upload
+from portal.web import actor, attempt, client_ip, pdf_response, send_download, staff_scope, takes_upload
 from portal.web.forms import DayField, EmptyForm
 
 
@@ -62,8 +62,7 @@ def agreement_signed(person_id):
 @bp.route("/people/<int:person_id>/agreement/signed/<int:agreement_id>/scan", endpoint="agreement_scan")
 def agreement_scan(person_id, agreement_id):
     person = _external(person_id)
-    stored = agreements.signed_scan(person, agreement_id)
-    return file_response(uploads.read(stored), stored.name, uploads.MIME_TYPES[stored.kind])
+    return send_download(agreements.signed_scan(actor(), person, agreement_id, ip=client_ip()))
 
 
 @bp.route("/people/<int:person_id>/agreement.pdf", endpoint="agreement_pdf")

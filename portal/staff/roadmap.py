@@ -15,7 +15,8 @@ from portal.services import exports, uploads
 from portal.services import roadmap as rules
 from portal.staff import bp
 from portal.web import (
-    attempt, client_ip, file_response, form_status, outcome, pdf_response, render, staff_scope, takes_upload,
+    attempt, client_ip, file_response, form_status, outcome, pdf_response, render, send_download, staff_scope,
+    takes_upload,
 )
 from portal.web.forms import DayField, EmptyForm, TextForm
 
@@ -35,8 +36,7 @@ def roadmap_page():
 
 @bp.route("/roadmap/<int:event_id>/evidence", endpoint="roadmap_evidence")
 def roadmap_evidence(event_id):
-    data, name, mimetype = rules.evidence(staff_scope(), event_id)
-    return file_response(data, name, mimetype)
+    return send_download(rules.evidence(staff_scope(), event_id, ip=client_ip()))
 
 
 @bp.route("/roadmap.pdf", endpoint="roadmap_pdf")

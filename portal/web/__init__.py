@@ -107,6 +107,11 @@ def file_response(data: bytes, filename: str, mimetype: str) -> Response:
                                                       "Cache-Control": "no-store"})
 
 
+def send_download(download) -> Response:
+    """A file a service handed out (services.uploads.Download: checked and audited there) as an attachment."""
+    return file_response(download.data, download.name, download.mimetype)
+
+
 def tell_about_a_reset(sender, user, **extra) -> None:
     """At the first login after a password reset the person sees who reset it and when (DECISIONS.md,
     "Who may change whom"): a reset they did not ask for must not go unnoticed. Every way into a

@@ -10,7 +10,7 @@ from portal.auth.access import current_role
 from portal.proposals import bp
 from portal.services import uploads
 from portal.services import voice as rules
-from portal.web import actor, attempt, client_ip, file_response, form_status, render, staff_scope, takes_upload
+from portal.web import actor, attempt, client_ip, form_status, render, send_download, staff_scope, takes_upload
 from portal.web.forms import TextForm
 
 
@@ -132,8 +132,7 @@ def change_state(proposal_id):
 
 @bp.route("/<int:proposal_id>/file")
 def attachment(proposal_id):
-    data, name, mimetype = rules.attachment(actor(), proposal_id, _is_coordinator())
-    return file_response(data, name, mimetype)
+    return send_download(rules.attachment(actor(), proposal_id, _is_coordinator(), ip=client_ip()))
 
 
 @bp.route("/review")

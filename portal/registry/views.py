@@ -7,7 +7,7 @@ from wtforms import TextAreaField
 
 from portal.registry import bp
 from portal.services import registry, uploads
-from portal.web import attempt, client_ip, file_response, form_status, pdf_response, render, takes_upload
+from portal.web import attempt, client_ip, form_status, pdf_response, render, send_download, takes_upload
 
 
 class TargetModelForm(FlaskForm):
@@ -66,8 +66,7 @@ def upload_target_model():
 
 @bp.route("/target-model/<int:version_id>", endpoint="target_model_file")
 def target_model_file(version_id):
-    stored, data = registry.target_model_file(_reader(), version_id, ip=client_ip())
-    return file_response(data, stored.name, uploads.MIME_TYPES[stored.kind])
+    return send_download(registry.target_model_file(_reader(), version_id, ip=client_ip()))
 
 
 @bp.route("/orders/<int:order_id>.pdf", endpoint="order_pdf")

@@ -123,18 +123,15 @@ def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: 
     return version
 
 
-def target_model_file(reader: Reader, version_id, ip: str = "") -> tuple[StoredFile, bytes]:
+def target_model_file(reader: Reader, version_id, ip: str = "") -> uploads.Download:
     """One version's file for anyone of the school (another school's is «not found»); the download is audited."""
     version = (TargetModelVersion.select(TargetModelVersion, StoredFile).join(StoredFile)
                .where((TargetModelVersion.id == version_id) & (TargetModelVersion.school == reader.school_id))
                .first())
     if version is None:
         raise NotAllowed("Нет такой редакции целевой модели.")
-    data = uploads.read(version.file)
-    with atomic_write():
-        audit.record("target_model.downloaded", actor=reader.person, obj=version, school=reader.school_id, ip=ip,
-                     number=version.number, file=version.file_id)
-    return version.file, data
+    return uploads.hand_out(version.file, reader.person, ip=ip, action="target_model.downloaded", obj=version,
+                            number=version.number)
 
 
 # --- orders ----------------------------------------------------------------------------------------------------

@@ -301,14 +301,9 @@ def set_agreement(person: Person, proposal_id, agreed: bool, ip: str = "") -> Im
     return readable(person, proposal.id)
 
 
-def attachment(person: Person, proposal_id, is_coordinator: bool = False) -> tuple[bytes, str, str]:
-    """The proposal's file — (bytes, name, MIME type) — for whoever may read the proposal; audited."""
+def attachment(person: Person, proposal_id, is_coordinator: bool = False, ip: str = "") -> uploads.Download:
+    """The proposal's file for whoever may read the proposal; audited."""
     proposal = readable(person, proposal_id, is_coordinator)
     if proposal.attachment_id is None:
         raise NotAllowed("У предложения нет файла.")
-    stored = proposal.attachment
-    data = uploads.read(stored)
-    with atomic_write():
-        audit.record("improvement.file_downloaded", actor=person, obj=proposal, school=proposal.school_id,
-                     file=stored.id)
-    return data, stored.name, uploads.MIME_TYPES[stored.kind]
+    return uploads.hand_out(proposal.attachment, person, ip=ip, action="improvement.file_downloaded", obj=proposal)

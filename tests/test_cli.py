@@ -8,7 +8,7 @@ import pytest
 from portal import create_app
 from portal.config import TestConfig
 from portal.db import db
-from portal.models import Account, School, TargetModelVersion
+from portal.models import Account, School, StoredFile, TargetModelVersion
 
 
 @pytest.fixture
@@ -73,14 +73,16 @@ def test_backup_is_a_consistent_copy_that_opens(cli_app, tmp_path):
     run(cli_app, "demo")
     target = tmp_path / "backups" / "copy.tar"
     out = run(cli_app, "backup", str(target))
-    assert "Резервная копия" in out and "база данных (portal.db) и загруженные файлы (1)" in out
+    with db.connection_context():
+        files = StoredFile.select().count()  # the demo's uploads: a scanned agreement, the target model, …
+    assert files and "Резервная копия" in out and f"база данных (portal.db) и загруженные файлы ({files})" in out
     assert [p.name for p in target.parent.iterdir()] == ["copy.tar"]  # one archive, nothing half-written beside it
     restored = _unpack(target, tmp_path / "restored")
     with sqlite3.connect(restored / "portal.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT short_name FROM school").fetchone()[0] == "МОУ СОШ № 62"
         scans = copy.execute("SELECT stored_as FROM stored_file").fetchall()
-    # The uploaded files are in the same archive: the rows point at them (the demo holds one scanned agreement).
+    # The uploaded files are in the same archive: every row points at a file there.
     assert scans and all((restored / "files" / name[:2] / name).is_file() for (name,) in scans)
 
 
@@ -88,7 +90,6 @@ def test_backup_is_a_consistent_copy_that_opens(cli_app, tmp_path):
 def test_a_backup_holds_a_file_uploaded_before_it_and_restores_as_the_readme_says(cli_app, tmp_path):
     """README «Backup and restore»: unpack the archive, put portal.db and files/ into the instance directory;
     the restored portal serves the file uploaded before the backup, byte for byte."""
-    from portal.models import StoredFile
     from portal.services import uploads
     run(cli_app, "db-upgrade")
     run(cli_app, "demo")

@@ -11,6 +11,7 @@ from portal.models.documents import IssuedDocument
 from portal.models.notifications import Notification, OutboxMail
 from portal.models.files import StoredFile, SignedAgreement
 from portal.models.roadmap import RoadmapEvent
+from portal.models.support import SupportRequest, SupportNote
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -26,6 +27,7 @@ MODELS = [
     Notification, OutboxMail,
     StoredFile, SignedAgreement,
     RoadmapEvent,
+    SupportRequest, SupportNote,
     AuditEvent,
 ]
 

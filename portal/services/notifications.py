@@ -37,6 +37,10 @@ TITLES = {
     "base_proposal.made": "Классный руководитель предложил ученика в базу — рассмотрите предложение",
     "base_proposal.accepted": "Ваше предложение принято: ученик добавлен в базу",
     "base_proposal.declined": "Ваше предложение ученика в базу отклонено",
+    # Psychological support: the titles name no one and no subject — a mail subject line is read by many eyes.
+    "support.requested": "Новая просьба о психологической поддержке — свяжитесь с обратившимся",
+    "support.child_asked": "Ваш ребёнок попросил о психологической поддержке",
+    "support.taken_up": "Психолог принял вашу просьбу о поддержке и свяжется с вами",
 }
 
 

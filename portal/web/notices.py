@@ -47,6 +47,11 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "base_proposal.made": ("staff.base_proposals", None),
     "base_proposal.accepted": ("class_teacher.proposals", None),
     "base_proposal.declined": ("class_teacher.proposals", None),
+    # A support request has one page for everyone who may read it: the psychologist acts there, the asker and a
+    # parent follow its state.
+    "support.requested": ("support.request_page", "request_id"),
+    "support.child_asked": ("support.request_page", "request_id"),
+    "support.taken_up": ("support.request_page", "request_id"),
 }
 
 

@@ -699,11 +699,13 @@ EXPECTED: dict[str, Route] = {
                               post=lambda s: {"code": "123456"}, post_status=302),
     # The second factor is the staff's own page; without it turned on, the confirming pages say so (422 on POST).
     "auth.second_factor": _route({"GET"}, STAFF_ACCOUNTS),
-    "auth.second_factor_enable": _route({"GET", "POST"}, STAFF_ACCOUNTS, post=lambda s: {"code": "000000", "password": PASSWORD},
+    "auth.second_factor_enable": _route({"GET", "POST"}, STAFF_ACCOUNTS,
+                                        post=lambda s: {"code": "000000", "password": PASSWORD},
                                         post_status=422),
     "auth.second_factor_disable": _route({"GET", "POST"}, STAFF_ACCOUNTS,
                                          post=lambda s: {"code": "000000", "password": PASSWORD}, post_status=422),
-    "auth.recovery_codes": _route({"GET", "POST"}, STAFF_ACCOUNTS, post=lambda s: {"code": "000000", "password": PASSWORD},
+    "auth.recovery_codes": _route({"GET", "POST"}, STAFF_ACCOUNTS,
+                                  post=lambda s: {"code": "000000", "password": PASSWORD},
                                   post_status=422),
     # For an account without roles; an account holding a role is sent home.
     "auth.no_roles": _route({"GET"}, SIGNED_IN, home_when_signed_in=True),

@@ -169,8 +169,9 @@ def _with_people():
 
 def _readable_by(person_id: int):
     """The asker's own requests, those about them, and those of their children that parents see."""
+    parents_see = SupportRequest.parents_see == True  # noqa: E712
     return ((SupportRequest.asked_by == person_id) | (SupportRequest.about == person_id)
-            | ((SupportRequest.parents_see == True) & SupportRequest.about.in_(_confirmed_children(person_id))))  # noqa: E712
+            | (parents_see & SupportRequest.about.in_(_confirmed_children(person_id))))
 
 
 def my_requests(account: Account) -> list[SupportRequest]:

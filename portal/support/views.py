@@ -71,9 +71,11 @@ def ask():
 
 
 def _page(view, contact_form=None, close_form=None, status=200):
+    """Two forms of one field `note` on a page: each its own id, so each label names its own box."""
+    contact_form, close_form = contact_form or NoteForm(), close_form or NoteForm()
+    contact_form.note.id, close_form.note.id = "contact-note", "close-note"
     return render_template("support/request.html", view=view, r=view.request, state_titles=support.STATE_TITLES,
-                           contact_form=contact_form or NoteForm(), close_form=close_form or NoteForm(),
-                           me=current_user.person_id), status
+                           contact_form=contact_form, close_form=close_form, me=current_user.person_id), status
 
 
 @bp.route("/<int:request_id>")

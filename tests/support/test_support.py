@@ -111,7 +111,7 @@ def test_a_mentor_asks_and_the_psychologist_takes_it_up_and_closes_it(client, lo
     assert [n.person_id for n in Notification.select().where(Notification.kind == "support.taken_up")] == [
         mentor.person_id]
     refused = client.post(f"/support/{request.id}/close", {"note": ""})
-    assert refused.status_code == 422 and field_errors(refused, "note") == [
+    assert refused.status_code == 422 and field_errors(refused, "close-note") == [
         "Напишите заметку о закрытии: её увидят только психологи."]
     assert client.post(f"/support/{request.id}/close", {"note": "Помощь оказана"}).status_code == 303
     closed = SupportRequest.get_by_id(request.id)

@@ -24,7 +24,7 @@ from portal.models import (
     Account, BaseMembership, Guardianship, MentoringFormat, Person, RoleGrant, SupportNote, SupportRequest,
 )
 from portal.models.base import utcnow
-from portal.models.support import STATES
+from portal.models.support import ASKED_AS, STATES
 from portal.services import NotAllowed, ServiceError, accounts, audit, notifications, years
 from portal.services import bases as base_rules
 from portal.services.people import login_for
@@ -33,6 +33,7 @@ from portal.services.staff import StaffScope
 ROLE = "psychologist"
 ASKING_ROLES = ("mentor", "mentee", "parent")
 STATE_TITLES = dict(STATES)
+ASKED_AS_TITLES = dict(ASKED_AS)
 # Under this age on the day of asking, the person's confirmed parents see the request and are told of it.
 PARENTS_KNOW_UNDER = 15
 MAX_TOPIC = 2000
@@ -112,6 +113,13 @@ def _psychologists(school_id: int) -> list[int]:
     return [row[0] for row in Account.select(Account.person).join(RoleGrant)
             .where((Account.school == school_id) & (RoleGrant.role == ROLE) & (Account.is_active == True))  # noqa: E712
             .tuples()]
+
+
+def has_psychologist(school_id: int) -> bool:
+    """Whether anyone reads the school's requests yet: the form says so when nobody does."""
+    return (Account.select().join(RoleGrant)
+            .where((Account.school == school_id) & (RoleGrant.role == ROLE) & (Account.is_active == True))  # noqa: E712
+            .exists())
 
 
 def ask(account: Account, about_id, topic, contact, acting_as: str | None = None, ip: str = "") -> SupportRequest:
@@ -277,6 +285,7 @@ class Counts:
     """Requests by month (rows, in the school year's order) and form (columns); nothing else of them."""
 
     year: int
+    title: str               # «2026/27 учебный год»
     formats: list            # [(format id or None, name)]
     months: list             # [(label, {format id or None: count}, total)]
     total: int
@@ -306,7 +315,7 @@ def counts(staff: StaffScope, year: int | None = None) -> Counts:
         row = {format_id: counted[(calendar_year, month, format_id)] for format_id, _ in formats}
         if sum(row.values()):
             months.append((f"{MONTHS[month - 1]} {calendar_year}", row, sum(row.values())))
-    return Counts(year, formats, months, sum(counted.values()))
+    return Counts(year, years.label(year), formats, months, sum(counted.values()))
 
 
 # --- the coordinator grants and removes the role ------------------------------------------------------------

@@ -61,13 +61,11 @@ def ask():
         made = attempt(form, lambda: support.ask(account, form.about.data, form.topic.data, form.contact.data,
                                                  acting_as=current_role(), ip=client_ip()))
         if made is not None:
-            flash("Просьба отправлена педагогу-психологу школы. Он свяжется с вами; кроме него, её никто не читает"
-                  + (", только ваши родители." if made.parents_see and made.about_id == account.person_id else "."),
-                  "success")
+            flash("Просьба отправлена педагогу-психологу школы: он свяжется с вами.", "success")
             return redirect(url_for("support.request_page", request_id=made.id), code=303)
     minor_self = support.parents_would_see(account.person)
-    return render_template("support/ask.html", form=form, choose=len(people) > 1, minor_self=minor_self), \
-        form_status(form)
+    return render_template("support/ask.html", form=form, choose=len(people) > 1, minor_self=minor_self,
+                           nobody_reads=not support.has_psychologist(account.school_id)), form_status(form)
 
 
 def _page(view, contact_form=None, close_form=None, status=200):
@@ -75,7 +73,8 @@ def _page(view, contact_form=None, close_form=None, status=200):
     contact_form, close_form = contact_form or NoteForm(), close_form or NoteForm()
     contact_form.note.id, close_form.note.id = "contact-note", "close-note"
     return render_template("support/request.html", view=view, r=view.request, state_titles=support.STATE_TITLES,
-                           contact_form=contact_form, close_form=close_form, me=current_user.person_id), status
+                           asked_as_titles=support.ASKED_AS_TITLES, contact_form=contact_form, close_form=close_form,
+                           me=current_user.person_id), status
 
 
 @bp.route("/<int:request_id>")

@@ -259,3 +259,9 @@ def test_the_lists_cost_the_same_whatever_their_length(client, login, make_accou
     again = {url: measure(account, url) for account, url in ((parent, "/support/"), (psychologist, "/psychologist/"),
                                                              (psychologist, "/psychologist/?state=all"))}
     assert again == first
+
+
+@pytest.mark.clause("s6")
+def test_the_form_says_when_the_school_has_no_psychologist_yet(client, login_as, conn):
+    login_as("mentor")
+    assert "Педагог-психолог в портале пока не назначен" in client.get("/support/ask").get_data(as_text=True)

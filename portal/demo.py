@@ -6,7 +6,7 @@ from portal.db import db
 from portal.models import (
     Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
     Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, School,
-    SchoolClass,
+    SchoolClass, SupportNote, SupportRequest,
 )
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
@@ -19,7 +19,7 @@ from portal.services.staff import scope_for
 
 PASSWORD = accounts.DEMO_PASSWORD
 LOGINS = ("coordinator", "curator", "mentor", "mentee", "parent", "mentor2", "mentor3", "mentor4", "parent2",
-          "classteacher")
+          "classteacher", "psychologist")
 # The three senior students proposed to the demo mentee in «Ученик – ученик», best ranked first: each with a
 # login of their own (so «the mentee chooses → the mentor confirms» can be walked) and texts of their own.
 # Their surnames sort last, so the ranking's ties offer other seniors first to the other juniors
@@ -178,6 +178,7 @@ def load() -> School:
         _notices(student_student, Person.get_by_id(mentee.id), mentor)
         _signed_agreement(externals[0])
         _class_teacher(school, rng, classes["7А"], student_student, second)
+        _psychologist(school, rng, teacher_teacher)
         _roadmap()
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
         _target_model()
@@ -254,6 +255,32 @@ def _class_teacher(school, rng, school_class, fmt, taken) -> None:
                            "полугодии.")
     class_teachers.propose(scope, pupils[0].id, fmt.id, "mentee", "low_results",
                            "Отстаёт по математике после болезни, просит помощи одноклассников.")
+
+
+def _psychologist(school, rng, teacher_teacher) -> None:
+    """`psychologist`, the school's педагог-психолог (s6, s8): two young teachers of «Учитель – учитель» asked for
+    support — one waiting, one the psychologist has already called. Written directly, like the demo's other rows,
+    so no other demo login's inbox changes; the psychologist's inbox item is the one `support.ask` would write."""
+    person = _person(school, rng, "f", kind="staff", surname="Котова", first_name="Ирина", patronymic="Владимировна",
+                     position="педагог-психолог", birth_date=date(1979, 4, 14))
+    account = _account(person, "psychologist")
+    accounts.grant_role(None, account, "psychologist")
+    askers = [m.person for m in BaseMembership.select().where((BaseMembership.mentoring_format == teacher_teacher)
+                                                              & (BaseMembership.base == "mentee"))
+              .order_by(BaseMembership.id).limit(2)]
+    now = utcnow()
+    waiting = SupportRequest.create(school=school, asked_by=askers[0], about=askers[0], asked_as="mentee",
+                                    mentoring_format=teacher_teacher, asked_at=now - timedelta(days=1),
+                                    topic="Первый год в школе: не справляюсь с нагрузкой, плохо сплю перед уроками "
+                                          "в 9 классе.",
+                                    contact="Лучше после 15:00 в учительской")
+    notifications.notify([person], "support.requested", obj=waiting)
+    called = SupportRequest.create(school=school, asked_by=askers[-1], about=askers[-1], asked_as="mentee",
+                                   mentoring_format=teacher_teacher, status="contacted",
+                                   asked_at=now - timedelta(days=9), contacted_at=now - timedelta(days=8),
+                                   topic="Конфликт с родителями ученика, хочется разобрать ситуацию.")
+    SupportNote.create(request=called, author=person, kind="contact", at=now - timedelta(days=8),
+                       text="Поговорили по телефону; встреча в кабинете психолога в пятницу.")
 
 
 def _notices(student_student, mentee, mentor):

@@ -40,7 +40,7 @@ def make_account(conn, make_person, school):
     """An account holding exactly the given roles (a curator of the school's first format, a class teacher of 7А)."""
 
     def make(*roles, login=None, person=None, password=PASSWORD, acknowledged=False) -> Account:
-        staff = set(roles) & {"coordinator", "curator", "class_teacher"}
+        staff = set(roles) & {"coordinator", "curator", "class_teacher", "psychologist"}
         person = person or make_person(kind="staff" if staff else "student",
                                        birth_date=date(1985, 1, 1) if set(roles) - {"mentee"} else date(2011, 5, 20))
         login = login or f"user{next(_seq)}"

@@ -18,7 +18,7 @@ from flask import url_for
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
     BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
-    SchoolClass, TargetModelVersion,
+    SchoolClass, SupportRequest, TargetModelVersion,
 )
 from portal.models.base import utcnow
 from portal.services import (
@@ -30,13 +30,16 @@ from tests.conftest import is_russian
 from tests.factories import PASSWORD, agree_plan
 
 ANONYMOUS = "anonymous"
-ROLES = ("coordinator", "curator", "mentor", "mentee", "parent", "class_teacher")
+ROLES = ("coordinator", "curator", "mentor", "mentee", "parent", "class_teacher", "psychologist")
 ACTORS = (ANONYMOUS,) + ROLES
 SIGNED_IN = frozenset(ROLES)
 EVERYONE = frozenset(ACTORS)
 STAFF = frozenset({"coordinator", "curator"})
 # Who writes proposals to the administration (s6, s8, s9): everyone but a class teacher.
 WRITERS = frozenset({"coordinator", "curator", "mentor", "mentee", "parent"})
+# Staff accounts in the sense of the second factor and the idle limit: the psychologist too.
+STAFF_ACCOUNTS = STAFF | {"psychologist"}
+ASKERS = frozenset({"mentor", "mentee", "parent"})
 HOME = {role: f"/{role}/" for role in ROLES} | {"class_teacher": "/class-teacher/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NEW_PASSWORD = "a brand new secret"
@@ -642,6 +645,33 @@ def propose_form(samples) -> dict:
     return {"mentoring_format": first_format(samples), "base": "mentee", "category": "gifted", "note": "Олимпиадник"}
 
 
+# --- samples of psychological support (s6, s8) -------------------------------------------------------------
+
+def support_request(samples, elsewhere=False) -> int:
+    """A request for support: the actor's own (a mentee), their under-15 child's (a parent), or — for everyone
+    else, the mentor of the pair included — one asked by the mentee of a pair of the first format, which only the
+    psychologists read."""
+    def build():
+        if samples.role == "parent" and not elsewhere:
+            asker = _minor_child_of(samples, samples.actor.person)
+            fmt = None
+        else:
+            pair = _actors_pair(samples, elsewhere)
+            asker, fmt = pair.members.get().mentee, pair.mentoring_format_id
+        return SupportRequest.create(school=asker.school_id, asked_by=asker, about=asker, asked_as="mentee",
+                                     mentoring_format=fmt, topic="Трудно с одноклассниками",
+                                     parents_see=samples.role == "parent").id
+    return samples.once(("support", elsewhere), build)
+
+
+def psychologist_grant(samples, elsewhere=False) -> int:
+    school = _school(samples, elsewhere)
+    person = Person.create(school=school, kind="staff", sex="f", surname=f"Психологова-{next(_seq)}",
+                           first_name="Анна", birth_date=ADULT)
+    account = accounts.create_account(None, person, f"psychologist-{next(_seq)}")
+    return accounts.grant_role(None, account, "psychologist").id
+
+
 # --- samples of monitoring (6.3-6.5): rounds of the first format, questionnaires of the actor's pair ---
 
 def open_monitoring_round(samples, elsewhere=False) -> int:
@@ -724,12 +754,14 @@ EXPECTED: dict[str, Route] = {
     "auth.login_code": _route({"GET", "POST"}, EVERYONE, home_when_signed_in=True, get_status=302,
                               post=lambda s: {"code": "123456"}, post_status=302),
     # The second factor is the staff's own page; without it turned on, the confirming pages say so (422 on POST).
-    "auth.second_factor": _route({"GET"}, STAFF),
-    "auth.second_factor_enable": _route({"GET", "POST"}, STAFF, post=lambda s: {"code": "000000", "password": PASSWORD},
+    "auth.second_factor": _route({"GET"}, STAFF_ACCOUNTS),
+    "auth.second_factor_enable": _route({"GET", "POST"}, STAFF_ACCOUNTS,
+                                        post=lambda s: {"code": "000000", "password": PASSWORD},
                                         post_status=422),
-    "auth.second_factor_disable": _route({"GET", "POST"}, STAFF,
+    "auth.second_factor_disable": _route({"GET", "POST"}, STAFF_ACCOUNTS,
                                          post=lambda s: {"code": "000000", "password": PASSWORD}, post_status=422),
-    "auth.recovery_codes": _route({"GET", "POST"}, STAFF, post=lambda s: {"code": "000000", "password": PASSWORD},
+    "auth.recovery_codes": _route({"GET", "POST"}, STAFF_ACCOUNTS,
+                                  post=lambda s: {"code": "000000", "password": PASSWORD},
                                   post_status=422),
     # For an account without roles; an account holding a role is sent home.
     "auth.no_roles": _route({"GET"}, SIGNED_IN, home_when_signed_in=True),
@@ -762,6 +794,23 @@ EXPECTED: dict[str, Route] = {
     "class_teacher.propose": _route({"GET", "POST"}, {"class_teacher"}, args={"person_id": class_pupil},
                                     post=propose_form),
     "staff.base_proposals": _route({"GET"}, STAFF),
+    # Psychological support (s6, s8): the coordinator grants the role and sees counts only; mentors, mentees and
+    # parents ask and follow their requests; a request is read by the psychologists and the people it concerns —
+    # the coordinator, a curator, the class teacher and the mentor of the pair meet 404 on it, and only a
+    # psychologist records a contact or closes it.
+    "coordinator.psychologists_page": _route({"GET", "POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
+    "coordinator.remove_psychologist": _route({"GET", "POST"}, {"coordinator"}, args={"grant_id": psychologist_grant},
+                                              post=lambda s: {}),
+    "psychologist.home": _route({"GET"}, {"psychologist"}),
+    "support.index": _route({"GET"}, ASKERS),
+    "support.ask": _route({"GET", "POST"}, ASKERS, post=lambda s: {"topic": "", "contact": ""}),
+    "support.request_page": _route({"GET"}, SIGNED_IN, args={"request_id": support_request},
+                                   not_found_for={"coordinator", "curator", "class_teacher", "mentor"}),
+    "support.contact": _route({"POST"}, SIGNED_IN, args={"request_id": support_request},
+                              post=lambda s: {"note": "Позвонила, договорились о встрече"},
+                              not_found_for=SIGNED_IN - {"psychologist"}),
+    "support.close": _route({"POST"}, SIGNED_IN, args={"request_id": support_request},
+                            post=lambda s: {"note": "Помощь оказана"}, not_found_for=SIGNED_IN - {"psychologist"}),
     "staff.accept_base_proposal": _route({"POST"}, STAFF, args={"proposal_id": pending_base_proposal},
                                          post=lambda s: {}),
     "staff.decline_base_proposal": _route({"GET", "POST"}, STAFF, args={"proposal_id": pending_base_proposal},

@@ -20,11 +20,11 @@ from portal.models import (
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
-    TargetModelVersion,
+    SupportRequest, TargetModelVersion,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
-from portal.services import accounts, bases, class_teachers, matching, monitoring, notifications, orders
+from portal.services import accounts, bases, class_teachers, matching, monitoring, notifications, orders, support
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
@@ -430,6 +430,34 @@ def _remove_class_teacher(k) -> Case:
     grant = RoleGrant.get(RoleGrant.account == k.make_account("class_teacher"))
     return Case(f"/coordinator/class-teachers/{grant.id}/remove", {},
                 lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _grant_psychologist(k) -> Case:
+    k.login_as("coordinator")
+    person = k.make_person(kind="staff", birth_date=ADULT)
+    return Case("/coordinator/psychologists", {"person": str(person.id)},
+                lambda: RoleGrant.select().where(RoleGrant.role == "psychologist").count())
+
+
+def _remove_psychologist(k) -> Case:
+    k.login_as("coordinator")
+    grant = RoleGrant.get(RoleGrant.account == k.make_account("psychologist"))
+    return Case(f"/coordinator/psychologists/{grant.id}/remove", {},
+                lambda: RoleGrant.select().where(RoleGrant.id == grant.id).exists())
+
+
+def _ask_for_support(k) -> Case:
+    k.login_as("mentor")
+    return Case("/support/ask", {"topic": "Выгораю", "contact": ""}, lambda: SupportRequest.select().count())
+
+
+def _support_change(action, note):
+    def case(k) -> Case:
+        request = support.ask(k.make_account("mentee"), None, "", "")
+        k.login_as("psychologist")
+        return Case(f"/support/{request.id}/{action}", {"note": note},
+                    lambda: SupportRequest.get_by_id(request.id).status)
+    return case
 
 
 def _roadmap_event(k) -> RoadmapEvent:
@@ -987,6 +1015,11 @@ CASES: dict[str, Callable] = {
     "coordinator.remove_curator": _remove_curator,
     "coordinator.class_teachers_page": _grant_class_teacher,
     "coordinator.remove_class_teacher": _remove_class_teacher,
+    "coordinator.psychologists_page": _grant_psychologist,
+    "coordinator.remove_psychologist": _remove_psychologist,
+    "support.ask": _ask_for_support,
+    "support.contact": _support_change("contact", "Позвонила"),
+    "support.close": _support_change("close", "Помощь оказана"),
     "staff.roadmap_fill": _roadmap_fill,
     "staff.roadmap_new": _roadmap_new,
     "staff.roadmap_event": _roadmap_edit,

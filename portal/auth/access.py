@@ -15,6 +15,7 @@ HOME_ENDPOINTS = {
     "mentee": "mentee.home",
     "parent": "parent.home",
     "class_teacher": "class_teacher.home",
+    "psychologist": "psychologist.home",
 }
 
 

@@ -13,6 +13,7 @@ from portal.models.files import StoredFile, SignedAgreement
 from portal.models.roadmap import RoadmapEvent
 from portal.models.voice import ImprovementProposal
 from portal.models.registry import TargetModelVersion
+from portal.models.support import SupportRequest, SupportNote
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -30,6 +31,7 @@ MODELS = [
     RoadmapEvent,
     ImprovementProposal,
     TargetModelVersion,
+    SupportRequest, SupportNote,
     AuditEvent,
 ]
 

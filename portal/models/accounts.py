@@ -14,9 +14,12 @@ ROLES = (
     ("mentee", "наставляемый"),
     ("parent", "родитель"),
     ("class_teacher", "классный руководитель"),
+    ("psychologist", "педагог-психолог"),
 )
 ROLE_TITLES = dict(ROLES)
-STAFF_ROLES = frozenset({"coordinator", "curator"})
+# Staff log in with a second factor and a short idle limit; the psychologist reads the most private text the
+# portal holds (psychological support), so the same rules.
+STAFF_ROLES = frozenset({"coordinator", "curator", "psychologist"})
 
 
 class Account(BaseModel):

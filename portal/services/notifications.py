@@ -39,6 +39,10 @@ TITLES = {
     "base_proposal.declined": "Ваше предложение ученика в базу отклонено",
     "improvement.submitted": "Участник направил предложение по совершенствованию — рассмотрите его",
     "improvement.answered": "На ваше предложение по совершенствованию дан ответ",
+    # Psychological support: the titles name no one and no subject — a mail subject line is read by many eyes.
+    "support.requested": "Новая просьба о психологической поддержке — свяжитесь с обратившимся",
+    "support.child_asked": "Ваш ребёнок попросил о психологической поддержке",
+    "support.taken_up": "Психолог принял вашу просьбу о поддержке и свяжется с вами",
 }
 
 

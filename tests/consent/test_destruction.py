@@ -8,10 +8,11 @@ from portal.formatting import ru_date
 from portal.models import (
     AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, Meeting,
     MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Notification, OutboxMail, Person, Proposal,
+    SupportNote, SupportRequest,
 )
 from portal.models.base import utcnow
 from portal.services import consent as consents
-from portal.services import notifications
+from portal.services import notifications, support
 from tests.consent.test_gate import counted_queries, log_in_as, sign_for_child
 
 
@@ -388,3 +389,19 @@ def test_destroying_erases_the_proposals_written_for_the_person_and_their_file(c
     with pytest.raises(uploads.Gone):
         uploads.read(StoredFile.get_by_id(scan.id))
     assert Notification.get_by_id(about.id).details == ""
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_erases_the_persons_requests_for_support_and_keeps_their_count(client, signed_in_parent,
+                                                                                   make_account, coordinator):
+    child = signed_in_parent["child"]
+    account = make_account("mentee", person=child, login="ivanov.petr")
+    psychologist = make_account("psychologist")
+    request = support.ask(account, None, "Боюсь отвечать у доски", "в школе")
+    support.record_contact(psychologist, request.id, "Поговорили на перемене")
+    sign_for_child(client, child, "parent_mentee")
+    withdraw(client, consent_of(child, "parent_mentee"))
+    consents.destroy(coordinator.person, ConsentWithdrawal.get().id, child.school_id)
+    kept = SupportRequest.get_by_id(request.id)
+    assert (kept.topic, kept.contact, kept.status) == ("", "", "closed")
+    assert [n.text for n in SupportNote.select()] == [""]

@@ -11,7 +11,8 @@ PASSWORD = demo.PASSWORD
 HOME_PATHS = {"coordinator": "/coordinator/", "curator": "/curator/", "mentor": "/mentor/",
               "mentee": "/mentee/", "parent": "/parent/",
               "curator2": "/curator/", "curator3": "/curator/", "mentor2": "/mentor/", "mentor3": "/mentor/",
-              "mentor4": "/mentor/", "parent2": "/parent/", "classteacher": "/class-teacher/"}
+              "mentor4": "/mentor/", "parent2": "/parent/", "classteacher": "/class-teacher/",
+              "psychologist": "/psychologist/"}
 # The button reads in the person's own gender, «ознакомлен» or «ознакомлена».
 ACKNOWLEDGE = re.compile(r"^С Положением о наставничестве ознакомлена?$")
 

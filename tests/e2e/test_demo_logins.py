@@ -69,6 +69,12 @@ def see_class_teacher_home(page: Page) -> None:
     expect(page.get_by_role("link", name=re.compile("^Предложить в базу")).first).to_be_visible()
 
 
+def see_psychologist_home(page: Page) -> None:
+    """psychologist: the school's requests for support, one waiting and one taken up."""
+    expect(page.get_by_role("heading", name="Обращения за психологической поддержкой", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Открыть")).first).to_be_visible()
+
+
 HOMES = [
     pytest.param("coordinator", see_coordinator_home, id="coordinator"),
     pytest.param("curator", see_curator_home, id="curator"),
@@ -78,6 +84,7 @@ HOMES = [
     *(pytest.param(login, see_candidate_home, id=login) for login in ("mentor2", "mentor3", "mentor4")),
     pytest.param("parent2", see_parent2_home, id="parent2"),
     pytest.param("classteacher", see_class_teacher_home, id="classteacher"),
+    pytest.param("psychologist", see_psychologist_home, id="psychologist"),
 ]
 
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.quality("accessibility")]
 
 # None: a visitor who has not logged in (the front page, the login, the invitation, checking a document).
 LOGINS = [None, "coordinator", "curator", "curator2", "curator3", "mentor", "mentor2", "mentee", "parent", "parent2",
-          "classteacher"]
+          "classteacher", "psychologist"]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 DEPTH = 2

@@ -16,7 +16,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.services import (
     ServiceError, accounts, bases, cycle, matching, monitoring, notifications, pairing, passwords, programmes,
-    resets,
+    resets, support,
 )
 from portal.services.cycle import MeetingData, PlanData
 from portal.services.orders import drafting, registration
@@ -376,6 +376,45 @@ def test_a_proposal_asks_the_coordinators_and_its_answer_tells_the_author(school
     client.post("/logout")
     client.get("/login")
     assert open_link(client, login, author, answered) == f"/proposals/{proposal.id}"
+# --- psychological support (s6, s8) --------------------------------------------------------------
+
+@pytest.mark.clause("s8")
+def test_a_request_for_support_tells_the_psychologists_and_a_childs_parents_and_its_taking_up_the_asker(
+        make_account, make_person, client, login):
+    psychologist = make_account("psychologist")
+    other_psychologist = make_account("psychologist")
+    make_account("coordinator")
+    parent = make_account("parent", person=make_person(kind="parent", sex="f", birth_date=date(1985, 1, 1)))
+    child = make_account("mentee", person=make_person(birth_date=date(date.today().year - 12, 3, 1)))
+    Guardianship.create(parent=parent.person_id, child=child.person_id, confirmed_at=utcnow())
+
+    request = support.ask(child, None, "", "")
+
+    new, _ = assert_notified("support.requested", psychologist.person, other_psychologist.person)
+    assert (new.object_type, new.object_id) == ("SupportRequest", request.id)
+    told, = assert_notified("support.child_asked", parent.person)
+    assert told.details == child.person.full_name
+    assert open_link(client, login, parent, told) == f"/support/{request.id}"
+    client.post("/logout", {})
+    client.token = None
+    assert open_link(client, login, psychologist, new) == f"/support/{request.id}"
+
+    support.record_contact(psychologist, request.id, "")
+    taken, = assert_notified("support.taken_up", child.person)
+    support.record_contact(psychologist, request.id, "ещё раз")  # a later contact tells nobody again
+    assert_notified("support.taken_up", child.person)
+    client.post("/logout", {})
+    client.token = None
+    assert open_link(client, login, child, taken) == f"/support/{request.id}"
+
+
+@pytest.mark.clause("s6")
+def test_a_refused_request_for_support_leaves_no_item(make_account):
+    make_account("psychologist")
+    mentor = make_account("mentor")
+    with pytest.raises(ServiceError):
+        support.ask(mentor, None, "x" * (support.MAX_TOPIC + 1), "")
+    assert not Notification.select().where(Notification.kind.startswith("support.")).exists()
 
 
 # --- one link per kind -----------------------------------------------------------------------------

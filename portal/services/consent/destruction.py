@@ -11,6 +11,7 @@ from portal.models import (
     Account, Answer, AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
     OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
+    SupportNote, SupportRequest,
 )
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
@@ -67,7 +68,7 @@ def _reasons_to_keep_name(person_ids) -> dict[int, str]:
     reasons = {}
     for person_id, in (RoleGrant.select(Account.person).join(Account)
                        .where(Account.person.in_(ids) & RoleGrant.role.in_(list(STAFF_ROLES))).tuples()):
-        reasons.setdefault(person_id, "сотрудник с ролью координатора или куратора")
+        reasons.setdefault(person_id, "сотрудник с ролью координатора, куратора или педагога-психолога")
     for person_id, kind in valid_consents(ids):
         if kind in PARTICIPATION_KINDS:
             reasons.setdefault(person_id, "участвует в программе по другому действующему согласию")
@@ -211,6 +212,14 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
                           ended_reason="данные участника уничтожены").where(Mentorship.id == mentorship.id).execute()
         audit.record("mentorship.cancelled", actor=actor, obj=mentorship, school=person.school_id, ip=ip,
                      reason="personal data destroyed")
+    # Requests for psychological support by or about the person: what they said and what the psychologist wrote
+    # are gone, closed; the counts by month and form stay.
+    asked = SupportRequest.select(SupportRequest.id).where((SupportRequest.about == person)
+                                                           | (SupportRequest.asked_by == person))
+    SupportNote.update(text="").where(SupportNote.request.in_(asked)).execute()
+    SupportRequest.update(topic="", contact="").where(SupportRequest.id.in_(asked)).execute()
+    SupportRequest.update(status="closed", closed_at=now).where(
+        SupportRequest.id.in_(asked) & (SupportRequest.status != "closed")).execute()
     # The person's own inbox and mail, and what other inboxes say about the person.
     OutboxMail.delete().where(OutboxMail.person == person).execute()
     Notification.delete().where(Notification.person == person).execute()

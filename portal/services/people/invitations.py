@@ -78,7 +78,8 @@ def invite(scope: StaffScope, person_id: int, ttl: timedelta, reason: str = "", 
             held = {g.role for g in RoleGrant.select(RoleGrant.role).where(RoleGrant.account == account)} \
                 if account is not None else set()
             if held & STAFF_ROLES and not scope.is_coordinator:
-                raise ServiceError("Приглашение сотруднику с правами координатора или куратора выдаёт координатор.")
+                raise ServiceError("Приглашение сотруднику с правами координатора, куратора или педагога-психолога "
+                                   "выдаёт координатор.")
             if not held and not roles:
                 raise ServiceError("Приглашать пока не к чему: свяжите человека с ребёнком или включите его в базу "
                                    "наставников или наставляемых.")

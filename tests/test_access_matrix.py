@@ -1092,8 +1092,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
         assert response.mimetype == route.mimetype
         if route.mimetype == "application/pdf":
             assert response.get_data().startswith(b"%PDF-")
-        elif route.mimetype == XLSX:
-            assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx is
+        elif route.mimetype in (XLSX, DOCX):
+            assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx and .docx is
         elif route.mimetype == "text/plain":
             assert response.get_data(as_text=True) == "ok\n"
         else:

@@ -84,6 +84,8 @@ def details_form(kind: str, order=None, fresh: bool = False):
             attrs[spec.name] = SelectMultipleField(spec.label, choices=people[1:], validate_choice=False,
                                                    render_kw={"size": 8}, **extra)
     form_class = type(f"DetailsForm_{kind}", (OrderForm,), attrs)
+    if not fresh and request.method == "POST":  # only what was posted: a field left out is a field left empty
+        return form_class()
     values = order_rules.kinds.details(order) if order is not None else order_rules.kinds.defaults(kind)
     data = {}
     for spec in order_rules.kinds.fields_of(kind):

@@ -6,6 +6,7 @@ the scan of the signed paper), one PDF and DOCX. A registered order is never edi
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -117,6 +118,7 @@ def _order_page(order_id, status=200, register_form=None, add_form=None, problem
                            details_form=(form or details_form(order.kind, order, fresh=True)) if typed else None,
                            details=order_rules.kinds.document_data(order) if typed else None,
                            scan_form=scan_form or ScanForm(fresh=True), kind_titles=order_rules.KIND_TITLES,
+                           preview=Markup(order_rules.order_preview(staff_scope(), order_id)),
                            status_titles=order_rules.ORDER_STATUS_TITLES, class_of=order_rules.class_of), status
 
 

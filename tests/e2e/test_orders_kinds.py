@@ -10,7 +10,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from portal.documents.docx import docx_text
-from tests.e2e.flows import follow_menu, log_in, path_is
+from tests.e2e.flows import follow_menu, log_in, path_is, screenshot
 from tests.orders.test_orders import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("4.1"), pytest.mark.clause("s10", part="target-model-order")]
@@ -39,6 +39,8 @@ def test_the_coordinator_drafts_registers_and_verifies_the_introduction_order(pa
     page.get_by_role("button", name="Составить проект приказа", exact=True).click()
     expect(page.locator(".flash-success")).to_contain_text("Проект приказа составлен")
     expect(page.get_by_role("heading", name="Проект приказа", exact=True)).to_be_visible()
+    expect(page.locator("#order-text")).to_contain_text("ПРИКАЗЫВАЮ:")  # the draft's text, as it prints
+    screenshot(page, "order-introduction-draft")
 
     pdf = _download(page, "Скачать PDF на подпись директору")
     docx = _download(page, "Скачать DOCX (Word)")
@@ -60,6 +62,7 @@ def test_the_coordinator_drafts_registers_and_verifies_the_introduction_order(pa
     expect(page.locator("#order-state")).to_contain_text("зарегистрирован")
     expect(page.locator("#order-state").get_by_role("link", name="скачать", exact=True)).to_be_visible()
     expect(page.locator("#order-details form")).to_have_count(0)  # frozen: no editing form
+    screenshot(page, "order-introduction-registered")
 
     pdf = _download(page, "Скачать PDF")
     docx = _download(page, "Скачать DOCX (Word)")

@@ -109,6 +109,7 @@ def test_each_kind_drafted_printed_registered_and_frozen(client, coordinator, st
     assert (order.kind, order.status, order.title) == (kind, "draft", order_rules.KIND_TITLES[kind])
     page = client.get(f"/coordinator/orders/{order.id}").get_data(as_text=True)
     assert "Проект приказа" in page and "Скачать DOCX" in page
+    assert "ПРИКАЗЫВАЮ:" in page and EXPECTED[kind][1] in page.replace("&#34;", '"')  # the draft's text is shown
     assert order.id in [o.id for o in order_rules.orders(order_rules_scope(coordinator))]  # one list of orders
 
     draft_pdf = client.get(f"/coordinator/orders/{order.id}/pdf").data

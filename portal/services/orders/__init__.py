@@ -25,7 +25,7 @@ from portal.services.orders.drafting import (  # noqa: F401
 )
 from portal.services.orders.registration import (  # noqa: F401
     MAX_NUMBER, school_today, clean_number, register, correction_title, start_correction, document, freeze_late,
-    order_pdf, order_docx, attach_scan, order_scan,
+    order_pdf, order_docx, order_preview, attach_scan, order_scan,
 )
 # The check a test makes late, as if another registration had not committed yet.
 from portal.services.orders.registration import _holder_of  # noqa: F401

@@ -250,6 +250,19 @@ def order_pdf(scope: StaffScope, order_id: int) -> bytes:
     return issued.pdf_bytes(_frozen(order))
 
 
+def order_preview(scope: StaffScope, order_id: int) -> str:
+    """The order's text for its page, as it prints: a draft's from today's data, a registered order's from its
+    frozen HTML (the body only; the documents' templates are autoescaped, so it is safe to show as it is)."""
+    order = order_of(scope, order_id, ALL_KINDS)
+    if order.status == "registered":
+        frozen = issued.of(order=order.id)
+        html = frozen.html if frozen is not None and frozen.html else ""
+    else:
+        html = _html(order, _document_data(order))
+    start, end = html.find("<body>"), html.rfind("</body>")
+    return html[start + len("<body>"):end] if start >= 0 and end > start else ""
+
+
 def order_docx(scope: StaffScope, order_id: int) -> bytes:
     """The same order as a Word document (schools print on their letterhead and edit in Word), made from the
     same HTML as the PDF: a draft's from today's data, a registered order's from its frozen HTML."""

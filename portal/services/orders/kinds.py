@@ -101,9 +101,10 @@ def candidates(school_id: int) -> list[Person]:
 
 
 def year_choices(today: date | None = None) -> list[int]:
-    """The current school year and the next one (an order is often drafted in the summer for September)."""
+    """The current school year, the next one (an order is often drafted in the summer for September) and the last
+    one (an order of the year just over, typed late)."""
     year = years.school_year(today or date.today())
-    return [year, year + 1]
+    return [year, year + 1, year - 1]
 
 
 def defaults(kind: str, today: date | None = None) -> dict:
@@ -155,7 +156,7 @@ def _checked(scope: StaffScope, kind: str, raw: dict, today: date | None = None)
             value = value.isoformat() if value else ""
         elif spec.kind == "year":
             year = parse_id(value) if value not in (None, "") else None
-            if year is not None and year not in year_choices(today) + [years.school_year(today or date.today()) - 1]:
+            if year is not None and year not in year_choices(today):
                 raise ServiceError("Выберите учебный год из списка.", field=spec.name)
             empty, value = year is None, year
         elif spec.kind == "person":

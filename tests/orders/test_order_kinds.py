@@ -15,6 +15,7 @@ from portal.documents.docx import docx_text
 from portal.models import AuditEvent, IssuedDocument, Order, Person, School, StoredFile
 from portal.services import ServiceError
 from portal.services import orders as order_rules
+from portal.services.staff import scope_for
 from tests.conftest import error_messages
 from tests.orders.test_orders import drafted, pdf_text, register, teacher_and_pupil  # noqa: F401 (a fixture)
 
@@ -110,7 +111,7 @@ def test_each_kind_drafted_printed_registered_and_frozen(client, coordinator, st
     page = client.get(f"/coordinator/orders/{order.id}").get_data(as_text=True)
     assert "Проект приказа" in page and "Скачать DOCX" in page
     assert "ПРИКАЗЫВАЮ:" in page and EXPECTED[kind][1] in page.replace("&#34;", '"')  # the draft's text is shown
-    assert order.id in [o.id for o in order_rules.orders(order_rules_scope(coordinator))]  # one list of orders
+    assert order.id in [o.id for o in order_rules.orders(scope_for(coordinator))]  # one list of orders
 
     draft_pdf = client.get(f"/coordinator/orders/{order.id}/pdf").data
     draft_docx = client.get(f"/coordinator/orders/{order.id}/docx")
@@ -153,7 +154,7 @@ def test_each_kind_drafted_printed_registered_and_frozen(client, coordinator, st
     assert refused.status_code == 422 and "не изменяется" in refused.get_data(as_text=True)
     assert Order.select().where(Order.id == order.id).dicts().get() == before
     with pytest.raises(ServiceError):
-        order_rules.kinds.update(order_rules_scope(coordinator), order.id, typed_fields(kind, staff))
+        order_rules.kinds.update(scope_for(coordinator), order.id, typed_fields(kind, staff))
     assert client.post(f"/coordinator/orders/{order.id}/delete").status_code == 422
     School.update(name="МОУ «Совсем другая школа»", director_name="Иванов Пётр Петрович").where(
         School.id == order.school_id).execute()
@@ -165,11 +166,6 @@ def test_each_kind_drafted_printed_registered_and_frozen(client, coordinator, st
     client.post("/logout")
     verified = client.get(f"/verify/{document.code}").get_data(as_text=True)
     assert order_rules.KIND_TITLES[kind] in verified and "12-од" in verified
-
-
-def order_rules_scope(account):
-    from portal.services.staff import scope_for
-    return scope_for(account)
 
 
 @pytest.mark.clause("4.1")

@@ -11,9 +11,10 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
-    accounts, agreements, asking, class_teachers, consent, cycle, monitoring, notifications, passwords, registry,
-    roadmap, voice,
+    accounts, agreements, asking, class_teachers, consent, cycle, issued, monitoring, notifications, passwords,
+    registry, roadmap, voice, years,
 )
+from portal.services import orders as order_rules
 from portal.services.school import create_school
 from portal.services.staff import scope_for
 
@@ -179,10 +180,23 @@ def load() -> School:
         _signed_agreement(externals[0])
         _class_teacher(school, rng, classes["7А"], student_student, second)
         _psychologist(school, rng, teacher_teacher)
-        _roadmap()
+        _roadmap(_introduction_order())
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
         _target_model()
     return school
+
+
+def _introduction_order():
+    """The director's order «О внедрении целевой модели наставничества» (4.1), drafted from the school's data and
+    registered through the services as the coordinator does it: the first roadmap event's evidence."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    today = date.today()
+    year = years.school_year(today)
+    start = min(date(year, 9, 1), today)
+    draft = order_rules.kinds.create(scope, "introduction", {"school_year": year, "starts_on": start,
+                                                             "basis": order_rules.kinds.BASIS}, today=today)
+    order = order_rules.register(scope, draft.id, "1-од", start, today=today)
+    return issued.of(order=order.id)
 
 
 def _proposals(fmt, mentor, parent, child, curator) -> None:
@@ -204,7 +218,7 @@ def _proposals(fmt, mentor, parent, child, curator) -> None:
         topic="school", text="Открыть в школе клуб старшеклассников-наставников для пятиклассников."))
 
 
-def _roadmap() -> None:
+def _roadmap(evidence=None) -> None:
     """The typical roadmap (3.2) for this school year, as the coordinator fills it: the events whose deadline has
     passed are done but one — the latest of staff policy (the «Школа наставников» is not run in the portal yet) —
     left overdue for the dashboard's attention list, and the next one is in progress. Early in September, when
@@ -219,6 +233,10 @@ def _roadmap() -> None:
         events = roadmap.events(scope)
         past = [e for e in events if e.due_on < today]
     overdue = next((e for e in reversed(past) if e.section == "staffing"), past[-1])
+    if evidence is not None:  # the first typical event is the introduction order: it is registered
+        first = next((e for e in events if "внедрении целевой модели" in e.title), None)
+        if first is not None:
+            RoadmapEvent.update(document=evidence).where(RoadmapEvent.id == first.id).execute()
     for event in past:
         if event.id != overdue.id:
             roadmap.set_status(scope, event.id, "done")

@@ -8,6 +8,7 @@ row is made for the actor (`Samples.role`, `Samples.actor`), and a route's `not_
 allowed actors who must still get 404 for it (a minor and the consent a parent signed about them).
 """
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -42,6 +43,7 @@ STAFF_ACCOUNTS = STAFF | {"psychologist"}
 ASKERS = frozenset({"mentor", "mentee", "parent"})
 HOME = {role: f"/{role}/" for role in ROLES} | {"class_teacher": "/class-teacher/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NEW_PASSWORD = "a brand new secret"
 ADULT = date(1985, 1, 1)
 # The signing form; a parent signing for a child adds the child's document and address.
@@ -436,6 +438,28 @@ def confirmed_pair_form(samples) -> dict:
 def empty_draft(samples, elsewhere=False) -> int:
     school = samples.other_school() if elsewhere else samples.school
     return Order.create(school=school, kind="pairs", title=orders.PAIRS_TITLE).id
+
+
+def _typed_fields() -> str:
+    return json.dumps({"school_year": orders.kinds.year_choices()[0], "starts_on": "2026-09-01",
+                       "basis": orders.kinds.BASIS}, ensure_ascii=False)
+
+
+def typed_draft(samples, elsewhere=False) -> int:
+    """A draft of the introduction order (4.1): typed fields, no pairs."""
+    school = samples.other_school() if elsewhere else samples.school
+    return Order.create(school=school, kind="introduction", title=orders.KIND_TITLES["introduction"],
+                        details=_typed_fields()).id
+
+
+def scanned_order(samples, elsewhere=False) -> int:
+    """A registered introduction order with the scan of its signed paper."""
+    school = samples.other_school() if elsewhere else samples.school
+    school_id = getattr(school, "id", school)
+    scan = uploads.store(school_id, None, "scan.pdf", b"%PDF-1.4\n%%EOF\n")
+    return Order.create(school=school, kind="introduction", title=orders.KIND_TITLES["introduction"],
+                        details=_typed_fields(), status="registered", number=f"{next(_seq)}-од",
+                        dated_on=date.today() - timedelta(days=1), scan=scan).id
 
 
 def _draft_with_pair(samples, elsewhere):
@@ -953,6 +977,14 @@ EXPECTED: dict[str, Route] = {
                                         post=lambda s: {}),
     "coordinator.order_pdf": _route({"GET"}, {"coordinator"}, args={"order_id": empty_draft},
                                     mimetype="application/pdf"),
+    # The other orders of s10 (4.1): drafted from typed fields, printed as PDF and DOCX, the scan kept.
+    "coordinator.order_new_kind": _route({"GET", "POST"}, {"coordinator"}, args={"kind": "introduction"},
+                                         post=lambda s: {}, post_status=422),
+    "coordinator.order_details": _route({"POST"}, {"coordinator"}, args={"order_id": typed_draft},
+                                        post=lambda s: {}, post_status=422),
+    "coordinator.order_docx": _route({"GET"}, {"coordinator"}, args={"order_id": typed_draft}, mimetype=DOCX),
+    "coordinator.order_scan": _route({"GET", "POST"}, {"coordinator"}, args={"order_id": scanned_order},
+                                     mimetype="application/pdf", post=lambda s: {}, post_status=422),
     "staff.pairs": _route({"GET"}, STAFF),
     "staff.pair": _route({"GET"}, STAFF, args={"mentorship_id": any_pair}),
     # Ending a pair (4.9, 4.13, s8): staff end or cancel it with a reason; a participant or a parent asks them to.
@@ -1190,8 +1222,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
         assert response.mimetype == route.mimetype
         if route.mimetype == "application/pdf":
             assert response.get_data().startswith(b"%PDF-")
-        elif route.mimetype == XLSX:
-            assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx is
+        elif route.mimetype in (XLSX, DOCX):
+            assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx and .docx is
         elif route.mimetype == "text/plain":
             assert response.get_data(as_text=True) == "ok\n"
         else:

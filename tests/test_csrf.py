@@ -4,6 +4,7 @@ Each write route of the URL map has a case below: the person who may use it post
 succeed with a token, but without one. The answer is 400 with the Russian message and nothing in the
 database moves. A route the table does not know fails `test_every_write_route_has_a_case`.
 """
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -684,6 +685,35 @@ def _order_correct(k) -> Case:
                 lambda: Order.select().where(Order.corrects.is_null(False)).count())
 
 
+def _typed_order(k, **fields) -> Order:
+    """A draft of the introduction order (4.1) with its typed fields filled."""
+    values = {"school_year": orders.kinds.year_choices()[0], "starts_on": "2026-09-01", "basis": orders.kinds.BASIS}
+    return Order.create(school=k.school, kind="introduction", title=orders.KIND_TITLES["introduction"],
+                        details=json.dumps(values, ensure_ascii=False), **fields)
+
+
+def _order_new_kind(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/coordinator/orders/new/introduction",
+                {"school_year": str(orders.kinds.year_choices()[0]), "starts_on": "2026-09-01", "basis": "Основание"},
+                lambda: Order.select().count())
+
+
+def _order_details(k) -> Case:
+    k.login_as("coordinator")
+    order = _typed_order(k)
+    return Case(f"/coordinator/orders/{order.id}/details",
+                {"school_year": str(orders.kinds.year_choices()[0]), "starts_on": "2026-10-01", "basis": "Основание"},
+                lambda: Order.get_by_id(order.id).details)
+
+
+def _order_scan(k) -> Case:
+    k.login_as("coordinator")
+    order = _typed_order(k, status="registered", number="3-од", dated_on=date.today() - timedelta(days=1))
+    return Case(f"/coordinator/orders/{order.id}/scan", Upload(b"%PDF-1.4\n%%EOF\n", "scan.pdf", field="scan"),
+                lambda: Order.get_by_id(order.id).scan_id)
+
+
 def _choose(k) -> Case:
     mentee = k.login_as("mentee")
     proposal = _world(k).proposal(mentee=mentee.person)
@@ -1045,6 +1075,9 @@ CASES: dict[str, Callable] = {
     "coordinator.order_delete": _order_delete,
     "coordinator.order_register": _order_register,
     "coordinator.order_correct": _order_correct,
+    "coordinator.order_new_kind": _order_new_kind,
+    "coordinator.order_details": _order_details,
+    "coordinator.order_scan": _order_scan,
     "mentee.choose": _choose,
     "mentee.acknowledge": _acknowledge_programme("mentee"),
     "mentor.acknowledge": _acknowledge_programme("mentor"),

@@ -6,6 +6,7 @@ from peewee import (
 )
 
 from portal.models.base import BaseModel, utcnow
+from portal.models.files import StoredFile
 from portal.models.people import Person, School
 from portal.models.programme import MentoringFormat, Programme
 
@@ -83,6 +84,10 @@ class Order(BaseModel):
     # on the later rows of a number registered twice in a year before 007 (see that migration).
     number_key = CharField(max_length=200, null=True)
     number_year = IntegerField(null=True)
+    # The fields the coordinator typed for an order not about pairs (services/orders/kinds.py), as JSON text;
+    # '' for a pairs order. The scan of the signed paper, attached at registration (migration 014).
+    details = TextField(default="", constraints=[SQL("DEFAULT ''")])
+    scan = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
 
     class Meta:
         indexes = ((("school", "number_year", "number_key"), True),)

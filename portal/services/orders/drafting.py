@@ -8,7 +8,7 @@ from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    PAIRS_TITLE, _blocked, _by_format, _gate, _ids, _in_scope, _locked_draft, _ordering, _pairs,
+    ALL_KINDS, PAIRS_TITLE, _blocked, _by_format, _gate, _ids, _in_scope, _locked_draft, _ordering, _pairs,
     _require_coordinator, _with_members, order_of, pair_label, year_over, year_over_words,
 )
 
@@ -19,12 +19,12 @@ MERGED_REASON = "объединена в группу"
 # --- the orders page -------------------------------------------------------------------------------
 
 def orders(scope: StaffScope) -> list[Order]:
-    """Drafts and registered orders, newest first, each with its number of pairs: two queries."""
+    """Drafts and registered orders of every kind, newest first, each with its number of pairs: two queries."""
     _require_coordinator(scope)
     Corrected = Order.alias()
     rows = list(Order.select(Order, Corrected)
                 .join(Corrected, JOIN.LEFT_OUTER, on=(Order.corrects == Corrected.id), attr="corrected")
-                .where((Order.school == scope.school_id) & (Order.kind == "pairs"))
+                .where((Order.school == scope.school_id) & Order.kind.in_(ALL_KINDS))
                 .order_by(Order.created_at.desc(), Order.id.desc()))
     counts = dict(OrderItem.select(OrderItem.order, fn.COUNT(OrderItem.id)).join(Order)
                   .where(Order.school == scope.school_id).group_by(OrderItem.order).tuples())
@@ -51,9 +51,10 @@ def _order_pairs(order: Order) -> list[Mentorship]:
 
 
 def order_page(scope: StaffScope, order_id: int) -> dict:
-    """An order with its pairs gathered into groups; a draft also gets the pairs it could take."""
-    order = order_of(scope, order_id)
-    pairs = _order_pairs(order)
+    """An order with its pairs gathered into groups; a draft also gets the pairs it could take. An order of
+    another kind has no pairs: its page shows its typed fields (kinds.py)."""
+    order = order_of(scope, order_id, ALL_KINDS)
+    pairs = _order_pairs(order) if order.kind == "pairs" else []
     is_draft = order.status == "draft"
     gate = _gate(pairs) if is_draft else {}
     for pair in pairs:
@@ -64,7 +65,7 @@ def order_page(scope: StaffScope, order_id: int) -> dict:
         "pair_count": len(pairs),
         "corrected": Order.get_by_id(order.corrects_id) if order.corrects_id else None,
         "corrections": list(Order.select().where(Order.corrects == order).order_by(Order.created_at)),
-        "ready": ready_pairs(scope) if is_draft else [],
+        "ready": ready_pairs(scope) if is_draft and order.kind == "pairs" else [],
     }
 
 
@@ -144,9 +145,9 @@ def _back_to_confirmed(scope: StaffScope, ids, order: Order, ip: str) -> None:
 
 
 def delete_draft(scope: StaffScope, order_id: int, ip: str = "") -> None:
-    """A draft nobody signed goes away; its pairs wait for the next order."""
+    """A draft nobody signed goes away; its pairs (a pairs order's) wait for the next order."""
     with atomic_write():
-        order = _locked_draft(scope, order_id)
+        order = _locked_draft(scope, order_id, ALL_KINDS)
         ids = [row[0] for row in OrderItem.select(OrderItem.mentorship).where(OrderItem.order == order).tuples()]
         OrderItem.delete().where(OrderItem.order == order).execute()
         _back_to_confirmed(scope, ids, order, ip)

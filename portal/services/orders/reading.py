@@ -14,6 +14,9 @@ from portal.services.staff import StaffScope
 
 
 PAIRS_TITLE = dict(ORDER_KINDS)["pairs"]
+KIND_TITLES = dict(ORDER_KINDS)
+# The kinds the portal drafts (the appointment order and orders of changes come with their own issues).
+ALL_KINDS = ("pairs", "introduction", "school_of_mentors", "final_event")
 ORDER_STATUS_TITLES = dict(ORDER_STATUSES)
 PROPOSAL_STATUS_TITLES = dict(PROPOSAL_STATUSES)
 STATE_TITLES = dict(MENTORSHIP_STATES)
@@ -127,17 +130,18 @@ def _require_coordinator(scope: StaffScope) -> None:
         raise NotAllowed("Приказы готовит координатор.")
 
 
-def order_of(scope: StaffScope, order_id: int) -> Order:
+def order_of(scope: StaffScope, order_id: int, kinds=("pairs",)) -> Order:
+    """The school's order of one of these kinds (the pairs order by default: its pairs' actions), else 404."""
     _require_coordinator(scope)
-    order = Order.get_or_none((Order.id == order_id) & (Order.school == scope.school_id) & (Order.kind == "pairs"))
+    order = Order.get_or_none((Order.id == order_id) & (Order.school == scope.school_id) & Order.kind.in_(kinds))
     if order is None:
         raise NotAllowed("Нет такого приказа.")
     return order
 
 
-def _locked_draft(scope: StaffScope, order_id: int) -> Order:
+def _locked_draft(scope: StaffScope, order_id: int, kinds=("pairs",)) -> Order:
     """Inside a write transaction: the draft, locked so a registration and an edit cannot interleave."""
-    order = order_of(scope, order_id)
+    order = order_of(scope, order_id, kinds)
     if not is_sqlite():  # SQLite's IMMEDIATE transaction already holds the write lock
         order = Order.select().where(Order.id == order.id).for_update().get()
     if order.status != "draft":

@@ -5,19 +5,21 @@ from datetime import date, datetime
 from peewee import IntegrityError
 
 from portal.db import atomic_write
-from portal.documents.order import order_html
+from portal.documents.docx import html_to_docx
+from portal.documents.order import kind_order_html, order_html
 from portal.documents.pdf import render_pdf
 from portal.formatting import SCHOOL_TZ, ru_short_date
-from portal.models import Account, Mentorship, MentorshipMember, Order, Person, RoleGrant, School
+from portal.models import Account, Mentorship, MentorshipMember, Order, Person, RoleGrant, School, StoredFile
 from portal.models.base import utcnow
 from portal.models.mentorship import order_number_key
 from portal.names import full_name
-from portal.services import ServiceError, audit, issued, notifications
+from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label, year_over,
+    ALL_KINDS, _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label, year_over,
     year_over_words,
 )
+from portal.services.orders import kinds as typed
 from portal.services.orders.drafting import _order_pairs
 
 
@@ -54,10 +56,10 @@ def _number_taken(holder: Order) -> ServiceError:
 
 
 def register(scope: StaffScope, order_id: int, number: str, dated_on: date | None, ip: str = "",
-             today: date | None = None) -> Order:
-    """The director signed the draft on paper: its number and date are recorded and its pairs become active.
-
-    Only now (4.13); and only pairs that still wait for the order, with every participant's consent."""
+             today: date | None = None, scan_name: str = "", scan: bytes | None = None) -> Order:
+    """The director signed the draft on paper: its number and date are recorded (with the scan of the signed
+    paper when one is given: PDF, JPEG or PNG) and the order is frozen. A pairs order's pairs become active
+    only now (4.13); and only pairs that still wait for the order, with every participant's consent."""
     _require_coordinator(scope)
     number = clean_number(number)
     if not number:
@@ -73,10 +75,14 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
         raise ServiceError("Проверьте дату приказа.", field="dated_on")
     try:
         with atomic_write():
-            order = _locked_draft(scope, order_id)
+            order = _locked_draft(scope, order_id, ALL_KINDS)
             holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order.id)
             if holder is not None:
                 raise _number_taken(holder)
+            if order.kind != "pairs":
+                return _register_typed(scope, order, number, dated_on, ip, scan_name, scan)
+            stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS,
+                                   field="scan") if scan else None
             pairs = _order_pairs(order)
             if not pairs:
                 raise ServiceError("В приказе нет ни одной пары: добавьте пары или удалите проект.")
@@ -97,12 +103,13 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
             now = utcnow()
             Order.update(status="registered", number=number, dated_on=dated_on, registered_by=scope.person,
                          registered_at=now, number_key=order_number_key(number), number_year=dated_on.year,
-                         ).where((Order.id == order.id) & (Order.status == "draft")).execute()
+                         scan=stored).where((Order.id == order.id) & (Order.status == "draft")).execute()
             ids = [p.id for p in pairs]
             Mentorship.update(status="active", status_changed_at=now).where(
                 Mentorship.id.in_(ids) & (Mentorship.status == "in_order")).execute()
             audit.record("order.registered", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
-                         number=number, dated_on=dated_on.isoformat(), mentorships=ids)
+                         number=number, dated_on=dated_on.isoformat(), mentorships=ids,
+                         scan=stored.sha256 if stored else None)
             for pair in pairs:
                 audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                              order=order.id, number=number, dated_on=dated_on.isoformat())
@@ -115,6 +122,55 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
         raise ServiceError("Приказ не зарегистрирован: его только что изменили. Обновите страницу и "
                            "попробуйте снова.") from None
     return Order.get_by_id(order_id)
+
+
+def _register_typed(scope: StaffScope, order: Order, number: str, dated_on: date, ip: str, scan_name: str,
+                    scan: bytes | None) -> Order:
+    """An order not about pairs (kinds.py): its typed fields must be complete, then it is registered and frozen."""
+    try:
+        typed._checked(scope, order.kind, typed.details(order))
+    except ServiceError as refusal:
+        raise ServiceError(f"Проект приказа заполнен не полностью: {refusal.message} Исправьте проект и "
+                           "распечатайте его заново.") from None
+    stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS,
+                           field="scan") if scan else None
+    Order.update(status="registered", number=number, dated_on=dated_on, registered_by=scope.person,
+                 registered_at=utcnow(), number_key=order_number_key(number), number_year=dated_on.year,
+                 scan=stored).where((Order.id == order.id) & (Order.status == "draft")).execute()
+    audit.record("order.registered", actor=scope.person, obj=order, school=scope.school_id, ip=ip, kind=order.kind,
+                 number=number, dated_on=dated_on.isoformat(), scan=stored.sha256 if stored else None)
+    _freeze(Order.get_by_id(order.id), actor=scope.person, ip=ip)
+    return Order.get_by_id(order.id)
+
+
+def attach_scan(scope: StaffScope, order_id: int, scan_name: str, scan: bytes | None, ip: str = "") -> Order:
+    """The scan of the signed paper, for a registered order that has none yet; it changes nothing in the order's
+    text (the frozen document stays as it is), and a scan once attached stays."""
+    with atomic_write():
+        order = order_of(scope, order_id, ALL_KINDS)
+        if order.status != "registered":
+            raise ServiceError("Скан прикладывается к подписанному приказу: сначала зарегистрируйте его номер "
+                               "и дату.", field="scan")
+        if order.scan_id is not None:
+            raise ServiceError("Скан подписанного приказа уже приложен.", field="scan")
+        stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS, field="scan")
+        Order.update(scan=stored).where((Order.id == order.id) & Order.scan.is_null()).execute()
+        audit.record("order.scan_attached", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
+                     scan=stored.id, sha256=stored.sha256)
+    return Order.get_by_id(order.id)
+
+
+def order_scan(scope: StaffScope, order_id: int, ip: str = "") -> tuple[bytes, StoredFile]:
+    """The scan of the signed order, for the coordinator; the download is audited."""
+    order = order_of(scope, order_id, ALL_KINDS)
+    if order.scan_id is None:
+        raise NotAllowed("Скан не приложен.")
+    stored = StoredFile.get_by_id(order.scan_id)
+    data = uploads.read(stored)
+    with atomic_write():
+        audit.record("order.scan_downloaded", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
+                     scan=stored.id)
+    return data, stored
 
 
 def _tell_members(pairs, number: str, dated_on: date) -> None:
@@ -139,7 +195,7 @@ def start_correction(scope: StaffScope, order_id: int, ip: str = "") -> Order:
 
     A second click finds the correction already started rather than making another."""
     with atomic_write():
-        order = order_of(scope, order_id)
+        order = order_of(scope, order_id)  # orders of changes to the other kinds come with their own issue
         if order.status != "registered":
             raise ServiceError("Проект приказа исправляется сам; изменения вносятся только в зарегистрированный приказ.")
         existing = (Order.select().where((Order.corrects == order) & (Order.status == "draft"))
@@ -155,7 +211,7 @@ def start_correction(scope: StaffScope, order_id: int, ip: str = "") -> Order:
 
 def document(scope: StaffScope, order_id: int) -> dict:
     """What the printed order says: the school, the pairs by format and mentor, who controls it."""
-    return _document_data(order_of(scope, order_id))
+    return _document_data(order_of(scope, order_id, ALL_KINDS))
 
 
 def _freeze(order: Order, actor: Person | None = None, ip: str = "", late: bool = False):
@@ -164,7 +220,20 @@ def _freeze(order: Order, actor: Person | None = None, ip: str = "", late: bool 
     data = _document_data(order)
     return issued.issue(school_id=order.school_id, kind="order", title=f"Приказ «{order.title}»", number=order.number,
                         issued_at=order.registered_at, actor=actor, ip=ip, frozen_late=late, order=order.id,
-                        render=lambda verification: order_html(dict(data, verification=verification)))
+                        render=lambda verification: _html(order, dict(data, verification=verification)))
+
+
+def _html(order: Order, data: dict) -> str:
+    return order_html(data) if order.kind == "pairs" else kind_order_html(data)
+
+
+def _frozen(order: Order):
+    """The registered order's issued document; one registered before documents were frozen is frozen now."""
+    frozen = issued.of(order=order.id)
+    if frozen is None:
+        with atomic_write():
+            frozen = issued.of(order=order.id) or freeze_late(order)
+    return frozen
 
 
 def freeze_late(order: Order):
@@ -175,17 +244,40 @@ def freeze_late(order: Order):
 def order_pdf(scope: StaffScope, order_id: int) -> bytes:
     """A draft prints from today's data (it is what the director is about to sign); a registered order is
     always the PDF of its frozen document."""
-    order = order_of(scope, order_id)
+    order = order_of(scope, order_id, ALL_KINDS)
     if order.status != "registered":
-        return render_pdf(order_html(_document_data(order)))
-    frozen = issued.of(order=order.id)
-    if frozen is None:
-        with atomic_write():
-            frozen = issued.of(order=order.id) or freeze_late(order)
-    return issued.pdf_bytes(frozen)
+        return render_pdf(_html(order, _document_data(order)))
+    return issued.pdf_bytes(_frozen(order))
+
+
+def order_preview(scope: StaffScope, order_id: int) -> str:
+    """The order's text for its page, as it prints: a draft's from today's data, a registered order's from its
+    frozen HTML (the body only; the documents' templates are autoescaped, so it is safe to show as it is)."""
+    order = order_of(scope, order_id, ALL_KINDS)
+    if order.status == "registered":
+        frozen = issued.of(order=order.id)
+        html = frozen.html if frozen is not None and frozen.html else ""
+    else:
+        html = _html(order, _document_data(order))
+    start, end = html.find("<body>"), html.rfind("</body>")
+    return html[start + len("<body>"):end] if start >= 0 and end > start else ""
+
+
+def order_docx(scope: StaffScope, order_id: int) -> bytes:
+    """The same order as a Word document (schools print on their letterhead and edit in Word), made from the
+    same HTML as the PDF: a draft's from today's data, a registered order's from its frozen HTML."""
+    order = order_of(scope, order_id, ALL_KINDS)
+    if order.status != "registered":
+        return html_to_docx(_html(order, _document_data(order)), title=order.title)
+    frozen = _frozen(order)
+    if frozen.erased_at is not None or not frozen.html:
+        raise NotAllowed("Документ уничтожен вместе с персональными данными.")
+    return html_to_docx(frozen.html, title=order.title)
 
 
 def _document_data(order: Order) -> dict:
+    if order.kind != "pairs":
+        return typed.document_data(order)
     formats = _by_format(_order_pairs(order))
     mentors = list({g.mentor.id: g.mentor for f in formats for g in f["groups"]}.values())
     controller = Person.get_or_none(Person.id == order.created_by_id) if order.created_by_id else None

@@ -16,7 +16,9 @@ from portal.coordinator import bp
 from portal.services import ending
 from portal.services import orders as order_rules
 from portal.services import uploads
-from portal.web import attempt, client_ip, file_response, outcome, pdf_response, staff_scope, takes_upload
+from portal.web import (
+    attempt, client_ip, file_response, outcome, pdf_response, send_download, staff_scope, takes_upload,
+)
 from portal.web.forms import REQUIRED, DayField, EmptyForm, printable, too_long
 
 
@@ -299,9 +301,7 @@ def order_docx(order_id):
 def order_scan(order_id):
     """GET downloads the scan of the signed order (audited); POST attaches one to a registered order without it."""
     if request.method == "GET":
-        data, stored = order_rules.order_scan(staff_scope(), order_id, ip=client_ip())
-        return file_response(data, f"prikaz-{order_id}-skan{uploads.EXTENSIONS[stored.kind]}",
-                             uploads.MIME_TYPES[stored.kind])
+        return send_download(order_rules.order_scan(staff_scope(), order_id, ip=client_ip()))
     form = ScanForm()
     if form.validate_on_submit():
         scan_name, scan = _uploaded()

@@ -22,15 +22,6 @@ class TargetModelForm(FlaskForm):
         return getattr(upload, "filename", "") or "", upload.read(uploads.MAX_BYTES + 1) or None
 
 
-# Each kind's own page, where the coordinator drafts, prints and registers it (kinds without one yet list only).
-ORDER_PAGES = {"pairs": "coordinator.order"}
-
-
-def order_page(order) -> str | None:
-    endpoint = ORDER_PAGES.get(order.kind)
-    return url_for(endpoint, order_id=order.id) if endpoint else None
-
-
 def _reader() -> registry.Reader:
     return registry.reader_for(current_user._get_current_object())
 
@@ -38,7 +29,7 @@ def _reader() -> registry.Reader:
 def _page(reader, form=None):
     form = form or TargetModelForm(formdata=None)
     return render("registry/index.html", reader=reader, form=form, status=form_status(form),
-                  order_page=order_page, **registry.page(reader))
+                  **registry.page(reader))
 
 
 @bp.route("/", endpoint="index")

@@ -82,7 +82,7 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
             if order.kind != "pairs":
                 return _register_typed(scope, order, number, dated_on, ip, scan_name, scan)
             stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS,
-                                   field="scan") if scan else None
+                                   field="scan", ip=ip, purpose="order_scan") if scan else None
             pairs = _order_pairs(order)
             if not pairs:
                 raise ServiceError("В приказе нет ни одной пары: добавьте пары или удалите проект.")
@@ -133,7 +133,7 @@ def _register_typed(scope: StaffScope, order: Order, number: str, dated_on: date
         raise ServiceError(f"Проект приказа заполнен не полностью: {refusal.message} Исправьте проект и "
                            "распечатайте его заново.") from None
     stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS,
-                           field="scan") if scan else None
+                           field="scan", ip=ip, purpose="order_scan") if scan else None
     Order.update(status="registered", number=number, dated_on=dated_on, registered_by=scope.person,
                  registered_at=utcnow(), number_key=order_number_key(number), number_year=dated_on.year,
                  scan=stored).where((Order.id == order.id) & (Order.status == "draft")).execute()
@@ -153,24 +153,21 @@ def attach_scan(scope: StaffScope, order_id: int, scan_name: str, scan: bytes | 
                                "и дату.", field="scan")
         if order.scan_id is not None:
             raise ServiceError("Скан подписанного приказа уже приложен.", field="scan")
-        stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS, field="scan")
+        stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS, field="scan",
+                               ip=ip, purpose="order_scan")
         Order.update(scan=stored).where((Order.id == order.id) & Order.scan.is_null()).execute()
         audit.record("order.scan_attached", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
                      scan=stored.id, sha256=stored.sha256)
     return Order.get_by_id(order.id)
 
 
-def order_scan(scope: StaffScope, order_id: int, ip: str = "") -> tuple[bytes, StoredFile]:
-    """The scan of the signed order, for the coordinator; the download is audited."""
+def order_scan(scope: StaffScope, order_id: int, ip: str = "") -> uploads.Download:
+    """The scan of the signed order, for the coordinator; handed out audited, as every stored file is."""
     order = order_of(scope, order_id, ALL_KINDS)
     if order.scan_id is None:
         raise NotAllowed("Скан не приложен.")
-    stored = StoredFile.get_by_id(order.scan_id)
-    data = uploads.read(stored)
-    with atomic_write():
-        audit.record("order.scan_downloaded", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
-                     scan=stored.id)
-    return data, stored
+    return uploads.hand_out(StoredFile.get_by_id(order.scan_id), scope.person, ip=ip,
+                            action="order.scan_downloaded", obj=order)
 
 
 def _tell_members(pairs, number: str, dated_on: date) -> None:

@@ -273,6 +273,9 @@ def report(label: str, results: dict, counts: dict, cold: dict | None = None) ->
             print(f"{title:24} {figures:>26} {small!s:>7} {large!s:>8} {first:>10}")
             continue
         verdicts = []
+        hello = results.get("hello-world")
+        if title == "пол (floor)" and isinstance(hello, dict):
+            verdicts.append(("≥15 % hello", figures["rps"] >= hello["rps"] * 0.15))
         if isinstance(floor, dict) and title not in ("hello-world", "пол (floor)"):
             verdicts.append(("≥½ пола", figures["rps"] >= floor["rps"] / 2))
         if title != "hello-world":

@@ -147,11 +147,18 @@ def init_app(app):
                 subprocess.run(["pg_dump", "--format=custom", "--file", str(copy_path), app.config["DATABASE_URL"]],
                                check=True)
             files = uploads.Store.root
-            with tarfile.open(partial, "w") as tar:
-                tar.add(copy_path, arcname=copy_path.name)
-                if files is not None and files.is_dir():
-                    tar.add(files, arcname="files")
-                count = sum(1 for member in tar.getmembers() if member.isfile() and member.name.startswith("files/"))
+            try:
+                with tarfile.open(partial, "w") as tar:
+                    tar.add(copy_path, arcname=copy_path.name)
+                    if files is not None and files.is_dir():
+                        tar.add(files, arcname="files")
+                    count = sum(1 for member in tar.getmembers()
+                                if member.isfile() and member.name.startswith("files/"))
+            except BaseException as error:
+                partial.unlink(missing_ok=True)  # a half archive must not pass for a backup
+                if isinstance(error, OSError):
+                    raise click.ClickException(f"Резервная копия не создана: {error.strerror or error}.") from error
+                raise
         partial.replace(target)
         click.echo(f"Резервная копия: {target} ({datetime.now():%d.%m.%Y %H:%M}): база данных "
                    f"({copy_path.name}) и загруженные файлы ({count})")

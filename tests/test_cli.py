@@ -151,3 +151,18 @@ def test_create_school_takes_the_punctuation_of_an_official_name(cli_app):
     assert f"Школа «{name}» создана" in out
     with db.connection_context():
         assert School.get().name == name
+
+
+@pytest.mark.quality("security")
+def test_a_failed_backup_leaves_no_half_written_archive(cli_app, tmp_path, monkeypatch):
+    run(cli_app, "db-upgrade")
+    run(cli_app, "demo")
+
+    def unreadable(self, name, *args, **kwargs):
+        raise PermissionError(13, "Отказано в доступе", str(name))
+
+    monkeypatch.setattr(tarfile.TarFile, "add", unreadable)
+    target = tmp_path / "backups" / "copy.tar"
+    result = cli_app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code != 0 and "Резервная копия не создана" in result.output
+    assert list(target.parent.iterdir()) == []  # neither the archive nor its .part

@@ -11,6 +11,8 @@ FILE_KINDS = (
     ("pdf", "PDF"), ("docx", "документ Word"), ("xlsx", "таблица Excel"), ("pptx", "презентация PowerPoint"),
     ("jpeg", "изображение JPEG"), ("png", "изображение PNG"),
 )
+# The name an erased file keeps (services/uploads.erase): its bytes are gone, so nothing may link to it.
+ERASED_STEM = "уничтожен"
 
 
 class StoredFile(BaseModel):
@@ -22,6 +24,10 @@ class StoredFile(BaseModel):
     sha256 = CharField(max_length=64)
     uploaded_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
     uploaded_at = DateTimeField(default=utcnow)
+
+    @property
+    def erased(self) -> bool:
+        return self.name.rsplit(".", 1)[0] == ERASED_STEM
 
 
 class SignedAgreement(BaseModel):

@@ -101,6 +101,8 @@ def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: 
     version; the next number is taken under the school's lock, so two uploads at once never share a number."""
     if not scope.is_coordinator:
         raise NotAllowed("Целевую модель загружает координатор.")
+    if note is not None and not isinstance(note, str):  # a file posted under the note's name
+        raise ServiceError("Примечание — это текст: напишите его, а не прикладывайте файл.", field="note")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
         raise ServiceError(f"Примечание — не длиннее {MAX_NOTE} символов.", field="note")
@@ -114,7 +116,8 @@ def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: 
                 .order_by(TargetModelVersion.number.desc()).first())
         if last is not None and data and hashlib.sha256(data).hexdigest() == last.file.sha256:
             raise ServiceError(f"Этот файл уже загружен: это действующая редакция {last.number}.", field="file")
-        stored = uploads.store(scope.school_id, scope.person, name, data, allowed=TARGET_MODEL_FILES)
+        stored = uploads.store(scope.school_id, scope.person, name, data, allowed=TARGET_MODEL_FILES,
+                               ip=ip, purpose="target_model")
         number = (last.number if last is not None else 0) + 1
         version = TargetModelVersion.create(school=scope.school_id, number=number, file=stored, note=note)
         audit.record("target_model.uploaded", actor=scope.person, obj=version, school=scope.school_id, ip=ip,

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from portal.db import atomic_write
 from portal.models import StoredFile
-from portal.models.files import FILE_KINDS
+from portal.models.files import ERASED_STEM, FILE_KINDS
 from portal.services import NotAllowed, ServiceError, audit
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -147,4 +147,4 @@ def hand_out(stored: StoredFile, actor, *, ip: str = "", action: str = "file.dow
 def erase(stored: StoredFile) -> None:
     """The bytes go (personal data destroyed); the row keeps the kind, size and SHA-256 as evidence."""
     _path(stored.stored_as).unlink(missing_ok=True)
-    StoredFile.update(name="уничтожен" + EXTENSIONS[stored.kind]).where(StoredFile.id == stored.id).execute()
+    StoredFile.update(name=ERASED_STEM + EXTENSIONS[stored.kind]).where(StoredFile.id == stored.id).execute()

@@ -37,6 +37,12 @@ ACTIONS = {
     "publish": (("accepted",), "accepted"),
     "unpublish": (("accepted",), "accepted"),
 }
+# Why a step the proposal's state does not allow is refused: publishing needs an accepted proposal; any other step
+# comes too late, the proposal has already gone past it.
+REFUSED_STEP = {"publish": "Опубликовать можно только принятое предложение.",
+                "unpublish": "Снять с публикации можно только опубликованное предложение."}
+ALREADY = {"review": "Предложение уже рассматривается.",
+           "accepted": "Предложение уже принято.", "declined": "Предложение уже отклонено."}
 ACTION_DONE = {"review": "Предложение взято на рассмотрение.", "accept": "Предложение принято, автор увидит ответ.",
                "decline": "Предложение отклонено, автор увидит ответ.",
                "publish": "Предложение опубликовано для всех участников.",
@@ -116,7 +122,7 @@ def submit(person: Person, role: str | None, data: ProposalData, ip: str = "") -
     with atomic_write():
         if data.file_data:
             fields["attachment"] = uploads.store(person.school_id, person, data.file_name, data.file_data,
-                                                 field="file")
+                                                 field="file", ip=ip, purpose="proposal")
         proposal = ImprovementProposal.create(school=person.school_id, author=person, author_role=role, **fields)
         audit.record("improvement.submitted", actor=person, obj=proposal, school=person.school_id, ip=ip,
                      role=role, topic=proposal.topic, child=getattr(fields["on_behalf_of"], "id", None),
@@ -250,7 +256,7 @@ def change_state(scope: StaffScope, proposal_id, action: str, answer: str = "", 
         raise ServiceError("Выберите действие.")
     starts, new = ACTIONS[action]
     if proposal.status not in starts:
-        raise ServiceError(f"Предложение уже {STATE_TITLES[proposal.status]}: так изменить его нельзя.")
+        raise ServiceError(REFUSED_STEP.get(action) or ALREADY[proposal.status])
     now = utcnow()
     changes = {"status": new, "updated_at": now}
     if action in ("accept", "decline"):
@@ -267,12 +273,15 @@ def change_state(scope: StaffScope, proposal_id, action: str, answer: str = "", 
             raise ServiceError("Предложение не опубликовано.")
         changes["published_at"] = None
     with atomic_write():
-        changed = (ImprovementProposal.update(**changes)
-                   .where((ImprovementProposal.id == proposal.id) & (ImprovementProposal.status == proposal.status)
-                          & (ImprovementProposal.published_at.is_null() if proposal.published_at is None
-                             else ImprovementProposal.published_at == proposal.published_at))
-                   .execute())
+        unchanged = ((ImprovementProposal.id == proposal.id) & (ImprovementProposal.status == proposal.status)
+                     & (ImprovementProposal.published_at.is_null() if proposal.published_at is None
+                        else ImprovementProposal.published_at == proposal.published_at))
+        if action == "publish":  # the author may have just taken the agreement back
+            unchanged &= ImprovementProposal.publish_agreed == True  # noqa: E712
+        changed = ImprovementProposal.update(**changes).where(unchanged).execute()
         if not changed:
+            if action == "publish" and not ImprovementProposal.get_by_id(proposal.id).publish_agreed:
+                raise ServiceError("Автор только что отозвал согласие на публикацию: опубликовать предложение нельзя.")
             raise ServiceError("Предложение только что изменили. Обновите страницу.")
         audit.record(f"improvement.{action}", actor=scope.person, obj=proposal, school=scope.school_id, ip=ip,
                      was=proposal.status, status=new, answer=changes.get("answer", ""))

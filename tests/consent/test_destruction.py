@@ -405,3 +405,30 @@ def test_destroying_erases_the_persons_requests_for_support_and_keeps_their_coun
     kept = SupportRequest.get_by_id(request.id)
     assert (kept.topic, kept.contact, kept.status) == ("", "", "closed")
     assert [n.text for n in SupportNote.select()] == [""]
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_blanks_the_answer_and_the_files_name_in_the_audit_trail(client, login, signed_in_parent,
+                                                                           coordinator, school):
+    """The audit records of the proposal stay as evidence, but no longer quote the coordinator's answer about the
+    child nor the name of the file that was erased."""
+    from portal.models import ImprovementProposal
+    from portal.services import uploads, voice
+    from portal.services.staff import scope_for
+    child, parent = signed_in_parent["child"], signed_in_parent["parent"]
+    scan = uploads.store(school.id, parent.person_id, "справка Петра.pdf", b"%PDF-1.4\n", purpose="proposal")
+    proposal = ImprovementProposal.create(
+        school=school, author=parent.person_id, author_role="parent", on_behalf_of=child, topic="mentorship",
+        text="Пётр после болезни просит встречи онлайн", attachment=scan)
+    voice.change_state(scope_for(coordinator), proposal.id, "accept", "Пётр может встречаться онлайн")
+    voice.attachment(Person.get_by_id(coordinator.person_id), proposal.id, is_coordinator=True)
+    trail = [e.details for e in AuditEvent.select()]
+    assert any("справка Петра" in d for d in trail) and any("Пётр может" in d for d in trail)
+    sign_for_child(client, child, "parent_mentee")
+    withdraw(client, consent_of(child, "parent_mentee"))
+    log_in_as(client, login, coordinator)
+    assert client.post(f"/coordinator/destruction/{ConsentWithdrawal.get().id}").status_code == 303
+
+    trail = [(e.action, e.details) for e in AuditEvent.select()]
+    assert {"file.uploaded", "improvement.accept", "improvement.file_downloaded"} <= {a for a, _ in trail}
+    assert not any("справка Петра" in d or "Пётр может" in d for _, d in trail)

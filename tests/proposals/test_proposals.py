@@ -9,7 +9,7 @@ import pytest
 
 from portal.models import AuditEvent, Guardianship, ImprovementProposal, MentoringFormat, Notification, StoredFile
 from portal.models.base import utcnow
-from portal.services import ServiceError, voice
+from portal.services import ServiceError, uploads, voice
 from portal.services.staff import scope_for
 from tests.conftest import error_messages, field_errors
 from tests.dashboard.test_dashboard import number
@@ -188,7 +188,7 @@ def test_the_coordinators_empty_answer_is_shown_beside_the_field(client, school,
     assert response.status_code == 303
     again = client.post(f"/proposals/{proposal.id}/state", {"action": "accept", "answer": "Передумали."})
     assert again.status_code == 422
-    assert error_messages(again) == ["Предложение уже отклонено: так изменить его нельзя."]
+    assert error_messages(again) == ["Предложение уже отклонено."]
     assert ImprovementProposal.get_by_id(proposal.id).status == "declined"
 
 
@@ -323,3 +323,63 @@ def test_the_dashboard_counts_proposals_by_state_and_opens_the_list(client, scho
     assert [number(html, f"improvements_{code}") for code in ("new", "review", "accepted", "declined")] == [1, 1, 1, 1]
     listing = client.get("/coordinator/dashboard/list/improvements_accepted").get_data(as_text=True)
     assert mentor.full_name in listing and "развитие школы" in listing
+
+
+# --- fixes: refusals in Russian, the upload's audit, publishing against a withdrawn agreement, an erased file ------
+
+@pytest.mark.quality("language")
+def test_a_step_the_state_does_not_allow_is_refused_in_plain_russian(client, school, login_as, make_account):
+    login_as("mentor")
+    _, scope = _coordinator(make_account)
+    assert _write(client).status_code == 303
+    proposal = _only()
+    with pytest.raises(ServiceError) as refused:
+        voice.change_state(scope, proposal.id, "publish")
+    assert str(refused.value) == "Опубликовать можно только принятое предложение."
+    with pytest.raises(ServiceError) as refused:
+        voice.change_state(scope, proposal.id, "unpublish")
+    assert str(refused.value) == "Снять с публикации можно только опубликованное предложение."
+    voice.change_state(scope, proposal.id, "review")
+    with pytest.raises(ServiceError) as refused:
+        voice.change_state(scope, proposal.id, "review")
+    assert str(refused.value) == "Предложение уже рассматривается."
+    voice.change_state(scope, proposal.id, "decline", "Не в этом году.")
+    for action in ("review", "accept", "decline"):
+        with pytest.raises(ServiceError) as refused:
+            voice.change_state(scope, proposal.id, action, "Ответ.")
+        assert str(refused.value) == "Предложение уже отклонено.", action
+
+
+@pytest.mark.quality("security")
+def test_the_attachments_upload_is_audited_with_its_purpose_and_ip(client, school, login_as):
+    login_as("mentor")
+    assert _write(client, file=(BytesIO(PDF), "план клуба.pdf")).status_code == 303
+    uploaded = AuditEvent.get(AuditEvent.action == "file.uploaded")
+    assert uploaded.details_dict["purpose"] == "proposal" and uploaded.ip
+
+
+@pytest.mark.quality("concurrency")
+def test_publishing_is_refused_when_the_author_has_just_withdrawn_agreement(client, school, login_as, make_account,
+                                                                           monkeypatch):
+    login_as("mentor")
+    _, scope = _coordinator(make_account)
+    assert _write(client, publish_agreed="y").status_code == 303
+    proposal = _only()
+    voice.change_state(scope, proposal.id, "accept", "Принято.")
+    # The coordinator's page was loaded with the agreement given; the author takes it back before the click lands.
+    loaded = voice.readable(scope.person, proposal.id, is_coordinator=True)
+    assert client.post(f"/proposals/{proposal.id}/agreement", {}).status_code == 303
+    monkeypatch.setattr(voice, "readable", lambda *args, **kwargs: loaded)
+    with pytest.raises(ServiceError, match="отозвал согласие"):
+        voice.change_state(scope, proposal.id, "publish")
+    assert ImprovementProposal.get_by_id(proposal.id).published_at is None
+
+
+@pytest.mark.quality("privacy")
+def test_an_erased_attachment_is_named_without_a_link(client, school, login_as):
+    login_as("mentor")
+    assert _write(client, file=(BytesIO(PDF), "план клуба.pdf")).status_code == 303
+    proposal = _only()
+    uploads.erase(proposal.attachment)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Файл уничтожен" in page and f"/proposals/{proposal.id}/file" not in page

@@ -229,6 +229,27 @@ def test_a_wrong_file_is_refused_beside_its_field_and_nothing_is_kept(client, sc
     assert stored is None or not any(path.is_file() for path in stored.rglob("*"))
 
 
+@pytest.mark.quality("validation")
+def test_a_file_posted_as_the_note_is_refused_beside_the_note(client, school, login_as):
+    login_as("coordinator")
+    client.get("/documents/")
+    response = client.post("/documents/target-model", {"file": (io.BytesIO(PDF), "model.pdf"),
+                                                       "note": (io.BytesIO(b"not a note"), "note.txt")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert field_errors(response, "note") == ["Примечание — это текст: напишите его, а не прикладывайте файл."]
+    assert TargetModelVersion.select().count() == 0 and StoredFile.select().count() == 0
+
+
+@pytest.mark.quality("security")
+def test_the_target_models_upload_is_audited_with_its_purpose_and_ip(client, school, login_as):
+    login_as("coordinator")
+    client.get("/documents/")
+    assert _upload(client, PDF, "model.pdf").status_code == 303
+    uploaded = AuditEvent.get(AuditEvent.action == "file.uploaded")
+    assert uploaded.details_dict["purpose"] == "target_model" and uploaded.ip
+
+
 @pytest.mark.quality("idempotency")
 def test_the_same_file_twice_is_one_version(client, school, login_as):
     login_as("coordinator")

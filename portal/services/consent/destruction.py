@@ -11,7 +11,7 @@ from portal.models import (
     Account, Answer, AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
     OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
-    SupportNote, SupportRequest,
+    StoredFile, SupportNote, SupportRequest,
 )
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
@@ -181,12 +181,17 @@ def _erase_base_data(person: Person, bases) -> None:
     # What the inboxes say about these pairs (names, a dispute's comment) and the texts of requests to end them.
     Notification.update(details="").where((Notification.object_type == "Mentorship")
                                           & Notification.object_id.in_(pairs)).execute()
-    for event in AuditEvent.select().where((AuditEvent.action == "mentorship.end_requested")
-                                           & (AuditEvent.object_type == "Mentorship")
-                                           & AuditEvent.object_id.in_(pairs)):
+    _blank_audit_details((AuditEvent.action == "mentorship.end_requested") & (AuditEvent.object_type == "Mentorship")
+                         & AuditEvent.object_id.in_(pairs), "text")
+
+
+def _blank_audit_details(where, *keys) -> None:
+    """The audit records stay as evidence of what was done and when; the free text they quote (someone's words,
+    a file's own name) goes with the rest of the person's data."""
+    for event in AuditEvent.select().where(where):
         details = event.details_dict
-        if details.get("text"):
-            details["text"] = ""
+        if any(details.get(key) for key in keys):
+            details.update({key: "" for key in keys if key in details})
             AuditEvent.update(details=json.dumps(details, ensure_ascii=False)).where(
                 AuditEvent.id == event.id).execute()
 
@@ -227,18 +232,29 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
                                           & (Notification.object_id == person.id)).execute()
     # Proposals to the administration written by the person or for them (s8): the text, the answer and the file
     # are their words; the rows stay for the counts, taken off the published page.
-    written = ImprovementProposal.select().where((ImprovementProposal.author == person)
-                                                 | (ImprovementProposal.on_behalf_of == person))
+    written = list(ImprovementProposal.select(ImprovementProposal, StoredFile)
+                   .join(StoredFile, JOIN.LEFT_OUTER, on=(ImprovementProposal.attachment == StoredFile.id))
+                   .where((ImprovementProposal.author == person) | (ImprovementProposal.on_behalf_of == person)))
+    written_ids = [p.id for p in written]
+    erased_files = []
     for proposal in written:
         if proposal.attachment_id is not None:
             uploads.erase(proposal.attachment)
+            erased_files.append(proposal.attachment_id)
     ImprovementProposal.update(text="", answer="", publish_agreed=False, published_at=None).where(
-        ImprovementProposal.id.in_([p.id for p in written])).execute()
+        ImprovementProposal.id.in_(written_ids)).execute()
     Notification.update(details="").where((Notification.object_type == "ImprovementProposal")
-                                          & Notification.object_id.in_([p.id for p in written])).execute()
+                                          & Notification.object_id.in_(written_ids)).execute()
     # An external mentor's signed agreement: the scan names them; the number and date stay as evidence.
     for signed in SignedAgreement.select().where(SignedAgreement.person == person):
         uploads.erase(signed.scan)
+        erased_files.append(signed.scan_id)
+    # The audit trail quotes the coordinator's answers and the erased files' own names: blanked, the records stay.
+    _blank_audit_details((AuditEvent.object_type == "ImprovementProposal") & AuditEvent.object_id.in_(written_ids),
+                         "answer", "name")
+    _blank_audit_details((AuditEvent.object_type == "StoredFile") & AuditEvent.object_id.in_(erased_files), "name")
+    _blank_audit_details((AuditEvent.action == "agreement.scan_downloaded") & (AuditEvent.object_type == "Person")
+                         & (AuditEvent.object_id == person.id), "name")
     # The login may spell the name, and nobody is left to use the account.
     for account_id, in Account.select(Account.id).where(Account.person == person).tuples():
         Invitation.update(revoked_at=now).where((Invitation.account == account_id) & Invitation.used_at.is_null()

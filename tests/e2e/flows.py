@@ -3,6 +3,7 @@ import os
 import re
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portal import demo
@@ -65,6 +66,18 @@ def screenshot(page: Page, name: str) -> None:
         # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy into
         # swapped elements and the CSP would then (rightly) block.
         page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True, caret="initial")
+
+
+AXE = Axe()
+
+
+def on_a_phone(page: Page, name: str) -> None:
+    """The page as it stands, screenshotted: nothing sticks out to the right at 360 px, and axe finds nothing
+    critical or serious."""
+    screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    serious = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in ("critical", "serious")]
+    assert not serious, f"{name}: {serious}"
 
 
 def log_out(page: Page) -> None:

@@ -5,25 +5,14 @@ coordinator meets «not found» on the request and sees only its count. Each pag
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import follow_menu, log_in, log_out, path_is, screenshot
+from tests.e2e.flows import follow_menu, log_in, log_out, on_a_phone, path_is
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("s6")]
 
-AXE = Axe()
-SERIOUS = ("critical", "serious")
 TOPIC = "Устаю после уроков и не успеваю готовиться к встречам с наставляемым"
 NOTE = "Поговорили по телефону, договорились о встрече во вторник"
-
-
-def _checked(page: Page, name: str) -> None:
-    """Nothing sticks out to the right at 360 px, and axe finds nothing critical or serious."""
-    screenshot(page, name)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
-    serious = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in SERIOUS]
-    assert not serious, f"{name}: {serious}"
 
 
 def test_a_mentor_asks_for_support_and_the_psychologist_takes_it_up_and_closes_it(page: Page):
@@ -31,31 +20,31 @@ def test_a_mentor_asks_for_support_and_the_psychologist_takes_it_up_and_closes_i
     log_in(page, "mentor")
     follow_menu(page, "Поддержка психолога")
     expect(page).to_have_url(path_is("/support/"))
-    _checked(page, "support-index-empty")
+    on_a_phone(page, "support-index-empty")
     page.get_by_role("link", name="Попросить о поддержке").click()
     page.get_by_label("О чём вы хотели бы поговорить (необязательно)").fill(TOPIC)
     page.get_by_role("button", name="Отправить психологу").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Обращение от")
     expect(page.get_by_text("Просьба ждёт педагога-психолога")).to_be_visible()
     request_url = page.url
-    _checked(page, "support-request-asker")
+    on_a_phone(page, "support-request-asker")
     log_out(page)
 
     log_in(page, "psychologist")
     expect(page.get_by_role("heading", name="Обращения за психологической поддержкой")).to_be_visible()
-    _checked(page, "psychologist-home")
+    on_a_phone(page, "psychologist-home")
     page.goto(request_url)
     expect(page.get_by_text(TOPIC)).to_be_visible()
     page.get_by_role("button", name="Записать контакт").click()
     expect(page.get_by_role("status")).to_have_text("Контакт записан.")
     page.get_by_role("button", name="Закрыть обращение").click()
     expect(page.locator("#close-note-error")).to_contain_text("Напишите заметку о закрытии")
-    _checked(page, "support-close-refused")
+    on_a_phone(page, "support-close-refused")
     page.locator("#close-note").fill(NOTE)
     page.get_by_role("button", name="Закрыть обращение").click()
     expect(page.get_by_role("status")).to_have_text("Обращение закрыто.")
     expect(page.get_by_text(NOTE)).to_be_visible()
-    _checked(page, "support-request-psychologist")
+    on_a_phone(page, "support-request-psychologist")
     log_out(page)
 
     log_in(page, "mentor", first_time=False)
@@ -70,4 +59,4 @@ def test_a_mentor_asks_for_support_and_the_psychologist_takes_it_up_and_closes_i
     follow_menu(page, "Психологическая поддержка")
     expect(page.get_by_role("heading", name=re.compile(r"^Обращения за .* учебный год: \d+$"))).to_be_visible()
     expect(page.get_by_text(TOPIC)).to_have_count(0)
-    _checked(page, "coordinator-psychologists")
+    on_a_phone(page, "coordinator-psychologists")

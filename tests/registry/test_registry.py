@@ -182,7 +182,7 @@ def test_every_participant_reads_the_regulation_and_the_target_model(client, sch
 
 # --- the target model: versions ------------------------------------------------------------------------------------
 
-@pytest.mark.clause("s10")
+@pytest.mark.clause("s10", part="target-model")
 def test_each_upload_of_the_target_model_is_a_new_version_and_the_old_ones_stay(client, school, login_as):
     coordinator = login_as("coordinator")
     client.get("/documents/")

@@ -19,7 +19,7 @@ from portal.ids import parse_id
 from portal.models import Account, Guardianship, ImprovementProposal, MentoringFormat, Person, RoleGrant, StoredFile
 from portal.models.base import utcnow
 from portal.models.voice import AUTHOR_ROLES, PROPOSAL_STATES, PROPOSAL_TOPICS
-from portal.services import NotAllowed, ServiceError, audit, notifications, uploads
+from portal.services import NotAllowed, ServiceError, audit, notifications, uploads, years
 from portal.services.bases import CONTROL_CHARS
 from portal.services.staff import StaffScope
 
@@ -223,10 +223,15 @@ def for_review(scope: StaffScope, filters: Filters) -> list[ImprovementProposal]
     return list(_newest(query))
 
 
-def counts(school_id: int) -> dict[str, int]:
-    """How many of the school's proposals stand in each state: one query."""
-    found = dict(ImprovementProposal.select(ImprovementProposal.status, fn.COUNT(ImprovementProposal.id))
-                 .where(ImprovementProposal.school == school_id).group_by(ImprovementProposal.status).tuples())
+def counts(school_id: int, year: int | None = None) -> dict[str, int]:
+    """How many of the school's proposals stand in each state — of those written in the school year `year`, when
+    given (the year's report): one query."""
+    query = ImprovementProposal.select(ImprovementProposal.status, fn.COUNT(ImprovementProposal.id)).where(
+        ImprovementProposal.school == school_id)
+    if year is not None:
+        start, end = years.window(year)
+        query = query.where((ImprovementProposal.created_at >= start) & (ImprovementProposal.created_at < end))
+    found = dict(query.group_by(ImprovementProposal.status).tuples())
     return {code: found.get(code, 0) for code in STATE_TITLES}
 
 

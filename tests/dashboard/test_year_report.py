@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import AuditEvent, Order, RoadmapEvent
+from portal.models import AuditEvent, ImprovementProposal, Order, RoadmapEvent, SupportRequest
 from portal.models.base import utcnow
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.services import years
@@ -34,12 +34,24 @@ def _order(school, number, dated_on, status="registered", title="Об утвер
                         dated_on=dated_on if status == "registered" else None, **kw)
 
 
+def _proposal(school, author, written_on, status):
+    return ImprovementProposal.create(school=school, author=author, author_role="mentor", topic="school",
+                                      text="Предложение", status=status, created_at=written_on)
+
+
 @pytest.fixture
-def year_world(school, demo):
+def year_world(school, demo, make_person):
     """This school year: four roadmap events (two done, one overdue, one ahead), two orders (one correcting the
-    other) and a draft; last year: one event done, one order."""
+    other) and a draft, two proposals and a request for support; last year: one event done, one order, one
+    proposal."""
     this = demo["this"]
     start, _ = years.window(this)
+    author = demo["done_mentee"]
+    _proposal(school, author, start + timedelta(days=3), "accepted")
+    _proposal(school, author, date.today(), "new")
+    _proposal(school, author, start - timedelta(days=3), "declined")
+    SupportRequest.create(school=school, asked_by=author, about=author, asked_as="mentee",
+                          asked_at=start + timedelta(days=7))
     today = date.today()
     _event(school, "Приказ о внедрении целевой модели", start + timedelta(days=5), "done")
     _event(school, "Педагогический совет", start + timedelta(days=20), "done")
@@ -55,7 +67,7 @@ def year_world(school, demo):
 
 
 @pytest.mark.clause("s10")
-@pytest.mark.clause("6.1", "6.2", "3.2", "5.4")
+@pytest.mark.clause("6.1", "6.2", "3.2", "5.4", "s6", "s9")
 @pytest.mark.parametrize("which", ["last", "this"])
 def test_the_years_report_says_what_the_dashboard_says_for_that_year(client, school, login_as, year_world, which):
     login_as("coordinator")
@@ -94,9 +106,13 @@ def test_the_years_report_says_what_the_dashboard_says_for_that_year(client, sch
         assert "№ 12-од" in orders and "№ 31-од" in orders and "изменяет приказ № 12-од" in orders
         assert "77-од" not in text and "Проект, ещё не подписанный" not in text
         assert "Приказов зарегистрировано 2" in summary
+        assert "Предложений участников поступило 2 (новое — 1, принято — 1)" in summary
+        assert "Обращений за психологической поддержкой 1" in summary
     else:
         assert "Дорожная карта: выполнено мероприятий 1 из 1 (100 %)" in summary
         assert "№ 77-од" in orders and "12-од" not in text
+        assert "Предложений участников поступило 1 (отклонено — 1)" in summary
+        assert "Обращений за психологической поддержкой 0" in summary
     event = AuditEvent.select().where(AuditEvent.action == "export.downloaded").order_by(AuditEvent.id.desc()).get()
     assert event.details_dict["what"] == "year-report"
 

@@ -13,7 +13,7 @@ programme.
 """
 from datetime import date
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import Mentorship, MentorshipMember, Programme, Proposal
 from portal.models.base import utcnow
 from portal.services import ServiceError, agreements, audit, notifications, pairing
@@ -80,7 +80,7 @@ def carry_over(scope: StaffScope, mentorship_id: int, ip: str = "", today: date 
         raise ServiceError("Сначала опубликуйте программу нового учебного года для этой формы.")
     require_open(pair.mentoring_format)
     with atomic_write():
-        access._lock(pair)
+        lock_row(Mentorship, pair.id)
         # Read again under the lock: who is in the pair and whether they may go on is what counts now.
         pair = to_carry(scope, mentorship_id, today)
         mentees = mentees_of(pair)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, IntegrityError, fn
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.ids import parse_id
 from portal.models import (
     Account, BaseMembership, BaseProposal, MentoringFormat, Person, RoleGrant, SchoolClass,
@@ -138,8 +138,7 @@ def propose(scope: ClassTeacherScope, person_id, format_id, base, category, note
                            "п. 4.8 — для наставников).", field="category")
     note = _clean(note, "note", MAX_NOTE)
     with atomic_write():
-        if not is_sqlite():  # a double submit makes one proposal (SQLite: the IMMEDIATE transaction serialises)
-            list(Person.select(Person.id).where(Person.id == person.id).for_update())
+        lock_row(Person, person.id)  # a double submit makes one proposal (SQLite: the IMMEDIATE transaction serialises)
         in_base = BaseMembership.select().where(
             (BaseMembership.mentoring_format == fmt) & (BaseMembership.person == person)
             & (BaseMembership.base == base) & (BaseMembership.status != "left")).exists()

@@ -12,7 +12,7 @@ of changes (listed on the coordinator's orders page).
 A mentor, a mentee or the parent of a minor may ask to end their pair: the request goes to the curators
 of the form (the coordinator where the form has none) and stays in the pair's history.
 """
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import (
     Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
     Proposal, RoleGrant,
@@ -94,7 +94,7 @@ def _tell(mentorship: Mentorship, kind: str, mentees: list[Person], words: str, 
 def end_locked(scope: StaffScope, mentorship: Mentorship, reason: str, text: str, ip: str = "") -> Mentorship:
     """Inside the caller's write transaction: end or cancel the pair (reason already checked), free the
     mentor's place, close the proposal it came from, tell everyone. Bases' removal of a member calls it too."""
-    access._lock(mentorship)
+    lock_row(Mentorship, mentorship.id)
     if reason == "period_over" and year_over([mentorship]) is None:
         raise ServiceError("Эта причина — для пар, у которых истёк срок программы.", field="reason")
     was = Mentorship.select(Mentorship.status).where(Mentorship.id == mentorship.id).scalar()
@@ -128,7 +128,7 @@ def leave_group_locked(scope: StaffScope, mentorship: Mentorship, mentee_id: int
     others = [m for m in mentees_of(mentorship) if m.id != mentee_id]
     if not others or mentorship.status not in ASKABLE:
         return end_locked(scope, mentorship, reason, text, ip)
-    access._lock(mentorship)
+    lock_row(Mentorship, mentorship.id)
     left = (MentorshipMember.update(left_at=utcnow())
             .where((MentorshipMember.mentorship == mentorship.id) & (MentorshipMember.mentee == mentee_id)
                    & MentorshipMember.left_at.is_null()).execute())

@@ -7,7 +7,7 @@ cannot both take the last one; every step needs the consent gate and the program
 """
 from peewee import JOIN, fn
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.models import (
     Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
     Programme, Proposal,
@@ -95,12 +95,6 @@ def current_pair(mentee: Person, format_id: int) -> Mentorship | None:
                    & (Mentorship.mentoring_format == format_id) & Mentorship.status.in_(ENGAGED)).first())
 
 
-def _lock_mentor(membership_id: int) -> None:
-    """Serialise everyone taking this mentor's places (SQLite: the IMMEDIATE transaction already does)."""
-    if not is_sqlite():
-        list(BaseMembership.select(BaseMembership.id).where(BaseMembership.id == membership_id).for_update())
-
-
 def _mentor_membership(format_id: int, mentor_id: int) -> BaseMembership | None:
     return BaseMembership.get_or_none((BaseMembership.mentoring_format == format_id)
                                       & (BaseMembership.person == mentor_id) & (BaseMembership.base == "mentor")
@@ -177,7 +171,7 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
         membership = _mentor_membership(format_id, proposal.mentor_id)
         if membership is None:
             raise ServiceError("Этот наставник больше не участвует в программе. Выберите другого.")
-        _lock_mentor(membership.id)
+        lock_row(BaseMembership, membership.id)
         proposal = Proposal.get_by_id(proposal.id)
         if proposal.status != "open":
             raise ServiceError("Это предложение уже неактуально. Обновите страницу.")

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from peewee import JOIN, fn
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.models import (
     Consent, FinalReport, IssuedDocument, Mentorship, Order, OrderItem, Person, School, StoredFile, TargetModelVersion,
 )
@@ -109,8 +109,7 @@ def upload_target_model(scope: StaffScope, name: str, data: bytes | None, note: 
     if CONTROL_CHARS.search(note):
         raise ServiceError("В примечании есть недопустимые символы.", field="note")
     with atomic_write():
-        if not is_sqlite():  # SQLite: the IMMEDIATE transaction already serialises writers
-            list(School.select(School.id).where(School.id == scope.school_id).for_update())
+        lock_row(School, scope.school_id)  # SQLite: the IMMEDIATE transaction already serialises writers
         last = (TargetModelVersion.select(TargetModelVersion.number, StoredFile.sha256).join(StoredFile)
                 .where(TargetModelVersion.school == scope.school_id)
                 .order_by(TargetModelVersion.number.desc()).first())

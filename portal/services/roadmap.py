@@ -12,7 +12,7 @@ from datetime import date
 
 from peewee import JOIN
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.ids import parse_id
 from portal.models import IssuedDocument, Person, RoadmapEvent, School, StoredFile
 from portal.models.base import utcnow
@@ -160,8 +160,7 @@ def fill_typical(scope: StaffScope, today: date | None = None, ip: str = "") -> 
     _coordinator(scope)
     year = typical_year(today or date.today())
     with atomic_write():
-        if not is_sqlite():  # two clicks at once make one roadmap (SQLite: the IMMEDIATE transaction serialises)
-            list(School.select(School.id).where(School.id == scope.school_id).for_update())
+        lock_row(School, scope.school_id)  # two clicks at once make one roadmap (SQLite: the IMMEDIATE transaction serialises)
         if RoadmapEvent.select().where(RoadmapEvent.school == scope.school_id).exists():
             raise ServiceError("Дорожная карта уже заполнена: добавляйте и изменяйте мероприятия по одному.")
         now = utcnow()

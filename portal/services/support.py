@@ -18,7 +18,7 @@ from datetime import date
 
 from peewee import JOIN, IntegrityError
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.ids import parse_id
 from portal.models import (
     Account, BaseMembership, Guardianship, MentoringFormat, Person, RoleGrant, SupportNote, SupportRequest,
@@ -142,8 +142,7 @@ def ask(account: Account, about_id, topic, contact, acting_as: str | None = None
         asked_as = acting_as if acting_as in held else held[0]
     base = "mentor" if asked_as == "mentor" else "mentee"
     with atomic_write():
-        if not is_sqlite():  # a double submit makes one request (SQLite: the IMMEDIATE transaction serialises)
-            list(Person.select(Person.id).where(Person.id == about.id).for_update())
+        lock_row(Person, about.id)  # a double submit makes one request (SQLite: the IMMEDIATE transaction serialises)
         waiting = SupportRequest.select().where((SupportRequest.asked_by == account.person_id)
                                                 & (SupportRequest.about == about.id)
                                                 & (SupportRequest.status == "new")).exists()

@@ -2,7 +2,7 @@
 signing opens: the member waiting for it, the pair suspended for it."""
 from peewee import JOIN
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.models import (
     Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
     Person,
@@ -17,12 +17,6 @@ from portal.services.consent.issuing import _issue
 from portal.services.consent.texts import current_documents, _has_control_characters, KIND_TITLES, SigningDetails
 
 
-def _lock_person(person_id: int) -> None:
-    """Serialise signatures about one person, so a double click signs once (SQLite: IMMEDIATE does it)."""
-    if not is_sqlite():
-        list(Person.select(Person.id).where(Person.id == person_id).for_update())
-
-
 def accept_esign_agreement(account: Account, password: str, agree: bool, ip: str = "", user_agent: str = "") -> Consent:
     """63-ФЗ art. 6 p. 2: the agreement that makes a password-confirmed click a written signature."""
     person = account.person
@@ -34,7 +28,7 @@ def accept_esign_agreement(account: Account, password: str, agree: bool, ip: str
         raise ServiceError("Пароль введён неверно.", field="password")
     document = current_documents(person.school_id)["esign_agreement"]
     with atomic_write():
-        _lock_person(person.id)
+        lock_row(Person, person.id)
         existing = (Consent.select().join(ConsentDocument)
                     .where((Consent.signer == person) & (ConsentDocument.kind == "esign_agreement")).first())
         if existing:
@@ -62,7 +56,7 @@ def sign(account: Account, subject_id: int, kind: str, *, password: str, agree: 
         raise ServiceError("Пароль введён неверно: подпись не поставлена.", field="password")
     document = current_documents(signer.school_id)[kind]
     with atomic_write():
-        _lock_person(subject.id)
+        lock_row(Person, subject.id)
         existing = valid_consents([subject.id]).get((subject.id, kind))
         if existing is not None:
             return existing  # a double click or a second tab: still one signature

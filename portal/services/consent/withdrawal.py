@@ -3,7 +3,7 @@ import operator
 from datetime import date, timedelta
 from functools import reduce
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import (
     Account, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, MentoringFormat, Mentorship,
     MentorshipMember, Person, Proposal,
@@ -13,7 +13,7 @@ from portal.services import NotAllowed, audit
 from portal.services.consent.gate import (
     bases_opened_by, _mentorships_of, _pair_ids, PRE_ACTIVE, required_kind, valid_consents,
 )
-from portal.services.consent.signing import _lock_person, may_open
+from portal.services.consent.signing import may_open
 
 
 DESTRUCTION_DAYS = 30
@@ -54,7 +54,7 @@ def withdraw(account: Account, consent_id: int, ip: str = "", user_agent: str = 
     actor = account.person
     kind = consent.document.kind
     with atomic_write():
-        _lock_person(consent.subject_id)
+        lock_row(Person, consent.subject_id)
         existing = ConsentWithdrawal.get_or_none(ConsentWithdrawal.consent == consent)
         if existing is not None:
             return existing

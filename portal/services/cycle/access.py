@@ -1,7 +1,6 @@
 """Who may see which pair, meeting, plan or task: one fetcher per aggregate, «not found» for anyone else's."""
 from peewee import JOIN, fn
 
-from portal.db import is_sqlite
 from portal.models import (
     Guardianship, Meeting, MentoringFormat, Mentorship, MentorshipMember, Person, Plan, PlanTask, Programme,
 )
@@ -38,11 +37,6 @@ def mentorship_of_mentor(mentor: Person, mentorship_id: int) -> Mentorship:
 
 # The names the mentor's pair was fetched by before there was one fetcher (issue 11): the same function.
 mentorship_for_mentor = pair_for_mentor = mentorship_of_mentor
-
-
-def _lock(mentorship: Mentorship) -> None:
-    if not is_sqlite():
-        list(Mentorship.select(Mentorship.id).where(Mentorship.id == mentorship.id).for_update())
 
 
 def mentorship_for_participant(person: Person, mentorship_id: int) -> tuple[Mentorship, str]:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from peewee import fn
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.formatting import agree, ru_date, short_name
 from portal.models import (
     Account, Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan, RoleGrant,
@@ -15,7 +15,7 @@ from portal.models.base import utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
-from portal.services.cycle.access import _lock, meeting_of_mentor, mentorship_of_mentor
+from portal.services.cycle.access import meeting_of_mentor, mentorship_of_mentor
 
 STAGE_TITLES = dict(STAGES)
 FORMAT_TITLES = dict(MEETING_FORMATS)
@@ -168,7 +168,7 @@ def record_meeting(mentor: Person, mentorship_id: int, data: MeetingData, ip: st
         raise ServiceError("Встречи ведутся только в действующей паре, утверждённой приказом директора.")
     _participants_ok(mentorship)
     with atomic_write():
-        _lock(mentorship)
+        lock_row(Mentorship, mentorship.id)
         meetings = list(current_meetings([mentorship.id]))
         agreed = plan_agreed(mentorship.id)
         legal = plannable_stages(meetings, agreed) if data.planned else next_stages(meetings, agreed)
@@ -207,7 +207,7 @@ def correct_meeting(mentor: Person, meeting_id: int, data: MeetingData, ip: str 
     old, _ = meeting_of_mentor(mentor, meeting_id)
     mentorship = mentorship_of_mentor(mentor, old.mentorship_id)
     with atomic_write():
-        _lock(mentorship)
+        lock_row(Mentorship, mentorship.id)
         if Meeting.select().where(Meeting.supersedes == old).exists():
             raise ServiceError("Эта запись уже исправлена: откройте текущую версию.")
         data.stage = old.stage  # the stage of a logged meeting is part of the order; it is not re-chosen

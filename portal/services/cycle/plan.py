@@ -2,11 +2,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from portal.db import atomic_write
-from portal.models import MentorshipMember, Person, Plan, PlanTask, Programme
+from portal.db import atomic_write, lock_row
+from portal.models import Mentorship, MentorshipMember, Person, Plan, PlanTask, Programme
 from portal.models.base import utcnow
 from portal.services import NotAllowed, ServiceError, audit, notifications
-from portal.services.cycle.access import _lock, mentorship_for_participant
+from portal.services.cycle.access import mentorship_for_participant
 from portal.services.cycle.meetings import agreed_versions, current_meetings
 
 
@@ -37,7 +37,7 @@ def propose_plan(person: Person, mentorship_id: int, data: PlanData, ip: str = "
         if due is not None and programme is not None and not programme.starts_on <= due <= programme.ends_on:
             raise ServiceError("Сроки задач должны быть в сроке программы.", field="tasks")
     with atomic_write():
-        _lock(mentorship)
+        lock_row(Mentorship, mentorship.id)
         last = current_plan(mentorship.id)
         # A task carried over unchanged into the new version keeps its «выполнена».
         done = {t.title: t.done_at for t in last.tasks if t.done_at} if last else {}
@@ -94,7 +94,7 @@ def mark_task_done(person: Person, task_id: int, ip: str = "") -> PlanTask:
     if mentorship.status != "active":
         raise ServiceError("Задачи отмечают в действующей паре.")
     with atomic_write():
-        _lock(mentorship)
+        lock_row(Mentorship, mentorship.id)
         if current_plan(mentorship.id).id != task.plan_id:
             raise ServiceError("Этот вариант плана уже заменён новым: отметьте задачу в текущем.")
         if PlanTask.update(done_at=utcnow()).where((PlanTask.id == task.id) & PlanTask.done_at.is_null()).execute():

@@ -2,7 +2,7 @@
 in words (6.5), and an answer is final."""
 from dataclasses import dataclass, field
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.formatting import ru_date
 from portal.models import (
     Answer, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound, Person, Question, Questionnaire,
@@ -190,11 +190,6 @@ def validate(questions: list[Question], posted) -> tuple[dict[int, tuple[str, st
     return values, errors
 
 
-def _lock_person(person_id: int) -> None:
-    if not is_sqlite():
-        list(Person.select(Person.id).where(Person.id == person_id).for_update())
-
-
 def answer(person: Person, questionnaire_id: int, mentorship_id: int | None, round_id: int | None, posted,
            ip: str = "") -> Response:
     """Store a filled questionnaire; it is final, so a second one for the same task is refused."""
@@ -206,7 +201,7 @@ def answer(person: Person, questionnaire_id: int, mentorship_id: int | None, rou
     if errors:
         raise InvalidAnswers(errors)
     with atomic_write():
-        _lock_person(person.id)
+        lock_row(Person, person.id)
         if _response_of(person, task) is not None:
             raise ServiceError("Анкета уже заполнена.")
         response = Response.create(questionnaire=task.questionnaire, respondent=person, about=task.about,

@@ -7,7 +7,7 @@ from datetime import date
 
 from peewee import JOIN
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.formatting import agree, by_sex
 from portal.models import Account, Guardianship, Person, SchoolClass
 from portal.models.base import utcnow
@@ -46,12 +46,6 @@ def _check_new_parent(data: NewParent) -> dict:
     if fields["phone"] and not _PHONE.match(fields["phone"]):
         raise ServiceError("Телефон — цифры, «+», скобки и дефисы, например +7 (4852) 12-34-56.", field="phone")
     return {**fields, "sex": data.sex}
-
-
-def _lock(person_id: int) -> None:
-    """Serialise changes about one person on PostgreSQL (SQLite's IMMEDIATE transaction already does)."""
-    if not is_sqlite():
-        list(Person.select(Person.id).where(Person.id == person_id).for_update())
 
 
 DOCUMENT_LIMIT = 300
@@ -117,7 +111,7 @@ def link_parent(scope: StaffScope, child_id: int, *, parent_id: int | None = Non
     else:
         raise ServiceError("Выберите родителя из списка школы или введите его данные.", field="parent_id")
     with atomic_write():
-        _lock(child.id)
+        lock_row(Person, child.id)
         if parent is None:
             parent = Person.create(school=scope.school_id, kind="parent", **fields)
             audit.record("person.created", actor=scope.person, obj=parent, ip=ip, kind="parent", by_hand=True)
@@ -180,7 +174,7 @@ def unlink_parent(scope: StaffScope, link_id: int, ip: str = "") -> Guardianship
     """The parent can no longer sign for the child. The row stays, «removed»: signed consents print its basis."""
     link = guardianship_for(scope, link_id)
     with atomic_write():
-        _lock(link.child.id)
+        lock_row(Person, link.child.id)
         changed = (Guardianship.update(confirmed_at=None, confirmed_by=None, status="removed")
                    .where((Guardianship.id == link.id) & Guardianship.confirmed_at.is_null(False)).execute())
         if changed:
@@ -217,7 +211,7 @@ def confirm_link(scope: StaffScope, link_id: int, document: str, ip: str = "",
     document = _document(document, required=True)
     _check_child(link.child, today)
     with atomic_write():
-        _lock(link.child.id)
+        lock_row(Person, link.child.id)
         changed = (Guardianship.update(status="confirmed", confirmed_by=scope.person, confirmed_at=utcnow(),
                                        document=document)
                    .where((Guardianship.id == link.id) & (Guardianship.status == "pending")).execute())
@@ -240,7 +234,7 @@ def reject_link(scope: StaffScope, link_id: int, reason: str, ip: str = "") -> G
     if len(reason) > REASON_LIMIT:
         raise ServiceError(f"Не длиннее {REASON_LIMIT} символов.", field="reason")
     with atomic_write():
-        _lock(link.child.id)
+        lock_row(Person, link.child.id)
         changed = (Guardianship.update(status="rejected", rejection_reason=reason)
                    .where((Guardianship.id == link.id) & (Guardianship.status == "pending")).execute())
         if not changed:

@@ -3,12 +3,11 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import Account, BaseMembership, Guardianship, Person, RoleGrant
 from portal.models.accounts import STAFF_ROLES
 from portal.services import NotAllowed, ServiceError, accounts, resets
 from portal.services.staff import StaffScope
-from portal.services.people.guardianship import _lock
 
 
 # --- accounts and invitations for roster people --------------------------------------------------
@@ -71,7 +70,7 @@ def invite(scope: StaffScope, person_id: int, ttl: timedelta, reason: str = "", 
     roles = implied_roles(person)
     try:
         with atomic_write():
-            _lock(person.id)
+            lock_row(Person, person.id)
             account = Account.get_or_none(Account.person == person)
             if account is not None and resets.is_reset(account) and not scope.is_coordinator:
                 raise NotAllowed("Пароль сбрасывает координатор.")

@@ -5,15 +5,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from portal.db import atomic_write
-from portal.models import BaseMembership, Guardianship, Person, SchoolClass
+from portal.db import atomic_write, lock_row
+from portal.models import BaseMembership, Guardianship, Person, School, SchoolClass
 from portal.models.base import utcnow
 from portal.models.bases import BASES
 from portal.models.people import PERSON_KINDS
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services.staff import StaffScope
 from portal.services.roster.person import (
-    CONTROL_RE, _as_date, _described, _lock_roster, _name, _phone, _phone_key, _sex, _text, clean_person,
+    CONTROL_RE, _as_date, _described, _name, _phone, _phone_key, _sex, _text, clean_person,
     person_key,
 )
 from portal.services.roster.reading import read_rows
@@ -209,7 +209,7 @@ def commit_import(scope: StaffScope, data: bytes, format_id=None, base: str = ""
     people, parents, guardianship links confirmed by the importer, and — when a base was chosen —
     memberships «ожидает согласия» with the rules of bases.nominate. One audit event with the counts."""
     with atomic_write():
-        _lock_roster(scope.school_id)
+        lock_row(School, scope.school_id)
         plan = plan_import(scope, data, format_id, base)
         if plan.problems:
             raise ImportRefused(plan.problems)

@@ -3,7 +3,7 @@ one person to the roster."""
 import re
 from datetime import date
 
-from portal.db import atomic_write, is_sqlite
+from portal.db import atomic_write, lock_row
 from portal.models import Person, School, SchoolClass
 from portal.models.people import PERSON_KINDS
 from portal.services import ServiceError, audit
@@ -194,13 +194,6 @@ def _sentence(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:] + "."
 
 
-def _lock_roster(school_id: int) -> None:
-    """Roster writers of one school queue up, so two of them cannot both pass the duplicate check
-    (SQLite: the IMMEDIATE transaction already holds the write lock)."""
-    if not is_sqlite():
-        list(School.select(School.id).where(School.id == school_id).for_update())
-
-
 def _as_date(value) -> date | None:
     """Dates from a bare tuples() query: PostgreSQL gives date objects, SQLite ISO strings."""
     if value is None or isinstance(value, date):
@@ -216,7 +209,7 @@ def add_person(scope: StaffScope, data: dict, ip: str = "") -> Person:
         key, phrase = problems[0]
         raise ServiceError(_sentence(phrase), field=key)
     with atomic_write():
-        _lock_roster(scope.school_id)
+        lock_row(School, scope.school_id)
         key = person_key(values["surname"], values["first_name"], values["patronymic"], values["birth_date"])
         same_birth = (Person.birth_date == values["birth_date"]) if values["birth_date"] else Person.birth_date.is_null()
         candidates = (Person.select(Person.surname, Person.first_name, Person.patronymic)

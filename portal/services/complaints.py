@@ -18,6 +18,7 @@ from datetime import date
 
 from peewee import JOIN, fn
 
+from portal import names
 from portal.db import atomic_write
 from portal.ids import parse_id
 from portal.models import (
@@ -124,7 +125,7 @@ def pairs_to_complain_about(person: Person, role: str | None, scope: StaffScope 
                 first = choices[key]
                 choices[key] = PairChoice(key, pair.id, None, f"{first.title}, {mentee.short_name}")
             continue
-        prefix = f"за {mentee.short_name}: " if role == "parent" else ""
+        prefix = f"за {names.short_name(mentee, 'accusative')}: " if role == "parent" else ""
         choices[key] = PairChoice(key, pair.id, child, f"{prefix}наставник {pair.mentor.short_name}, "
                                                         f"«{pair.mentoring_format.name}» — {mentee.short_name}")
     return list(choices.values())

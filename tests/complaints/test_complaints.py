@@ -257,3 +257,20 @@ def test_the_mentor_reads_satisfaction_only_from_three_answers(client, pair, log
     _satisfied(pair, make_person, 1)
     page = client.get("/complaints/my-work").get_data(as_text=True)
     assert "недостаточно ответов для показа" not in page and "полностью согласен" in page
+
+
+@pytest.mark.clause("s8")
+def test_the_export_holds_the_complaint_and_keeps_the_name_from_the_mentors(client, pair, login_as, make_account,
+                                                                            make_person):
+    """Subject access (152-ФЗ art. 14): the parent's and the child's exports name who filed; the mentor's does not."""
+    from tests.staff.test_export import export_of
+    mentee = pair["mentee"].person
+    parent = _parent_of(make_account, make_person, mentee)
+    complaints.file(parent.person, "parent", f"{pair['mentorship'].id}-{mentee.id}", "Встречи срываются", False)
+    login_as("coordinator")
+    for person in (parent.person, mentee):
+        [row] = export_of(client, person)["complaints"]
+        assert (row["filed_by"]["id"], row["for"]["id"], row["text"]) == (parent.person_id, mentee.id,
+                                                                         "Встречи срываются")
+    [row] = export_of(client, pair["mentor"].person)["complaints"]
+    assert (row["filed_by"], row["for"], row["role"]) == (None, None, "родитель наставляемого")

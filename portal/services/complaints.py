@@ -150,7 +150,7 @@ def file(person: Person, role: str | None, pair_key, text, name_shown: bool, sco
         audit.record("complaint.filed", actor=person, obj=complaint, school=person.school_id, ip=ip, role=role,
                      mentorship=pair.id, child=choice.child_id, name_shown=complaint.name_shown)
         notifications.notify([pair.mentor_id] + _coordinators(person.school_id), "complaint.filed", obj=complaint,
-                             details=f"Жалобу подал(а) {ROLE_TITLES[role]}")
+                             details=f"Заявитель — {ROLE_TITLES[role]}")
     return complaint
 
 

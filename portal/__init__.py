@@ -111,6 +111,7 @@ def _allow_uploads(app):
 def _register_blueprints(app):
     from portal.auth import bp as auth_bp
     from portal.class_teacher import bp as class_teacher_bp
+    from portal.complaints import bp as complaints_bp
     from portal.consent import bp as consent_bp
     from portal.inbox import bp as inbox_bp
     from portal.coordinator import bp as coordinator_bp
@@ -126,7 +127,8 @@ def _register_blueprints(app):
     from portal.support import bp as support_bp
 
     for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp,
-               parent_bp, class_teacher_bp, proposals_bp, registry_bp, support_bp, psychologist_bp):
+               parent_bp, class_teacher_bp, proposals_bp, complaints_bp, registry_bp, support_bp,
+               psychologist_bp):
         app.register_blueprint(bp)
 
 

@@ -11,8 +11,8 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
-    accounts, agreements, asking, class_teachers, consent, cycle, issued, monitoring, notifications, passwords,
-    registry, roadmap, voice, years,
+    accounts, agreements, asking, class_teachers, complaints, consent, cycle, issued, monitoring, notifications,
+    passwords, registry, roadmap, voice, years,
 )
 from portal.services import orders as order_rules
 from portal.services.school import create_school
@@ -182,6 +182,7 @@ def load() -> School:
         _psychologist(school, rng, teacher_teacher)
         _roadmap(_introduction_order())
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
+        _complaints(mentor, demo_parent, Person.get_by_id(mentee.id), second)
         _target_model()
     return school
 
@@ -216,6 +217,24 @@ def _proposals(fmt, mentor, parent, child, curator) -> None:
     voice.change_state(scope, asked.id, "review")
     voice.submit(curator, "curator", voice.ProposalData(
         topic="school", text="Открыть в школе клуб старшеклассников-наставников для пятиклассников."))
+
+
+def _complaints(mentor, parent, child, second) -> None:
+    """Complaints about the demo mentor's pairs (s6, s8): the demo parent's for her son, without her name and waiting
+    for the mentor's explanation; the coordinator's about the other pair, explained and decided — so «Оценка моей
+    работы» and the coordinator's list show both ends of the way."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    pair_of = {m.mentee_id: m.mentorship_id for m in MentorshipMember.select().join(Mentorship)
+               .where(Mentorship.mentor == mentor)}
+    complaints.file(parent, "parent", f"{pair_of[child.id]}-{child.id}",
+                    "Встречи с наставником дважды переносили в последний момент: сын ждал после уроков, а встреча "
+                    "не состоялась.", name_shown=False)
+    made = complaints.file(scope.person, "coordinator", str(pair_of[second.id]),
+                           "В журнале встреч пары нет записей за последний месяц, хотя по плану встречи еженедельные.",
+                           name_shown=True, scope=scope)
+    complaints.explain(mentor, made.id, "Встречи проходили, но я не успевал вносить их в журнал. Внесу до пятницы.")
+    complaints.decide(scope, made.id, "action_taken",
+                      "Наставнику напомнили о ведении журнала; куратор проверит записи через две недели.")
 
 
 def _roadmap(evidence=None) -> None:

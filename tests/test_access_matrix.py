@@ -17,7 +17,7 @@ import pytest
 from flask import url_for
 
 from portal.models import (
-    Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
+    Account, AuditEvent, Complaint, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
     BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
     SchoolClass, SupportRequest, TargetModelVersion,
 )
@@ -41,6 +41,9 @@ WRITERS = frozenset({"coordinator", "curator", "mentor", "mentee", "parent"})
 # Staff accounts in the sense of the second factor and the idle limit: the psychologist too.
 STAFF_ACCOUNTS = STAFF | {"psychologist"}
 ASKERS = frozenset({"mentor", "mentee", "parent"})
+# Who files complaints about a pair's work (s6, s8), and who reads one: those and the pair's mentor.
+COMPLAINANTS = frozenset({"coordinator", "curator", "mentee", "parent"})
+COMPLAINT_READERS = COMPLAINANTS | {"mentor"}
 HOME = {role: f"/{role}/" for role in ROLES} | {"class_teacher": "/class-teacher/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -669,6 +672,33 @@ def propose_form(samples) -> dict:
     return {"mentoring_format": first_format(samples), "base": "mentee", "category": "gifted", "note": "Олимпиадник"}
 
 
+# --- samples of complaints about a pair's work (s6, s8) ------------------------------------------------------
+
+def _complaint(samples, elsewhere):
+    """A complaint about the actor's pair — filed by its mentee — or, for a parent, about their child's pair, filed by
+    them for the child; in the first format, so its curator and the coordinator read it: (complaint, the pair's key
+    in the complaint form)."""
+    def build():
+        if samples.role == "parent" and not elsewhere:
+            child, pair, _ = _childs_pair(samples, elsewhere)
+            filer, role, key = samples.actor.person, "parent", f"{pair.id}-{child.id}"
+        else:
+            pair = _actors_pair(samples, elsewhere)
+            filer, role, child, key = pair.members.get().mentee, "mentee", None, str(pair.id)
+        made = Complaint.create(school=filer.school_id, mentorship=pair, filed_by=filer, filed_as=role,
+                                on_behalf_of=child, text="Встречи срываются")
+        return made.id, key
+    return samples.once(("complaint", elsewhere), build)
+
+
+def complaint(samples, elsewhere=False) -> int:
+    return _complaint(samples, elsewhere)[0]
+
+
+def complaint_form(samples) -> dict:
+    return {"pair": _complaint(samples, False)[1], "text": "Встречи срываются второй месяц"}
+
+
 # --- samples of psychological support (s6, s8) -------------------------------------------------------------
 
 def support_request(samples, elsewhere=False) -> int:
@@ -864,6 +894,19 @@ EXPECTED: dict[str, Route] = {
     "inbox.mail_setting": _route({"POST"}, SIGNED_IN, post=lambda s: {"mail": "y"}),
     # Proposals to the administration (s6, s8, s9): a shared area of everyone who writes them, each reading their
     # own (another's is a 404: tests/proposals); the coordinator alone reviews, answers and publishes.
+    # Complaints about a pair's work (s6, s8): mentees, parents (for their child), curators and the coordinator file
+    # them; a complaint is read by the pair's mentor, its complainant's side, the form's curators and the
+    # coordinator; only the mentor explains (the others meet 404) and only the coordinator decides.
+    "complaints.index": _route({"GET"}, COMPLAINANTS),
+    "complaints.new": _route({"GET", "POST"}, COMPLAINANTS, post=complaint_form),
+    "complaints.show": _route({"GET"}, COMPLAINT_READERS, args={"complaint_id": complaint}),
+    "complaints.explain": _route({"POST"}, COMPLAINT_READERS, args={"complaint_id": complaint},
+                                 post=lambda s: {"explanation": "Встречи перенесены по болезни."},
+                                 not_found_for=COMPLAINANTS),
+    "complaints.decide": _route({"POST"}, {"coordinator"}, args={"complaint_id": complaint},
+                                post=lambda s: {"outcome": "upheld", "decision": "Жалоба обоснована."}),
+    "complaints.review": _route({"GET"}, STAFF),
+    "complaints.my_work": _route({"GET"}, {"mentor"}),
     "proposals.index": _route({"GET"}, WRITERS),
     "proposals.new": _route({"GET", "POST"}, WRITERS, post=improvement_form),
     "proposals.show": _route({"GET"}, WRITERS, args={"proposal_id": own_improvement}),

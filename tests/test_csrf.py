@@ -24,7 +24,7 @@ from portal.models import (
     SupportRequest, TargetModelVersion,
 )
 from portal.models.base import utcnow
-from portal.models import IssuedDocument
+from portal.models import Complaint, IssuedDocument
 from portal.services import accounts, bases, class_teachers, matching, monitoring, notifications, orders, support
 from portal.services import consent as consents
 from portal.services.staff import scope_for
@@ -522,6 +522,37 @@ def _improvement_state(k) -> Case:
     k.login_as("coordinator")
     return Case(f"/proposals/{proposal.id}/state", {"action": "accept", "answer": "Принято."},
                 lambda: ImprovementProposal.get_by_id(proposal.id).status)
+
+
+def _filed_complaint(k):
+    """A complaint its mentee filed about an active pair of the first format: (complaint, mentor's account)."""
+    w = World(k.school)
+    mentor = k.make_account("mentor")
+    mentee = k.make_account("mentee")
+    pair = w.active_pair(mentor=mentor.person, mentee=mentee.person)
+    return Complaint.create(school=k.school, mentorship=pair, filed_by=mentee.person_id, filed_as="mentee",
+                            text="Встречи срываются"), mentor, mentee, pair
+
+
+def _file_complaint(k) -> Case:
+    _, _, mentee, pair = _filed_complaint(k)
+    k.login(mentee.login)
+    return Case("/complaints/new", {"pair": str(pair.id), "text": "Встречи срываются второй месяц"},
+                lambda: Complaint.select().count())
+
+
+def _explain_complaint(k) -> Case:
+    complaint, mentor, _, _ = _filed_complaint(k)
+    k.login(mentor.login)
+    return Case(f"/complaints/{complaint.id}/explain", {"explanation": "Болел."},
+                lambda: Complaint.get_by_id(complaint.id).status)
+
+
+def _decide_complaint(k) -> Case:
+    complaint, _, _, _ = _filed_complaint(k)
+    k.login_as("coordinator")
+    return Case(f"/complaints/{complaint.id}/decide", {"outcome": "upheld", "decision": "Обоснована."},
+                lambda: Complaint.get_by_id(complaint.id).status)
 
 
 def _pupil_of_7a(k) -> Person:
@@ -1056,6 +1087,9 @@ CASES: dict[str, Callable] = {
     "staff.roadmap_status": _roadmap_status,
     "staff.roadmap_delete": _roadmap_delete,
     "proposals.new": _propose_improvement,
+    "complaints.new": _file_complaint,
+    "complaints.explain": _explain_complaint,
+    "complaints.decide": _decide_complaint,
     "proposals.agreement": _improvement_agreement,
     "proposals.change_state": _improvement_state,
     "class_teacher.propose": _propose_pupil,

@@ -11,7 +11,7 @@ from portal.models.documents import IssuedDocument
 from portal.models.notifications import Notification, OutboxMail
 from portal.models.files import StoredFile, SignedAgreement
 from portal.models.roadmap import RoadmapEvent
-from portal.models.voice import ImprovementProposal
+from portal.models.voice import Complaint, ImprovementProposal
 from portal.models.registry import TargetModelVersion
 from portal.models.support import SupportRequest, SupportNote
 from portal.models.audit import AuditEvent
@@ -29,7 +29,7 @@ MODELS = [
     Notification, OutboxMail,
     StoredFile, SignedAgreement,
     RoadmapEvent,
-    ImprovementProposal,
+    ImprovementProposal, Complaint,
     TargetModelVersion,
     SupportRequest, SupportNote,
     AuditEvent,

@@ -10,6 +10,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Text
 
 from portal.models.base import BaseModel, utcnow
 from portal.models.files import StoredFile
+from portal.models.mentorship import Mentorship
 from portal.models.people import Person, School
 from portal.models.programme import MentoringFormat
 
@@ -43,6 +44,38 @@ class ImprovementProposal(BaseModel):
     published_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("school", "status"), False),)
+
+
+# Complaints about a pair's work (s6, s8): who may file one, and what the coordinator decides.
+COMPLAINANT_ROLES = (("mentee", "наставляемый"), ("parent", "родитель наставляемого"), ("curator", "куратор"),
+                     ("coordinator", "координатор"))
+COMPLAINT_STATES = (("filed", "подана"), ("explained", "наставник дал объяснение"), ("decided", "решение принято"))
+COMPLAINT_OUTCOMES = (("upheld", "жалоба обоснована"), ("not_upheld", "жалоба не обоснована"),
+                      ("action_taken", "приняты меры"))
+
+
+class Complaint(BaseModel):
+    """A complaint about a pair's work (s6): the mentor reads it — the complainant's role, and their name only when
+    they allowed it (`name_shown`) — and writes an explanation; the coordinator decides. A parent files for their
+    child as representative (s8): the row names both who acted and the child it is for."""
+    school = ForeignKeyField(School, backref="+", on_delete="CASCADE")
+    mentorship = ForeignKeyField(Mentorship, backref="complaints", on_delete="CASCADE")
+    filed_by = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    filed_as = CharField(max_length=12, choices=COMPLAINANT_ROLES)
+    on_behalf_of = ForeignKeyField(Person, null=True, backref="+", on_delete="CASCADE")
+    text = TextField()
+    name_shown = BooleanField(default=False)
+    status = CharField(max_length=10, choices=COMPLAINT_STATES, default="filed")
+    explanation = TextField(default="")
+    explained_at = DateTimeField(null=True)
+    outcome = CharField(max_length=12, default="")
+    decision = TextField(default="")
+    decided_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    decided_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
 
     class Meta:
         indexes = ((("school", "status"), False),)

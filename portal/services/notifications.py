@@ -39,6 +39,10 @@ TITLES = {
     "base_proposal.declined": "Ваше предложение ученика в базу отклонено",
     "improvement.submitted": "Участник направил предложение по совершенствованию — рассмотрите его",
     "improvement.answered": "На ваше предложение по совершенствованию дан ответ",
+    # Complaints about a pair's work (s6): the titles name no one — the mentor learns the complainant's role only.
+    "complaint.filed": "Поступила жалоба на работу наставнической пары",
+    "complaint.explained": "Наставник дал объяснение по жалобе — примите решение",
+    "complaint.decided": "По жалобе на работу наставнической пары принято решение",
     # Psychological support: the titles name no one and no subject — a mail subject line is read by many eyes.
     "support.requested": "Новая просьба о психологической поддержке — свяжитесь с обратившимся",
     "support.child_asked": "Ваш ребёнок попросил о психологической поддержке",

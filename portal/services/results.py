@@ -185,3 +185,23 @@ def summaries(format_ids, since: date | None = None, year: int | None = None) ->
     order = [k for k, _ in SUMMARY_KINDS]
     return {scope: [bucket[k] for k in sorted(bucket, key=lambda k: (order.index(k[0]), k[1], k[2]))]
             for scope, bucket in result.items()}
+
+
+def about_person(person_id: int) -> list[QuestionSummary]:
+    """The satisfaction answers about one person (a mentee's satisfaction with their mentor, Response.about),
+    counted per question over every pair and round; one query. Every summary is about someone, so one with fewer
+    than MIN_ABOUT answers is hidden: the person it is about reads it («Оценка моей работы»)."""
+    query = (Answer.select(Question.position, Question.text, Question.answer_type, Answer.scale_value,
+                           fn.COUNT(Answer.id))
+             .join(Question).join(Questionnaire).switch(Answer).join(Response)
+             .where((Response.about == person_id) & (Questionnaire.kind == "satisfaction")
+                    & Question.answer_type.in_(list(SCALES)))
+             .group_by(Question.position, Question.text, Question.answer_type, Answer.scale_value))
+    found: dict = {}
+    for position, text, scale, code, n in query.tuples():
+        if code not in ORDER[scale]:
+            continue
+        summary = found.setdefault((position, text), QuestionSummary(kind="satisfaction", text=text, scale=scale,
+                                                                      about_someone=True))
+        summary.counts[code] = summary.counts.get(code, 0) + n
+    return [found[key] for key in sorted(found)]

@@ -50,6 +50,10 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     # A participant's proposal (s6, s8, s9): its page, where the coordinator answers and the author reads the answer.
     "improvement.submitted": ("proposals.show", "proposal_id"),
     "improvement.answered": ("proposals.show", "proposal_id"),
+    # A complaint has one page for everyone who may read it: the mentor explains there, the coordinator decides.
+    "complaint.filed": ("complaints.show", "complaint_id"),
+    "complaint.explained": ("complaints.show", "complaint_id"),
+    "complaint.decided": ("complaints.show", "complaint_id"),
     # A support request has one page for everyone who may read it: the psychologist acts there, the asker and a
     # parent follow its state.
     "support.requested": ("support.request_page", "request_id"),

@@ -408,6 +408,26 @@ def test_destroying_erases_the_persons_requests_for_support_and_keeps_their_coun
 
 
 @pytest.mark.quality("privacy")
+def test_destroying_erases_the_complaints_filed_for_the_person(client, signed_in_parent, make_person, coordinator,
+                                                               school):
+    """A parent's complaint for the child about the child's pair (s6, s8): the complaint, the mentor's explanation and
+    the decision tell the child's story — they go, the row stays for the counts."""
+    from portal.models import Complaint
+    child, parent = signed_in_parent["child"], signed_in_parent["parent"]
+    about = pair(signed_in_parent["format"], make_person(kind="staff", birth_date=date(1980, 2, 2)), child, "active")
+    complaint = Complaint.create(school=school, mentorship=about, filed_by=parent.person_id, filed_as="parent",
+                                 on_behalf_of=child, text="Пётр напрасно ждал наставника", status="decided",
+                                 explanation="Пётр перепутал день", outcome="not_upheld", decision="Пётр ошибся")
+    told = notifications.notify([about.mentor_id], "complaint.decided", obj=complaint, details="Пётр")[0]
+    sign_for_child(client, child, "parent_mentee")
+    withdraw(client, consent_of(child, "parent_mentee"))
+    consents.destroy(coordinator.person, ConsentWithdrawal.get().id, child.school_id)
+    kept = Complaint.get_by_id(complaint.id)
+    assert (kept.text, kept.explanation, kept.decision, kept.outcome) == ("", "", "", "not_upheld")
+    assert Notification.get_by_id(told.id).details == ""
+
+
+@pytest.mark.quality("privacy")
 def test_destroying_blanks_the_answer_and_the_files_name_in_the_audit_trail(client, login, signed_in_parent,
                                                                            coordinator, school):
     """The audit records of the proposal stay as evidence, but no longer quote the coordinator's answer about the

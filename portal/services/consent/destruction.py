@@ -8,9 +8,9 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Account, Answer, AuditEvent, BaseMembership, BaseProposal, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
-    ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory, Mentorship, Notification,
-    OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
+    Account, Answer, AuditEvent, BaseMembership, BaseProposal, Complaint, Consent, ConsentDocument, ConsentWithdrawal,
+    FinalReport, ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory,
+    Mentorship, Notification, OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
     StoredFile, SupportNote, SupportRequest,
 )
 from portal.models.accounts import STAFF_ROLES
@@ -178,11 +178,24 @@ def _erase_base_data(person: Person, bases) -> None:
     issued.erase(IssuedDocument.report.in_(FinalReport.select(FinalReport.id).where(FinalReport.mentorship.in_(pairs))))
     Answer.update(text="").where(Answer.response.in_(
         Response.select(Response.id).where(Response.mentorship.in_(pairs)))).execute()
+    # Complaints about these pairs (s6): the complaint, the mentor's explanation and the decision speak of the pair.
+    _erase_complaints(Complaint.mentorship.in_(pairs))
     # What the inboxes say about these pairs (names, a dispute's comment) and the texts of requests to end them.
     Notification.update(details="").where((Notification.object_type == "Mentorship")
                                           & Notification.object_id.in_(pairs)).execute()
     _blank_audit_details((AuditEvent.action == "mentorship.end_requested") & (AuditEvent.object_type == "Mentorship")
                          & AuditEvent.object_id.in_(pairs), "text")
+
+
+def _erase_complaints(where) -> None:
+    """The words of these complaints (the complaint, the explanation, the decision) and what the inboxes say of
+    them; the rows stay, so the counts and the audit trail (which quotes no text) still add up."""
+    complained = [row[0] for row in Complaint.select(Complaint.id).where(where).tuples()]
+    if not complained:
+        return
+    Complaint.update(text="", explanation="", decision="").where(Complaint.id.in_(complained)).execute()
+    Notification.update(details="").where((Notification.object_type == "Complaint")
+                                          & Notification.object_id.in_(complained)).execute()
 
 
 def _blank_audit_details(where, *keys) -> None:
@@ -245,6 +258,8 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
         ImprovementProposal.id.in_(written_ids)).execute()
     Notification.update(details="").where((Notification.object_type == "ImprovementProposal")
                                           & Notification.object_id.in_(written_ids)).execute()
+    # Complaints the person filed or that were filed for them (s8): their words go, the rows stay.
+    _erase_complaints((Complaint.filed_by == person) | (Complaint.on_behalf_of == person))
     # An external mentor's signed agreement: the scan names them; the number and date stay as evidence.
     for signed in SignedAgreement.select().where(SignedAgreement.person == person):
         uploads.erase(signed.scan)

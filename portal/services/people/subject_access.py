@@ -11,9 +11,12 @@ from portal.models import (
 from portal.models.accounts import ROLE_TITLES
 from portal.models.bases import CATEGORY_TITLES, PROPOSAL_STATES
 from portal.models.cycle import FinalReport, Plan, PlanTask
-from portal.models.mentorship import Order, OrderItem
+from portal.models.mentorship import Mentorship, Order, OrderItem
 from portal.models.people import SEX_CHOICES
-from portal.models.voice import AUTHOR_ROLES, PROPOSAL_STATES as IMPROVEMENT_STATES, PROPOSAL_TOPICS
+from portal.models.voice import (
+    AUTHOR_ROLES, COMPLAINANT_ROLES, COMPLAINT_OUTCOMES, COMPLAINT_STATES, PROPOSAL_STATES as IMPROVEMENT_STATES,
+    PROPOSAL_TOPICS, Complaint,
+)
 from portal.services import NotAllowed, audit
 from portal.services.staff import StaffScope
 from portal.services.people.listing import (
@@ -112,6 +115,7 @@ def export(scope: StaffScope, person_id: int, ip: str = "") -> dict:
             for b in BaseProposal.select(BaseProposal, MentoringFormat).join(MentoringFormat)
             .where(BaseProposal.person == person).order_by(BaseProposal.id)],
         "improvement_proposals": _improvement_proposals(person),
+        "complaints": _complaints(person),
         "orders": _orders(pair_ids),
         "plans": _plans(pair_ids),
         "meetings": _meetings(person, pair_ids),
@@ -263,3 +267,27 @@ def _improvement_proposals(person: Person) -> list[dict]:
             for p in _with_people(ImprovementProposal.select(ImprovementProposal, Author, Child))
             .where((ImprovementProposal.author == person) | (ImprovementProposal.on_behalf_of == person))
             .order_by(ImprovementProposal.id)]
+
+
+def _complaints(person: Person) -> list[dict]:
+    """Complaints the person filed or a parent filed for them (s8), and those about their pairs as mentor with the
+    mentor's explanation (s6) — of these the complainant's role only, unless they allowed their name: one query."""
+    roles, states, outcomes = dict(COMPLAINANT_ROLES), dict(COMPLAINT_STATES), dict(COMPLAINT_OUTCOMES)
+    filer, child = Person.alias(), Person.alias()
+    rows = (Complaint.select(Complaint, Mentorship, filer, child)
+            .join_from(Complaint, Mentorship, attr="mentorship")
+            .join_from(Complaint, filer, on=(Complaint.filed_by == filer.id), attr="filed_by")
+            .join_from(Complaint, child, JOIN.LEFT_OUTER, on=(Complaint.on_behalf_of == child.id), attr="on_behalf_of")
+            .where((Complaint.filed_by == person) | (Complaint.on_behalf_of == person)
+                   | (Mentorship.mentor == person))
+            .order_by(Complaint.id))
+    result = []
+    for c in rows:
+        named = c.name_shown or c.mentorship.mentor_id != person.id or person.id in (c.filed_by_id, c.on_behalf_of_id)
+        result.append({"filed_at": _iso(c.created_at), "mentorship": c.mentorship_id, "role": roles[c.filed_as],
+                       "filed_by": _name(c.filed_by) if named else None,
+                       "for": _name(c.on_behalf_of) if named and c.on_behalf_of_id else None,
+                       "text": c.text, "status": states[c.status], "explanation": c.explanation,
+                       "explained_at": _iso(c.explained_at), "outcome": outcomes.get(c.outcome, ""),
+                       "decision": c.decision, "decided_at": _iso(c.decided_at)})
+    return result

@@ -786,6 +786,18 @@ def _parent_end_request(k) -> Case:
     return Case(url, {"text": "Переходит в другую школу"}, lambda: _end_requests(pair))
 
 
+def _parent_chooses(k) -> Case:
+    """A parent chooses the mentor for a child under 14 (s8, representation.py)."""
+    parent = k.login_as("parent")
+    w = _world(k)
+    child = w.student("mentee")
+    Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    proposal = w.proposal(mentee=child)
+    url = f"/parent/children/{child.id}/choice/{proposal.id}"
+    k.client.get(url)
+    return Case(url, {}, lambda: Proposal.get_by_id(proposal.id).status)
+
+
 def _confirmations(meeting) -> int:
     return MeetingConfirmation.select().where(MeetingConfirmation.meeting == meeting).count()
 
@@ -1087,6 +1099,7 @@ CASES: dict[str, Callable] = {
     "mentor.end_request": _mentor_end_request,
     "mentee.end_request": _mentee_end_request,
     "parent.end_request": _parent_end_request,
+    "parent.choose": _parent_chooses,
     "mentee.confirm_meeting": _mentee_confirm_meeting,
     "mentee.confirm_plan": _mentee_confirm_plan,
     "mentee.propose_plan": _mentee_propose_plan,

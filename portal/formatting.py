@@ -155,10 +155,11 @@ def agree(person, text: str, about=None) -> str:
     return _SHORT_RE.sub(lambda m: SHORT_FEMININE[m.group(1)], text) if sex == "f" else text
 
 
-def acted_for(parent, child=None, named: bool = True) -> str:
+def acted_for(parent, child=None, named: bool = True, start: bool = False) -> str:
     """Who acted, when a parent acted for a minor (s8): «родитель (Иванова О. Н.) за ученика Петрова И. С.»,
-    «… за ученицу» when the child's name goes without saying (`named=False`), «… за ребёнка» when unknown."""
-    words = f"родитель ({short_name(parent)})"
+    «… за ученицу» when the child's name goes without saying (`named=False`), «… за ребёнка» when unknown;
+    `start`: «Родитель …» opening a sentence (`capitalize` would lower the names)."""
+    words = f"{'Р' if start else 'р'}одитель ({short_name(parent)})"
     if child is None:
         return f"{words} за ребёнка"
     pupil = by_sex(child, "ученика", "ученицу")

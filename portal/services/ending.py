@@ -181,15 +181,17 @@ def _staff_of(mentorship: Mentorship) -> list[int]:
 
 def pair_to_ask_about(person: Person, mentorship_id: int, child_id: int | None = None) -> tuple[Mentorship, str]:
     """The pair the person may ask to end and their side in it («mentor», «mentee», «parent»); else 404."""
-    if child_id is not None:  # the parent of a minor mentee, as representative (s8): the one rule says so
-        child = representation.require(person, child_id, "ask_end")
-        return access.mentorship_for_mentee(child, mentorship_id), "parent"
+    if child_id is not None:  # the parent, for their child: whether they may ask, representation.py says
+        mentorship, _child = access.mentorship_for_parent(person, child_id, mentorship_id)
+        return mentorship, "parent"
     return access.mentorship_for_participant(person, mentorship_id)
 
 
 def request_end(person: Person, mentorship_id: int, text, child_id: int | None = None, ip: str = "") -> Mentorship:
     """A participant (or the parent of a minor mentee) asks the curators to end the pair; nothing else changes."""
     mentorship, side = pair_to_ask_about(person, mentorship_id, child_id)
+    if child_id is not None:  # the parent of a minor mentee, as representative (s8)
+        representation.require(person, child_id, "ask_end")
     text = _clean(text)
     if not text:
         raise ServiceError("Напишите, почему пару нужно завершить.", field="text")
@@ -199,7 +201,7 @@ def request_end(person: Person, mentorship_id: int, text, child_id: int | None =
         raise ServiceError(f"Пара уже {mentorship.status_title}: просить о завершении не нужно.")
     who = f"{REQUEST_SIDES[side].capitalize()} {person.short_name}"
     if child_id is not None:
-        who = acted_for(person, Person.get_by_id(child_id)).capitalize()
+        who = acted_for(person, Person.get_by_id(child_id), start=True)
     with atomic_write():
         audit.record("mentorship.end_requested", actor=person, obj=mentorship, school=person.school_id, ip=ip,
                      side=side, text=text, child=child_id)

@@ -775,11 +775,17 @@ def _mentee_end_request(k) -> Case:
     return Case(f"/mentee/pairs/{pair.id}/end-request", {"text": "Не сработались"}, lambda: _end_requests(pair))
 
 
-def _parent_end_request(k) -> Case:
+def _parents_child(k):
+    """The logged-in parent's child (a minor mentee under 14), and the world it lives in."""
     parent = k.login_as("parent")
     w = _world(k)
     child = w.student("mentee")
     Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    return w, child
+
+
+def _parent_end_request(k) -> Case:
+    w, child = _parents_child(k)
     pair = w.active_pair(mentee=child)
     url = f"/parent/children/{child.id}/pairs/{pair.id}/end-request"
     k.client.get(url)
@@ -788,10 +794,7 @@ def _parent_end_request(k) -> Case:
 
 def _parent_chooses(k) -> Case:
     """A parent chooses the mentor for a child under 14 (s8, representation.py)."""
-    parent = k.login_as("parent")
-    w = _world(k)
-    child = w.student("mentee")
-    Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    w, child = _parents_child(k)
     proposal = w.proposal(mentee=child)
     url = f"/parent/children/{child.id}/choice/{proposal.id}"
     k.client.get(url)

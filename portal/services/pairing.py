@@ -9,8 +9,8 @@ from peewee import JOIN, fn
 
 from portal.db import atomic_write, is_sqlite
 from portal.models import (
-    Acknowledgement, AuditEvent, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
-    Programme, Proposal,
+    Acknowledgement, AuditEvent, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
+    Person, Programme, Proposal,
 )
 from portal.models.base import utcnow
 from portal.formatting import acted_for, agree, by_sex, quoted, short_name

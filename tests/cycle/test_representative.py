@@ -23,7 +23,8 @@ def test_a_parents_dispute_says_who_acted_for_whom(client, login, minor_pair):
     assert client.post(confirm, {"verdict": "disputed", "comment": "Встреча перенесена"}).status_code == 303
 
     acted = f"родитель ({parent.short_name}) за ученика {short_name(child, 'accusative')}"
-    told = Notification.get((Notification.kind == "meeting.disputed") & (Notification.person == minor_pair["mentor"].person))
+    told = Notification.get((Notification.kind == "meeting.disputed")
+                            & (Notification.person == minor_pair["mentor"].person))
     assert f"оспорила {acted}: «Встреча перенесена»" in told.details
     # The parent's own page: the verdict is theirs, for the child.
     page = _flat(client.get(f"/parent/children/{child.id}/pairs/{minor_pair['mentorship'].id}"))

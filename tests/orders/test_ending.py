@@ -9,7 +9,8 @@ import pytest
 
 from portal.formatting import ru_date
 from portal.models import (
-    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Person, Proposal,
+    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Person,
+    Proposal,
 )
 from portal.services import ServiceError, accounts, bases, ending, matching, orders, pairing, passwords
 from portal.services.orders import drafting

@@ -55,7 +55,8 @@ def test_the_rule_what_a_parent_may_do_for_a_child(conn, make_person):
     birthday = make_person(birth_date=fourteen_today)
     Guardianship.create(parent=parent, child=birthday, confirmed_at=utcnow())
     assert not representation.may_act_for(parent, birthday, "choose")
-    assert representation.may_act_for(parent, birthday, "choose", day=fourteen_today.replace(year=today.year) - timedelta(days=1))
+    eve = fourteen_today.replace(year=today.year) - timedelta(days=1)
+    assert representation.may_act_for(parent, birthday, "choose", day=eve)
     # A link the school has not confirmed gives nothing; someone else's child is «not found».
     pending = make_person(birth_date=UNDER_14)
     Guardianship.create(parent=parent, child=pending)

@@ -433,10 +433,14 @@ def _cycle(fmt, mentor):
                  .order_by(Mentorship.id))
     met = pairs[-1]
     start = max(met.programme.starts_on, today - timedelta(days=60))
-    for offset, (stage, topic) in enumerate((("first", "Знакомство, правила работы"),
-                                             ("trial", "Пробное занятие: задачи на проценты"))):
-        Meeting.create(mentorship=met, stage=stage, held_on=min(start + timedelta(days=7 * offset), today),
-                       topic=topic, logged_by=mentor)
+    held = [Meeting.create(mentorship=met, stage=stage, held_on=min(start + timedelta(days=7 * offset), today),
+                           topic=topic, logged_by=mentor)
+            for offset, (stage, topic) in enumerate((("first", "Знакомство, правила работы"),
+                                                     ("trial", "Пробное занятие: задачи на проценты")))]
+    # The pupil's mother confirmed the first meeting for him (s8): the journals say «родитель (…) за ученика».
+    pupil = MentorshipMember.get(MentorshipMember.mentorship == met).mentee_id
+    mother = Guardianship.get((Guardianship.child == pupil) & Guardianship.confirmed_at.is_null(False)).parent
+    cycle.confirm_meeting(mother, held[0].id, "confirmed")
     Plan.create(mentorship=met, goals="Подготовиться к олимпиаде по математике", planned_meetings=10,
                 created_by=mentor, mentor_confirmed_at=utcnow())
     MonitoringRound.create(mentoring_format=fmt, kind="intermediate", opened_by=mentor,

@@ -155,6 +155,17 @@ def agree(person, text: str, about=None) -> str:
     return _SHORT_RE.sub(lambda m: SHORT_FEMININE[m.group(1)], text) if sex == "f" else text
 
 
+def acted_for(parent, child=None, named: bool = True, start: bool = False) -> str:
+    """Who acted, when a parent acted for a minor (s8): «родитель (Иванова О. Н.) за ученика Петрова И. С.»,
+    «… за ученицу» when the child's name goes without saying (`named=False`), «… за ребёнка» when unknown;
+    `start`: «Родитель …» opening a sentence (`capitalize` would lower the names)."""
+    words = f"{'Р' if start else 'р'}одитель ({short_name(parent)})"
+    if child is None:
+        return f"{words} за ребёнка"
+    pupil = by_sex(child, "ученика", "ученицу")
+    return f"{words} за {pupil} {short_name(child, 'accusative')}" if named else f"{words} за {pupil}"
+
+
 def full_stop(text: str) -> str:
     """End a sentence once: `{{ day|ru_date|full_stop }}` gives «6 декабря 2026 г.», never «г..»."""
     text = str(text).rstrip()
@@ -171,7 +182,8 @@ def quoted(text: str) -> str:
 
 # The one set of filters, for the app's templates and the documents' own environment alike.
 FILTERS = dict(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex, name=name,
-               short_name=short_name, role=role, agree=agree, full_stop=full_stop, quoted=quoted)
+               short_name=short_name, role=role, agree=agree, full_stop=full_stop, quoted=quoted,
+               acted_for=acted_for)
 
 
 def init_app(app):

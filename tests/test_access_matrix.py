@@ -563,6 +563,26 @@ def childs_meeting(samples, elsewhere=False) -> int:
     return _childs_pair(samples, elsewhere)[2].id
 
 
+def _young_childs_proposal(samples, elsewhere):
+    """A child under 14 with a mentor proposed, linked to the actor when the actor is a parent (s8: the parent may
+    choose for them)."""
+    def build():
+        w = _world(samples, elsewhere)
+        parent = _own(samples, "parent", elsewhere) or w.person("parent", surname="Родителева")
+        child = w.student("mentee")
+        Guardianship.create(parent=parent, child=child, confirmed_at=utcnow())
+        return child, w.proposal(mentee=child)
+    return samples.once(("young child", elsewhere), build)
+
+
+def young_child(samples, elsewhere=False) -> int:
+    return _young_childs_proposal(samples, elsewhere)[0].id
+
+
+def young_childs_proposal(samples, elsewhere=False) -> int:
+    return _young_childs_proposal(samples, elsewhere)[1].id
+
+
 def curator_grant(samples, elsewhere=False) -> int:
     """A curator appointment of the first format (by an order of the director, 4.3)."""
     w = _world(samples, elsewhere)
@@ -1039,6 +1059,10 @@ EXPECTED: dict[str, Route] = {
                                  post=lambda s: {"text": "Не сработались"}),
     "parent.end_request": _route({"GET", "POST"}, {"parent"}, args={"child_id": child, "mentorship_id": childs_pair},
                                  post=lambda s: {"text": "Ребёнок переходит в другую школу"}),
+    # The parent as representative (s8): chooses the mentor for a child under 14.
+    "parent.choose": _route({"GET", "POST"}, {"parent"}, args={"child_id": young_child,
+                                                                "proposal_id": young_childs_proposal},
+                            post=lambda s: {}),
     # The cycle (5.3, 5.5, s5, s7): the mentor keeps the journal, the mentee (or a parent) confirms it.
     "mentee.pair": _route({"GET"}, {"mentee"}, args={"mentorship_id": actors_pair}),
     "mentee.confirm_meeting": _route({"POST"}, {"mentee"}, args={"meeting_id": held_meeting},

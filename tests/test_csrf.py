@@ -806,15 +806,30 @@ def _mentee_end_request(k) -> Case:
     return Case(f"/mentee/pairs/{pair.id}/end-request", {"text": "Не сработались"}, lambda: _end_requests(pair))
 
 
-def _parent_end_request(k) -> Case:
+def _parents_child(k):
+    """The logged-in parent's child (a minor mentee under 14), and the world it lives in."""
     parent = k.login_as("parent")
     w = _world(k)
     child = w.student("mentee")
     Guardianship.create(parent=parent.person, child=child, confirmed_at=utcnow())
+    return w, child
+
+
+def _parent_end_request(k) -> Case:
+    w, child = _parents_child(k)
     pair = w.active_pair(mentee=child)
     url = f"/parent/children/{child.id}/pairs/{pair.id}/end-request"
     k.client.get(url)
     return Case(url, {"text": "Переходит в другую школу"}, lambda: _end_requests(pair))
+
+
+def _parent_chooses(k) -> Case:
+    """A parent chooses the mentor for a child under 14 (s8, representation.py)."""
+    w, child = _parents_child(k)
+    proposal = w.proposal(mentee=child)
+    url = f"/parent/children/{child.id}/choice/{proposal.id}"
+    k.client.get(url)
+    return Case(url, {}, lambda: Proposal.get_by_id(proposal.id).status)
 
 
 def _confirmations(meeting) -> int:
@@ -1121,6 +1136,7 @@ CASES: dict[str, Callable] = {
     "mentor.end_request": _mentor_end_request,
     "mentee.end_request": _mentee_end_request,
     "parent.end_request": _parent_end_request,
+    "parent.choose": _parent_chooses,
     "mentee.confirm_meeting": _mentee_confirm_meeting,
     "mentee.confirm_plan": _mentee_confirm_plan,
     "mentee.propose_plan": _mentee_propose_plan,

@@ -38,7 +38,8 @@ def acknowledge(programme_id):
 
 def _choice_context(person, error: str | None = None, error_format: int | None = None) -> dict:
     rows = pairing.proposals_for(person)
-    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative")}
+    parents = pairing.chosen_by_parents(row["pair"].id for row in rows if row["pair"] is not None)
+    chosen = {row["format"].id: {"name": full_name(row["pair"].mentor, "accusative"), "by": parents.get(row["pair"].id)}
               for row in rows if row["pair"] is not None}
     declined = pairing.declined_for(person)
     shown = {row["format"].id for row in rows}

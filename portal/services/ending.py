@@ -13,13 +13,14 @@ A mentor, a mentee or the parent of a minor may ask to end their pair: the reque
 of the form (the coordinator where the form has none) and stays in the pair's history.
 """
 from portal.db import atomic_write, lock_row
+from portal.formatting import acted_for
 from portal.models import (
     Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
     Proposal, RoleGrant,
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import END_REASON_TITLES, END_REASONS, STATE_TITLES
-from portal.services import NotAllowed, ServiceError, audit, notifications
+from portal.services import NotAllowed, ServiceError, audit, notifications, representation
 from portal.services.consent.gate import required_kind
 from portal.services.cycle import access
 from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of, year_over
@@ -180,7 +181,7 @@ def _staff_of(mentorship: Mentorship) -> list[int]:
 
 def pair_to_ask_about(person: Person, mentorship_id: int, child_id: int | None = None) -> tuple[Mentorship, str]:
     """The pair the person may ask to end and their side in it («mentor», «mentee», «parent»); else 404."""
-    if child_id is not None:
+    if child_id is not None:  # the parent, for their child: whether they may ask, representation.py says
         mentorship, _child = access.mentorship_for_parent(person, child_id, mentorship_id)
         return mentorship, "parent"
     return access.mentorship_for_participant(person, mentorship_id)
@@ -189,6 +190,8 @@ def pair_to_ask_about(person: Person, mentorship_id: int, child_id: int | None =
 def request_end(person: Person, mentorship_id: int, text, child_id: int | None = None, ip: str = "") -> Mentorship:
     """A participant (or the parent of a minor mentee) asks the curators to end the pair; nothing else changes."""
     mentorship, side = pair_to_ask_about(person, mentorship_id, child_id)
+    if child_id is not None:  # the parent of a minor mentee, as representative (s8)
+        representation.require(person, child_id, "ask_end")
     text = _clean(text)
     if not text:
         raise ServiceError("Напишите, почему пару нужно завершить.", field="text")
@@ -196,11 +199,14 @@ def request_end(person: Person, mentorship_id: int, text, child_id: int | None =
         raise ServiceError(f"Не длиннее {MAX_TEXT} символов.", field="text")
     if not may_end(mentorship):
         raise ServiceError(f"Пара уже {mentorship.status_title}: просить о завершении не нужно.")
+    who = f"{REQUEST_SIDES[side].capitalize()} {person.short_name}"
+    if child_id is not None:
+        who = acted_for(person, Person.get_by_id(child_id), start=True)
     with atomic_write():
         audit.record("mentorship.end_requested", actor=person, obj=mentorship, school=person.school_id, ip=ip,
                      side=side, text=text, child=child_id)
         notifications.notify(_staff_of(mentorship), "pair.end_requested", obj=mentorship,
-                             details=f"{REQUEST_SIDES[side].capitalize()} {person.short_name}: {text}"[:300])
+                             details=f"{who}: {text}"[:300])
     return mentorship
 
 
@@ -212,10 +218,15 @@ def end_requests(mentorship: Mentorship) -> list[AuditEvent]:
                 .where((AuditEvent.action == "mentorship.end_requested") & (AuditEvent.object_type == "Mentorship")
                        & (AuditEvent.object_id == mentorship.id))
                 .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+    children = {}
+    child_ids = [e.details_dict.get("child") for e in rows if e.details_dict.get("child")]
+    if child_ids:  # whom a parent asked for (s8): one query
+        children = {p.id: p for p in Person.select().where(Person.id.in_(child_ids))}
     for event in rows:
         details = event.details_dict
         event.side = REQUEST_SIDES.get(details.get("side"), "")
         event.text = details.get("text", "")
+        event.for_child = children.get(details.get("child"))
     return rows
 
 

@@ -9,12 +9,12 @@ from peewee import JOIN, fn
 
 from portal.db import atomic_write, lock_row
 from portal.models import (
-    Acknowledgement, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, Person,
-    Programme, Proposal,
+    Acknowledgement, AuditEvent, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
+    Person, Programme, Proposal,
 )
 from portal.models.base import utcnow
-from portal.formatting import agree, by_sex, quoted, short_name
-from portal.services import NotAllowed, ServiceError, agreements, audit, notifications
+from portal.formatting import acted_for, agree, by_sex, quoted, short_name
+from portal.services import NotAllowed, ServiceError, agreements, audit, notifications, representation
 from portal.services import consent as consents
 from portal.services.bases import require_open
 from portal.services.cycle.access import mentorship_of_mentor  # the one fetcher of the mentor's pair
@@ -101,7 +101,8 @@ def _mentor_membership(format_id: int, mentor_id: int) -> BaseMembership | None:
                                       & (BaseMembership.status == "active"))
 
 
-def _require_ready(person: Person, base: str, programme: Programme | None, who: str) -> None:
+def _require_ready(person: Person, base: str, programme: Programme | None, who: str,
+                   unread: str | None = None) -> None:
     if programme is not None and period_over(programme):
         raise ServiceError("Срок программы формы истёк: новые пары формируются по программе нового учебного года, "
                            "когда куратор её опубликует.")
@@ -109,7 +110,7 @@ def _require_ready(person: Person, base: str, programme: Programme | None, who: 
         raise ServiceError(f"{who}: нет действующего согласия на обработку персональных данных.")
     if not has_acknowledged(person, programme):
         # Said to the person themselves: «Вы … ознакомлены», the polite plural, whatever their sex.
-        raise ServiceError(f"{who} ещё не ознакомлены с программой наставничества формы (п. 4.12 Положения).")
+        raise ServiceError(unread or f"{who} ещё не ознакомлены с программой наставничества формы (п. 4.12 Положения).")
 
 
 # --- the mentee's choice (s8) --------------------------------------------------------------------
@@ -158,15 +159,25 @@ def proposals_for(mentee: Person) -> list[dict]:
     return rows
 
 
-def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
-    """The mentee picks one of the proposed mentors; the place is taken at once, under a lock."""
+def choose(mentee: Person, proposal_id: int, ip: str = "", parent: Person | None = None) -> Mentorship:
+    """The mentee picks one of the proposed mentors; the place is taken at once, under a lock.
+
+    `parent`: the mentee's parent chooses for them — only a child under 14 (representation.py); the audit's
+    actor is the parent and the mentor is told who chose."""
+    if parent is not None:
+        mentee = representation.require(parent, mentee.id, "choose")
     proposal = Proposal.get_or_none((Proposal.id == proposal_id) & (Proposal.mentee == mentee))
     if proposal is None:
         raise NotAllowed("Нет такого предложения.")
     format_id = proposal.mentoring_format_id
     require_open(MentoringFormat.get_by_id(format_id))
     programme = programme_of(format_id)
-    _require_ready(mentee, "mentee", programme, "Вы")
+    if parent is None:
+        _require_ready(mentee, "mentee", programme, "Вы")
+    else:
+        _require_ready(mentee, "mentee", programme, short_name(mentee), unread=agree(
+            mentee, f"{short_name(mentee)} ещё не ознакомился(лась) с программой наставничества формы "
+                    "(п. 4.12 Положения): пусть ребёнок прочитает её на своей странице."))
     with atomic_write():
         membership = _mentor_membership(format_id, proposal.mentor_id)
         if membership is None:
@@ -176,7 +187,8 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
         if proposal.status != "open":
             raise ServiceError("Это предложение уже неактуально. Обновите страницу.")
         if current_pair(mentee, format_id) is not None:
-            raise ServiceError("Вы уже выбрали наставника в этой форме.")
+            raise ServiceError("Вы уже выбрали наставника в этой форме." if parent is None else
+                               "Наставник в этой форме уже выбран.")
         if free_places(membership) <= 0:
             raise ServiceError("У этого наставника только что заняли последнее место. Выберите другого.")
         mentor = Person.get_by_id(proposal.mentor_id)
@@ -187,10 +199,11 @@ def choose(mentee: Person, proposal_id: int, ip: str = "") -> Mentorship:
                                        status="chosen")
         MentorshipMember.create(mentorship=mentorship, mentee=mentee)
         Proposal.update(status="chosen", mentorship=mentorship).where(Proposal.id == proposal.id).execute()
-        audit.record("mentorship.chosen", actor=mentee, obj=mentorship, ip=ip, mentor=mentor.id,
+        audit.record("mentorship.chosen", actor=parent or mentee, obj=mentorship, ip=ip, mentor=mentor.id,
                      mentee=mentee.id, proposal=proposal.id)
-        notifications.notify([mentor], "choice.to_confirm", obj=mentorship,
-                             details=f"{agree(mentee, 'Выбор сделал(а)')}: {short_name(mentee)}")
+        chosen_by = (f"{agree(mentee, 'Выбор сделал(а)')}: {short_name(mentee)}" if parent is None else
+                     f"Выбор сделал {acted_for(parent, mentee)}")
+        notifications.notify([mentor], "choice.to_confirm", obj=mentorship, details=chosen_by)
     return mentorship
 
 
@@ -232,11 +245,28 @@ def decline(mentor: Person, mentorship_id: int, reason: str = "", ip: str = "") 
 
 
 def waiting_for_mentor(mentor: Person) -> list[Mentorship]:
-    """Mentees who chose this mentor and wait for an answer."""
+    """Mentees who chose this mentor and wait for an answer; `chosen_by`: the parent who chose for a child."""
     members = MentorshipMember.select(MentorshipMember, Person).join(Person)
-    return list(Mentorship.select(Mentorship, MentoringFormat).join(MentoringFormat)
-                .where((Mentorship.mentor == mentor) & (Mentorship.status == "chosen"))
-                .order_by(Mentorship.created_at).prefetch(members))
+    waiting = list(Mentorship.select(Mentorship, MentoringFormat).join(MentoringFormat)
+                   .where((Mentorship.mentor == mentor) & (Mentorship.status == "chosen"))
+                   .order_by(Mentorship.created_at).prefetch(members))
+    parents = chosen_by_parents(m.id for m in waiting)
+    for m in waiting:
+        m.chosen_by = parents.get(m.id)
+    return waiting
+
+
+def chosen_by_parents(mentorship_ids) -> dict[int, Person]:
+    """Pair → the parent who chose the mentor for their child (s8, under 14), from the audit of the choice whose
+    actor is not the mentee: one query, however many pairs."""
+    ids = list(mentorship_ids)  # queried even when empty: a page's query count does not depend on the data
+    found = {}
+    for event in (AuditEvent.select(AuditEvent, Person).join(Person, on=(AuditEvent.actor == Person.id))
+                  .where((AuditEvent.action == "mentorship.chosen") & (AuditEvent.object_type == "Mentorship")
+                         & AuditEvent.object_id.in_(ids))):
+        if event.actor_id != event.details_dict.get("mentee"):
+            found[event.object_id] = event.actor
+    return found
 
 
 
@@ -273,12 +303,15 @@ def choices_of_children(child_ids) -> dict[int, list[Proposal]]:
     if not child_ids:
         return {}
     by_child: dict[int, list[Proposal]] = {child_id: [] for child_id in child_ids}
-    for p in (Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
-              .join(Person, on=Proposal.mentor).switch(Proposal)
-              .join(MentoringFormat).switch(Proposal)
-              .join(Mentorship, JOIN.LEFT_OUTER)
-              .where(Proposal.mentee.in_(child_ids))
-              .order_by(MentoringFormat.id, Proposal.rank.desc(), Proposal.id)):
+    proposals = list(Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
+                     .join(Person, on=Proposal.mentor).switch(Proposal)
+                     .join(MentoringFormat).switch(Proposal)
+                     .join(Mentorship, JOIN.LEFT_OUTER)
+                     .where(Proposal.mentee.in_(child_ids))
+                     .order_by(MentoringFormat.id, Proposal.rank.desc(), Proposal.id))
+    parents = chosen_by_parents(p.mentorship_id for p in proposals if p.mentorship_id)
+    for p in proposals:
+        p.chosen_by = parents.get(p.mentorship_id)
         by_child[p.mentee_id].append(p)
     return by_child
 

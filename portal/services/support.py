@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.support import ASKED_AS, STATES
-from portal.services import NotAllowed, ServiceError, accounts, audit, notifications, years
+from portal.services import NotAllowed, ServiceError, accounts, audit, notifications, representation, years
 from portal.services import bases as base_rules
 from portal.services.people import login_for
 from portal.services.staff import StaffScope
@@ -92,7 +92,8 @@ def whom_for(account: Account) -> list[Person]:
         today = date.today()
         people += [child for child in Person.select().where(Person.id.in_(_confirmed_children(account.person_id))
                                                             & Person.destroyed_at.is_null())
-                   .order_by(Person.surname, Person.first_name, Person.id) if child.is_minor(today)]
+                   .order_by(Person.surname, Person.first_name, Person.id)
+                   if representation.acts_for(child, "ask_support", today)]
     return people
 
 

@@ -19,7 +19,7 @@ from portal.ids import parse_id
 from portal.models import Account, Guardianship, ImprovementProposal, MentoringFormat, Person, RoleGrant, StoredFile
 from portal.models.base import utcnow
 from portal.models.voice import AUTHOR_ROLES, PROPOSAL_STATES, PROPOSAL_TOPICS
-from portal.services import NotAllowed, ServiceError, audit, notifications, uploads, years
+from portal.services import NotAllowed, ServiceError, audit, notifications, representation, uploads, years
 from portal.services.bases import CONTROL_CHARS
 from portal.services.staff import StaffScope
 
@@ -57,11 +57,13 @@ def role_to_write_as(held: list[str], current: str | None) -> str | None:
 
 
 def children_of(parent: Person) -> list[Person]:
-    """The children the school linked to this parent (a confirmed link): whom they may write for. One query."""
-    return list(Person.select().join(Guardianship, on=(Guardianship.child == Person.id))
-                .where((Guardianship.parent == parent) & Guardianship.confirmed_at.is_null(False)
-                       & Person.destroyed_at.is_null())
-                .order_by(Person.surname, Person.first_name, Person.id))
+    """The children the school linked to this parent (a confirmed link) whom they may write for as representative
+    (representation: a minor today). One query."""
+    linked = (Person.select().join(Guardianship, on=(Guardianship.child == Person.id))
+              .where((Guardianship.parent == parent) & Guardianship.confirmed_at.is_null(False)
+                     & Person.destroyed_at.is_null())
+              .order_by(Person.surname, Person.first_name, Person.id))
+    return [child for child in linked if representation.acts_for(child, "propose")]
 
 
 def formats_of(school_id: int) -> list[MentoringFormat]:

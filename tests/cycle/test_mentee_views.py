@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import AuditEvent, Guardianship, MeetingConfirmation, Plan
+from portal.names import short_name
 from portal.services import accounts, cycle
 from portal.services.cycle import MeetingData, PlanData
 from tests.conftest import error_messages, field_errors
@@ -178,7 +179,9 @@ def test_a_parent_confirms_for_their_minor_child(client, login, minor_pair):
 
     switch_to(client, login, minor_pair["mentee"])
     text = client.get(page_url(minor_pair)).get_data(as_text=True)
-    assert "(родитель): подтвердила, что встреча состоялась" in " ".join(text.split())
+    parent = minor_pair["parent"].person
+    assert (f"Родитель ({parent.short_name}) за ученика {short_name(child, 'accusative')}: подтвердила, "
+            "что встреча состоялась") in " ".join(text.split())
     assert "Подтвердить, что встреча состоялась" in text  # the child may still give their own verdict
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from portal.formatting import ru_date
 from portal.models import (
-    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Proposal,
+    Account, AuditEvent, BaseMembership, Guardianship, Mentorship, MentorshipMember, Notification, OrderItem, Person,
+    Proposal,
 )
 from portal.services import ServiceError, accounts, bases, ending, matching, orders, pairing, passwords
 from portal.services.orders import drafting
@@ -220,6 +221,7 @@ def test_a_request_to_end_reaches_the_curator(app, order_world, client, coordina
     assert sent.status_code == 303
     assert notified(curator.person, "pair.end_requested") == 1
     assert notified(coordinator.person, "pair.end_requested") == 0   # the form has a curator
+    Notification.update(read_at=date.today()).execute()  # the curator read it: the parent's is a new item
     parent = as_(app, _account(parent_of(pupil), "parent"))
     assert parent.post(f"/parent/children/{pupil.id}/pairs/{pair.id}/end-request",
                        {"text": "Ребёнок переходит в другую школу"}).status_code == 303
@@ -229,6 +231,18 @@ def test_a_request_to_end_reaches_the_curator(app, order_world, client, coordina
     requests = re.search(r'<section class="card" id="end-requests">.*?</section>', card, re.S).group(0)
     assert "Не получается договориться о встречах" in requests and "Ребёнок переходит в другую школу" in requests
     assert "Иванов Пётр Сергеевич" in requests
+    # Who acted for the child is said: on the pair's card and in the curator's notice (s8).
+    acted = f"Родитель ({parent_of(pupil).short_name}) за ученика Иванова П. С."
+    assert acted in requests
+    told = Notification.get((Notification.person == curator.person) & (Notification.kind == "pair.end_requested")
+                            & Notification.read_at.is_null())
+    assert told.details == f"{acted}: Ребёнок переходит в другую школу"
+    # Grown up, the child asks for themself: the parent's request is refused with the reason, nothing sent.
+    Person.update(birth_date=date(date.today().year - 19, 1, 1)).where(Person.id == pupil.id).execute()
+    grown = parent.post(f"/parent/children/{pupil.id}/pairs/{pair.id}/end-request", {"text": "Ещё раз"})
+    assert grown.status_code == 422 and error_messages(grown) == [
+        "Ребёнку уже исполнилось 18 лет: теперь он действует в портале от своего имени."]
+    assert AuditEvent.select().where(AuditEvent.action == "mentorship.end_requested").count() == 2
     # Another mentee's pair is not theirs to ask about.
     stranger = as_(app, make_account("mentee"))
     assert stranger.post(f"/mentee/pairs/{pair.id}/end-request", {"text": "x"}).status_code == 404

@@ -121,7 +121,7 @@ def test_a_parent_proposes_for_their_child_and_both_see_who_acted(client, school
     _switch(client)
     login(child_account.login)
     listing = client.get("/proposals/").get_data(as_text=True)
-    assert "Соколова М. П., родитель наставляемого, за Соколова И. А." in listing
+    assert "Родитель (Соколова М. П.) за ученика Соколова И. А." in listing
     page = client.get(f"/proposals/{proposal.id}")
     assert page.status_code == 200 and "Соколова М. П." in page.get_data(as_text=True)
     # Only the author gives or takes back the agreement to publish.

@@ -182,10 +182,15 @@ def test_a_parent_asks_for_their_child(client, login, make_account, make_person,
     assert client.post("/support/ask", {"about": str(child.person_id), "topic": SECRET_TOPIC}).status_code == 303
     request = SupportRequest.get()
     assert (request.asked_by_id, request.about_id, request.asked_as) == (parent.person_id, child.person_id, "parent")
-    # The child the support is for reads it too; who asked is named.
+    # The child the support is for reads it too; who asked is named, as the parent acting for the child (s8).
+    acted = f"родитель ({parent.person.short_name}) за ученика"
     switch_to(client, login, child)
     page = client.get(f"/support/{request.id}").get_data(as_text=True)
-    assert parent.person.full_name in page and SECRET_TOPIC in page
+    assert acted in page and SECRET_TOPIC in page
+    assert acted in client.get("/support/").get_data(as_text=True)
+    switch_to(client, login, psychologist)
+    assert acted in client.get("/psychologist/").get_data(as_text=True)
+    assert acted in client.get(f"/support/{request.id}").get_data(as_text=True)
 
 
 # --- confidentiality -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from peewee import fn
 
 from portal.db import atomic_write, lock_row
-from portal.formatting import agree, ru_date, short_name
+from portal.formatting import acted_for, agree, ru_date, short_name
 from portal.models import (
     Account, Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan, RoleGrant,
 )
@@ -15,6 +15,7 @@ from portal.models.base import utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
+from portal.services import representation
 from portal.services.cycle.access import meeting_of_mentor, mentorship_of_mentor
 
 STAGE_TITLES = dict(STAGES)
@@ -244,10 +245,11 @@ def curators_of(format_id: int) -> list[int]:
                    & (Account.is_active == True)).distinct().tuples()]  # noqa: E712
 
 
-def _tell_disputed(person: Person, meeting: Meeting, comment: str) -> None:
+def _tell_disputed(person: Person, meeting: Meeting, comment: str, child: Person | None = None) -> None:
     """A disputed record: the mentor is asked to look at it, the format's curators to sort it out."""
     mentorship = Mentorship.get_by_id(meeting.mentorship_id)
-    details = f"{_about(meeting)}; {agree(person, 'оспорил(а)')} {short_name(person)}: «{comment}»"
+    who = acted_for(person, child) if child is not None else short_name(person)
+    details = f"{_about(meeting)}; {agree(person, 'оспорил(а)')} {who}: «{comment}»"
     notifications.notify([mentorship.mentor_id], "meeting.disputed", obj=mentorship, details=details)
     notifications.notify(curators_of(mentorship.mentoring_format_id), "meeting.disputed_staff", obj=mentorship,
                          details=details)
@@ -269,10 +271,14 @@ def confirm_meeting(person: Person, meeting_id: int, verdict: str, comment: str 
         raise NotAllowed("Нет такой встречи.")
     members = [m.mentee_id for m in MentorshipMember.select(MentorshipMember.mentee).where(
         (MentorshipMember.mentorship == meeting.mentorship_id) & MentorshipMember.left_at.is_null())]
-    is_parent = Guardianship.select().where((Guardianship.parent == person) & Guardianship.child.in_(members)
-                                            & Guardianship.confirmed_at.is_null(False)).exists()
-    if person.id not in members and not is_parent:
-        raise NotAllowed("Нет такой встречи.")
+    child = None
+    if person.id not in members:  # a parent acts for their minor child in the pair (s8), by the one rule
+        child = representation.represented_by([person.id], members).get(person.id)
+        if child is None:
+            raise NotAllowed("Нет такой встречи.")
+        reason = representation.refusal(child, "confirm_meeting")
+        if reason is not None:
+            raise ServiceError(reason)
     if Meeting.select().where(Meeting.supersedes == meeting).exists():
         raise ServiceError("Наставник исправил эту запись: обновите страницу и проверьте новую версию.")
     if verdict not in ("confirmed", "disputed"):
@@ -287,9 +293,9 @@ def confirm_meeting(person: Person, meeting_id: int, verdict: str, comment: str 
             return existing
         confirmation = MeetingConfirmation.create(meeting=meeting, person=person, verdict=verdict, comment=comment)
         audit.record(f"meeting.{verdict}", actor=person, obj=Mentorship.get_by_id(meeting.mentorship_id), ip=ip,
-                     meeting=meeting.id)
+                     meeting=meeting.id, child=getattr(child, "id", None))
         if verdict == "disputed":
-            _tell_disputed(person, meeting, comment)
+            _tell_disputed(person, meeting, comment, child)
     return confirmation
 
 
@@ -319,10 +325,29 @@ def verdicts_of(meeting_ids) -> dict[int, list[MeetingConfirmation]]:
     found: dict[int, list[MeetingConfirmation]] = {}
     ids = list(meeting_ids)
     if ids:
+        children = _children_acted_for(ids)
         for row in (MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
                     .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at)):
+            row.for_child = children.get((row.meeting_id, row.person_id))  # a parent's verdict (s8): for whom
             found.setdefault(row.meeting_id, []).append(row)
     return found
+
+
+def _children_acted_for(meeting_ids: list[int]) -> dict[tuple[int, int], Person]:
+    """(meeting, parent) → the parent's child in that meeting's pair, for the verdicts a parent gave: one query."""
+    child = Person.alias()
+    names = [f.name for f in VERDICT_PERSON]
+    rows = (MeetingConfirmation.select(MeetingConfirmation.meeting, MeetingConfirmation.person,
+                                       *[getattr(child, n) for n in names])
+            .join(Meeting, on=(MeetingConfirmation.meeting == Meeting.id))
+            .join(MentorshipMember, on=((MentorshipMember.mentorship == Meeting.mentorship)
+                                        & MentorshipMember.left_at.is_null()))
+            .join(Guardianship, on=((Guardianship.child == MentorshipMember.mentee)
+                                    & (Guardianship.parent == MeetingConfirmation.person)
+                                    & Guardianship.confirmed_at.is_null(False)))
+            .join(child, on=(Guardianship.child == child.id))
+            .where(MeetingConfirmation.meeting.in_(meeting_ids)).tuples())
+    return {(meeting, parent): Person(**dict(zip(names, values))) for meeting, parent, *values in rows}
 
 
 def journal(mentorship_id: int) -> dict:

@@ -26,7 +26,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.voice import COMPLAINANT_ROLES, COMPLAINT_OUTCOMES, COMPLAINT_STATES
-from portal.services import NotAllowed, ServiceError, audit, notifications, results
+from portal.services import NotAllowed, ServiceError, audit, notifications, representation, results
 from portal.services.bases import CONTROL_CHARS
 from portal.services.staff import StaffScope
 
@@ -60,14 +60,15 @@ def _text(value, field: str, limit: int, empty: str) -> str:
     return value
 
 
-def _children(parent_id: int, minors_only: bool = False) -> list[int]:
-    """The parent's confirmed children (only the minors, when asked): one query."""
+def _children(parent_id: int) -> list[int]:
+    """The confirmed children the parent represents in complaints (s8: services.representation — minors only, so
+    a child who has turned 18 files and reads their own): one query."""
     today = date.today()
-    return [child.id for child in Person.select(Person.id, Person.birth_date)
+    return [child.id for child in Person.select(Person.id, Person.birth_date, Person.destroyed_at)
             .join(Guardianship, on=(Guardianship.child == Person.id))
             .where((Guardianship.parent == parent_id) & Guardianship.confirmed_at.is_null(False)
                    & Person.destroyed_at.is_null())
-            if not minors_only or child.is_minor(today)]
+            if representation.acts_for(child, "complain", today)]
 
 
 def _minor_parents(person_ids) -> list[int]:
@@ -189,7 +190,7 @@ def _newest(query):
 def _complainant_side(person_id: int):
     """Complaints the person filed, filed for them, or filed by or for their minor children."""
     condition = (Complaint.filed_by == person_id) | (Complaint.on_behalf_of == person_id)
-    children = _children(person_id, minors_only=True)
+    children = _children(person_id)
     if children:
         condition |= Complaint.filed_by.in_(children) | Complaint.on_behalf_of.in_(children)
     return condition
@@ -232,7 +233,7 @@ def readable(person: Person, complaint_id, scope: StaffScope | None = None) -> C
         raise NotAllowed(NOT_FOUND)
     as_staff = scope is not None and (scope.is_coordinator or found.mentorship.mentoring_format_id in scope.format_ids)
     as_complainant = (found.filed_by_id == person.id or found.on_behalf_of_id == person.id
-                      or bool({found.filed_by_id, found.on_behalf_of_id} & set(_children(person.id, True))))
+                      or bool({found.filed_by_id, found.on_behalf_of_id} & set(_children(person.id))))
     _with_mentees([found])
     return ComplaintView(found, found.mentorship.mentor_id == person.id, as_complainant, as_staff,
                          bool(scope and scope.is_coordinator))

@@ -26,6 +26,10 @@ def _switch(client):
 
 
 def _parent_of(make_account, make_person, child, surname=PARENT_SURNAME):
+    """A confirmed parent of `child`, who is made a minor: a parent represents a minor only (s8)."""
+    if not child.is_minor():
+        child.birth_date = MINOR
+        child.save()
     parent = make_account("parent", person=make_person(kind="parent", sex="f", birth_date=date(1980, 1, 1),
                                                        surname=surname))
     Guardianship.create(parent=parent.person_id, child=child.id, confirmed_at=utcnow())
@@ -274,3 +278,31 @@ def test_the_export_holds_the_complaint_and_keeps_the_name_from_the_mentors(clie
                                                                          "Встречи срываются")
     [row] = export_of(client, pair["mentor"].person)["complaints"]
     assert (row["filed_by"], row["for"], row["role"]) == (None, None, "родитель наставляемого")
+
+
+@pytest.mark.clause("s8")
+def test_the_coordinator_reads_who_acted_for_whom_and_a_grown_up_child_complains_alone(
+        client, pair, login, make_account, make_person):
+    """The parent acts for a minor (services.representation): the coordinator reads «Родитель (…) за ученика …»;
+    once the child is 18 the parent is offered no pair, and a posted one files nothing."""
+    mentee = pair["mentee"].person
+    parent = _parent_of(make_account, make_person, mentee)
+    coordinator, _ = _coordinator(make_account)
+    key = f"{pair['mentorship'].id}-{mentee.id}"
+    login(parent.login)
+    assert _file(client, key).status_code == 303
+    complaint, = Complaint.select()
+    _switch(client)
+    login(coordinator.login)
+    page = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    pupil = "ученицу" if mentee.sex == "f" else "ученика"
+    assert f"Родитель ({parent.person.short_name}) за {pupil}" in page
+
+    mentee.birth_date = date(date.today().year - 19, 1, 1)
+    mentee.save()
+    _switch(client)
+    login(parent.login)
+    assert f'value="{key}"' not in client.get("/complaints/new").get_data(as_text=True)
+    response = _file(client, key)
+    assert response.status_code == 422 and "Пар, на работу которых можно пожаловаться, нет" in response.get_data(as_text=True)
+    assert Complaint.select().count() == 1

@@ -17,7 +17,7 @@ import pyotp
 import pytest
 
 from portal.models import (
-    Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
+    Account, Acknowledgement, Appointment, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
@@ -685,6 +685,24 @@ def _order_correct(k) -> Case:
                 lambda: Order.select().where(Order.corrects.is_null(False)).count())
 
 
+def _order_changes_new(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    pair = w.active_pair()
+    Mentorship.update(status="ended", status_changed_at=utcnow()).where(Mentorship.id == pair.id).execute()
+    return Case("/coordinator/orders/changes/new", {},
+                lambda: (Order.select().where(Order.kind == "changes").count(), OrderItem.select().count()))
+
+
+def _order_appointment_remove(k) -> Case:
+    k.login_as("coordinator")
+    order = Order.create(school=k.school, kind="appointment", title=orders.KIND_TITLES["appointment"])
+    appointment = Appointment.create(order=order, person=k.make_person(kind="staff", birth_date=ADULT),
+                                     mentoring_format=_first_format(k))
+    return Case(f"/coordinator/orders/{order.id}/appointments/{appointment.id}/remove", {},
+                lambda: Appointment.select().where(Appointment.id == appointment.id).count())
+
+
 def _typed_order(k, **fields) -> Order:
     """A draft of the introduction order (4.1) with its typed fields filled."""
     values = {"school_year": orders.kinds.year_choices()[0], "starts_on": "2026-09-01", "basis": orders.kinds.BASIS}
@@ -1075,6 +1093,8 @@ CASES: dict[str, Callable] = {
     "coordinator.order_delete": _order_delete,
     "coordinator.order_register": _order_register,
     "coordinator.order_correct": _order_correct,
+    "coordinator.order_changes_new": _order_changes_new,
+    "coordinator.order_appointment_remove": _order_appointment_remove,
     "coordinator.order_new_kind": _order_new_kind,
     "coordinator.order_details": _order_details,
     "coordinator.order_scan": _order_scan,

@@ -14,8 +14,7 @@ of the form (the coordinator where the form has none) and stays in the pair's hi
 """
 from portal.db import atomic_write
 from portal.models import (
-    Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
-    Proposal, RoleGrant,
+    Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Person, Proposal, RoleGrant,
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import END_REASON_TITLES, END_REASONS, STATE_TITLES

@@ -14,7 +14,7 @@ from portal.services import orders as order_rules
 from tests.conftest import error_messages
 from tests.orders.test_ending import activate, end
 from tests.orders.test_order_kinds import (  # noqa: F401 (staff is a fixture)
-    LAST_WEEK, SCAN, assert_same_text, registered, staff,
+    LAST_WEEK, assert_same_text, registered, staff,
 )
 from tests.orders.test_orders import TEACHER_PUPIL, pdf_text, text
 

@@ -15,6 +15,7 @@ from portal.services import (
     passwords, registry, roadmap, voice, years,
 )
 from portal.services import orders as order_rules
+from portal.services.programmes import appoint_curator
 from portal.services.school import create_school
 from portal.services.staff import scope_for
 
@@ -117,13 +118,12 @@ def load() -> School:
         ]
 
         # The demo logins: a curator, a teacher mentor, a minor mentee and that mentee's parent.
+        # Appointed by the director's order «О назначении координатора и кураторов» (4.3), registered as 45-од.
         _account(curator_uu, "curator", "curator")
-        accounts.grant_role(None, Account.get(Account.login == "curator"), "curator", student_student,
-                            order_number="45-од", order_date=date(2026, 8, 30))
-        for login, teacher, fmt in (("curator2", teachers[9], teacher_teacher), ("curator3", teachers[2],
-                                                                                 teacher_student)):
-            account = _account(teacher, login, "curator")
-            accounts.grant_role(None, account, "curator", fmt, order_number="45-од", order_date=date(2026, 8, 30))
+        _account(teachers[9], "curator2", "curator")
+        _account(teachers[2], "curator3", "curator")
+        _appointment_order([(curator_uu, student_student), (teachers[9], teacher_teacher),
+                            (teachers[2], teacher_student)])
         mentor = teachers[1]
         _account(mentor, "mentor", "mentor")
         mentee = next(s for s in students if s.school_class_id == classes["8Б"].id and s.sex == "m")
@@ -185,6 +185,17 @@ def load() -> School:
         _complaints(mentor, demo_parent, Person.get_by_id(mentee.id), second)
         _target_model()
     return school
+
+
+def _appointment_order(curators) -> None:
+    """The curators appointed as the coordinator does it: «Назначить куратора» drafts the order, and its
+    registration (number, date) gives each their form."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    for person, fmt in curators:
+        appoint_curator(scope, fmt.id, person.id)
+    signed = date(2026, 8, 30)
+    order_rules.register(scope, order_rules.appointment.open_draft(scope.school_id).id, "45-од", signed,
+                         today=max(date.today(), signed))
 
 
 def _introduction_order():

@@ -17,7 +17,8 @@ import pytest
 from flask import url_for
 
 from portal.models import (
-    Account, AuditEvent, Complaint, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
+    Account, Appointment, AuditEvent, Complaint, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
+    Order, Person,
     BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
     SchoolClass, SupportRequest, TargetModelVersion,
 )
@@ -463,6 +464,25 @@ def scanned_order(samples, elsewhere=False) -> int:
     return Order.create(school=school, kind="introduction", title=orders.KIND_TITLES["introduction"],
                         details=_typed_fields(), status="registered", number=f"{next(_seq)}-од",
                         dated_on=date.today() - timedelta(days=1), scan=scan).id
+
+
+def _appointment_draft(samples, elsewhere):
+    """A draft «О назначении координатора и кураторов» appointing a member of staff curator of the first format."""
+    def build():
+        school = samples.other_school() if elsewhere else samples.school
+        order = Order.create(school=school, kind="appointment", title=orders.KIND_TITLES["appointment"])
+        person = _stranger(samples, "staff", date(1980, 1, 1)) if elsewhere else samples.make_person(
+            kind="staff", birth_date=date(1980, 1, 1))
+        return order, Appointment.create(order=order, person=person, mentoring_format=first_format(samples, elsewhere))
+    return samples.once(("appointment", elsewhere), build)
+
+
+def appointment_order(samples, elsewhere=False) -> int:
+    return _appointment_draft(samples, elsewhere)[0].id
+
+
+def appointment_item(samples, elsewhere=False) -> int:
+    return _appointment_draft(samples, elsewhere)[1].id
 
 
 def _draft_with_pair(samples, elsewhere):
@@ -1038,6 +1058,12 @@ EXPECTED: dict[str, Route] = {
                                          post=lambda s: {"number": "45-о", "dated_on": _days_ago(1)}),
     "coordinator.order_correct": _route({"POST"}, {"coordinator"}, args={"order_id": registered_order},
                                         post=lambda s: {}),
+    # No pair has changed in the sample school: the draft is refused with the reason (nothing is made).
+    "coordinator.order_changes_new": _route({"POST"}, {"coordinator"}, post=lambda s: {}, post_status=422),
+    "coordinator.order_appointment_remove": _route({"POST"}, {"coordinator"},
+                                                   args={"order_id": appointment_order,
+                                                         "appointment_id": appointment_item},
+                                                   post=lambda s: {}),
     "coordinator.order_pdf": _route({"GET"}, {"coordinator"}, args={"order_id": empty_draft},
                                     mimetype="application/pdf"),
     # The other orders of s10 (4.1): drafted from typed fields, printed as PDF and DOCX, the scan kept.

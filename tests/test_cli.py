@@ -8,7 +8,7 @@ import pytest
 from portal import create_app
 from portal.config import TestConfig
 from portal.db import db
-from portal.models import Account, School, StoredFile, TargetModelVersion
+from portal.models import Account, Order, RoleGrant, School, StoredFile, TargetModelVersion
 
 
 @pytest.fixture
@@ -39,6 +39,11 @@ def test_demo_loads_only_into_a_new_database(cli_app):
         assert School.select().count() == 1 and School.get().is_demo
         assert {a.login for a in Account.select()} >= {"coordinator", "curator", "mentor", "mentee", "parent"}
         assert TargetModelVersion.select().count() == 1  # the registry of documents (s10) is not empty
+        # The demo's curators are appointed by a registered order «О назначении координатора и кураторов» (4.3).
+        order = Order.get(Order.kind == "appointment")
+        assert (order.status, order.number) == ("registered", "45-од")
+        grants = RoleGrant.select().where((RoleGrant.role == "curator") & RoleGrant.mentoring_format.is_null(False))
+        assert grants.count() == 3 and {g.order_number for g in grants} == {"45-од"}
 
 
 @pytest.mark.clause("4.2")

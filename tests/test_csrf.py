@@ -17,7 +17,7 @@ import pyotp
 import pytest
 
 from portal.models import (
-    Account, Acknowledgement, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
+    Account, Acknowledgement, Appointment, AuditEvent, BaseMembership, Consent, ConsentDocument, ConsentWithdrawal, FinalReport,
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
@@ -394,16 +394,11 @@ def _activate_format(k) -> Case:
     return Case(f"/coordinator/formats/{fmt.id}/activate", {}, lambda: MentoringFormat.get_by_id(fmt.id).is_active)
 
 
-def _curator_grants(person) -> int:
-    return RoleGrant.select().join(Account).where((Account.person == person) & (RoleGrant.role == "curator")).count()
-
-
 def _appoint_curator(k) -> Case:
     k.login_as("coordinator")
     fmt, teacher = _first_format(k), k.make_person(kind="staff", birth_date=ADULT)
-    return Case(f"/coordinator/formats/{fmt.id}/curators/new",
-                {"person": str(teacher.id), "order_number": "1-к", "order_date": "2026-01-12"},
-                lambda: _curator_grants(teacher))
+    return Case(f"/coordinator/formats/{fmt.id}/curators/new", {"person": str(teacher.id)},
+                lambda: Appointment.select().where(Appointment.person == teacher).count())
 
 
 def _remove_curator(k) -> Case:
@@ -714,6 +709,24 @@ def _order_correct(k) -> Case:
     order = OrderItem.get(OrderItem.mentorship == pair).order
     return Case(f"/coordinator/orders/{order.id}/correct", {},
                 lambda: Order.select().where(Order.corrects.is_null(False)).count())
+
+
+def _order_changes_new(k) -> Case:
+    k.login_as("coordinator")
+    w = _world(k)
+    pair = w.active_pair()
+    Mentorship.update(status="ended", status_changed_at=utcnow()).where(Mentorship.id == pair.id).execute()
+    return Case("/coordinator/orders/changes/new", {},
+                lambda: (Order.select().where(Order.kind == "changes").count(), OrderItem.select().count()))
+
+
+def _order_appointment_remove(k) -> Case:
+    k.login_as("coordinator")
+    order = Order.create(school=k.school, kind="appointment", title=orders.KIND_TITLES["appointment"])
+    appointment = Appointment.create(order=order, person=k.make_person(kind="staff", birth_date=ADULT),
+                                     mentoring_format=_first_format(k))
+    return Case(f"/coordinator/orders/{order.id}/appointments/{appointment.id}/remove", {},
+                lambda: Appointment.select().where(Appointment.id == appointment.id).count())
 
 
 def _typed_order(k, **fields) -> Order:
@@ -1124,6 +1137,8 @@ CASES: dict[str, Callable] = {
     "coordinator.order_delete": _order_delete,
     "coordinator.order_register": _order_register,
     "coordinator.order_correct": _order_correct,
+    "coordinator.order_changes_new": _order_changes_new,
+    "coordinator.order_appointment_remove": _order_appointment_remove,
     "coordinator.order_new_kind": _order_new_kind,
     "coordinator.order_details": _order_details,
     "coordinator.order_scan": _order_scan,

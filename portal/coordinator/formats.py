@@ -30,8 +30,6 @@ class FormatForm(TextForm):
 
 class CuratorForm(TextForm):
     person = SelectField("Кто назначается куратором", choices=[], validate_choice=False)
-    order_number = StringField("Номер приказа директора", render_kw={"maxlength": programmes.MAX_ORDER_NUMBER})
-    order_date = StringField("Дата приказа", render_kw={"type": "date"})
 
     def with_people(self, candidates):
         """Staff first, then partner organisations; «нет учётной записи» tells who still needs a slip."""
@@ -113,16 +111,13 @@ def appoint_curator(format_id):
     fmt = programmes.format_of_school(staff, format_id)
     form = CuratorForm().with_people(programmes.curator_candidates(staff))
     if form.validate_on_submit():
-        result = attempt(form, lambda: programmes.appoint_curator(staff, fmt.id, form.person.data,
-                                                                  form.order_number.data, form.order_date.data,
-                                                                  ip=client_ip()))
-        if result is not None:
-            grant, account = result
-            message = f"{account.person.full_name} — куратор формы «{fmt.name}»."
-            if not account.password_hash:
-                message += " Чтобы войти в портал, ему (ей) нужно приглашение: выдайте его в карточке человека."
-            flash(message, "success")
-            return _back(fmt)
+        appointment = attempt(form, lambda: programmes.appoint_curator(staff, fmt.id, form.person.data,
+                                                                       ip=client_ip()))
+        if appointment is not None:
+            flash(f"{appointment.person.full_name} — в проекте приказа «О назначении координатора и кураторов» "
+                  f"куратором формы «{fmt.name}». Назначение ждёт приказа: распечатайте проект на подпись директору "
+                  "и зарегистрируйте его номер и дату — тогда куратор получит доступ к форме.", "success")
+            return redirect(url_for("coordinator.order", order_id=appointment.order_id), code=303)
     return render_template("coordinator/formats_curator.html", form=form, fmt=fmt), form_status(form)
 
 

@@ -53,6 +53,11 @@ class ScanForm(OrderForm):
     scan = FileField("Скан подписанного приказа (PDF, JPEG или PNG, до 20 МБ)")
 
 
+# What registration changed besides freezing the order, for the message after it.
+_REGISTERED = {"pairs": ". Пары приказа действуют", "changes": ". Новые пары приказа действуют",
+               "appointment": ". Назначенные кураторы получили доступ к своим формам"}
+
+
 def _uploaded():
     """The posted scan's name and bytes (None when no file was chosen); one byte over the limit is read so the
     service can refuse it by size."""
@@ -114,12 +119,13 @@ def _posted_details(form, kind: str) -> dict:
 def _order_page(order_id, status=200, register_form=None, add_form=None, problem=None, form=None, scan_form=None):
     page = order_rules.order_page(staff_scope(), order_id)
     order = page["order"]
-    typed = order.kind != "pairs"
+    typed = order.kind in order_rules.kinds.TYPED_KINDS
     return render_template("coordinator/order.html", **page, register_form=register_form or RegisterForm(fresh=True),
                            add_form=add_form or PairsForm(fresh=True), button=EmptyForm(), problem=problem,
                            details_form=(form or details_form(order.kind, order, fresh=True)) if typed else None,
                            details=order_rules.kinds.document_data(order) if typed else None,
                            scan_form=scan_form or ScanForm(fresh=True), kind_titles=order_rules.KIND_TITLES,
+                           appointments=order_rules.appointment.items(order) if order.kind == "appointment" else [],
                            preview=Markup(order_rules.order_preview(staff_scope(), order_id)),
                            status_titles=order_rules.ORDER_STATUS_TITLES, class_of=order_rules.class_of), status
 
@@ -132,9 +138,10 @@ def _refused(order_id, form, action):
     return None if refusal is None else _order_page(order_id, status=422, problem=refusal.message)
 
 
-def _orders_page(form=None, status=200):
+def _orders_page(form=None, status=200, problem=None):
     staff = staff_scope()
-    return render_template("coordinator/orders.html", orders=order_rules.orders(staff),
+    return render_template("coordinator/orders.html", orders=order_rules.orders(staff), problem=problem,
+                           button=EmptyForm(), changes_draft=order_rules.changes.open_draft(staff.school_id),
                            typed_kinds=order_rules.kinds.TYPED_KINDS, kind_titles=order_rules.KIND_TITLES,
                            ready=order_rules.ready_pairs(staff), form=form or PairsForm(fresh=True),
                            changes=ending.changes_for_next_order(staff),
@@ -157,6 +164,31 @@ def order_new():
                   "success")
             return redirect(url_for("coordinator.order", order_id=order.id), code=303)
     return _orders_page(form=form, status=422)
+
+
+@bp.route("/orders/changes/new", methods=["POST"])
+def order_changes_new():
+    """The pending changes to pairs (ended early, cancelled, carried) into the draft of the order of changes."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        order = attempt(form, lambda: order_rules.changes.draft(staff_scope(), ip=client_ip()))
+        if order is not None:
+            flash("Изменения внесены в проект приказа «О внесении изменений в состав наставнических пар». Добавьте "
+                  "вновь сформированные пары, распечатайте проект на подпись директору и зарегистрируйте его.",
+                  "success")
+            return redirect(url_for("coordinator.order", order_id=order.id), code=303)
+    problem = form.form_errors[0] if form.form_errors else "Не удалось отправить форму. Обновите страницу."
+    return _orders_page(status=422, problem=problem)
+
+
+@bp.route("/orders/<int:order_id>/appointments/<int:appointment_id>/remove", methods=["POST"])
+def order_appointment_remove(order_id, appointment_id):
+    refused = _refused(order_id, EmptyForm(), lambda: order_rules.appointment.remove(
+        staff_scope(), order_id, appointment_id, ip=client_ip()))
+    if refused:
+        return refused
+    flash("Назначение убрано из проекта приказа.", "success")
+    return redirect(url_for("coordinator.order", order_id=order_id), code=303)
 
 
 @bp.route("/orders/new/<kind>", methods=["GET", "POST"])
@@ -188,7 +220,7 @@ def order(order_id):
 def order_details(order_id):
     """The typed fields of a draft changed; a registered order is refused (422) and stays as it was."""
     order = order_rules.order_page(staff_scope(), order_id)["order"]
-    if order.kind == "pairs":
+    if order.kind not in order_rules.kinds.TYPED_KINDS:
         abort(404)
     form = details_form(order.kind, order)
     if form.validate_on_submit():
@@ -266,8 +298,7 @@ def order_register(order_id):
         done = attempt(form, lambda: order_rules.register(staff_scope(), order_id, form.number.data, form.dated_on.day,
                                                           ip=client_ip(), scan_name=scan_name, scan=scan))
         if done is not None:
-            flash(f"Приказ № {done.number} зарегистрирован{'. Пары приказа действуют' if done.kind == 'pairs' else ''}.",
-                  "success")
+            flash(f"Приказ № {done.number} зарегистрирован{_REGISTERED.get(done.kind, '')}.", "success")
             return redirect(url_for("coordinator.order", order_id=order_id), code=303)
     problem = form.form_errors[0] if form.form_errors else None
     return _order_page(order_id, status=422, register_form=form, problem=problem)

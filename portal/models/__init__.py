@@ -4,7 +4,7 @@ from portal.models.programme import MentoringFormat, Programme, Acknowledgement
 from portal.models.accounts import Account, RoleGrant, Invitation, RecoveryCode, LoginFailure
 from portal.models.bases import BaseMembership, MembershipCategory, BaseProposal
 from portal.models.consent import ConsentDocument, Consent, ConsentWithdrawal
-from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Proposal
+from portal.models.mentorship import Order, Mentorship, MentorshipMember, OrderItem, Appointment, Proposal
 from portal.models.cycle import Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport
 from portal.models.monitoring import Questionnaire, Question, MonitoringRound, Response, Answer
 from portal.models.documents import IssuedDocument
@@ -22,7 +22,7 @@ MODELS = [
     Account, RoleGrant, Invitation, RecoveryCode, LoginFailure,
     BaseMembership, MembershipCategory, BaseProposal,
     ConsentDocument, Consent, ConsentWithdrawal,
-    Order, Mentorship, MentorshipMember, OrderItem, Proposal,
+    Order, Mentorship, MentorshipMember, OrderItem, Appointment, Proposal,
     Plan, PlanTask, Meeting, MeetingConfirmation, FinalReport,
     Questionnaire, Question, MonitoringRound, Response, Answer,
     IssuedDocument,

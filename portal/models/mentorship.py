@@ -47,6 +47,7 @@ ORDER_KINDS = (
     ("introduction", "О внедрении целевой модели наставничества"),
     ("school_of_mentors", "Об организации «Школы наставников»"),
     ("final_event", "О проведении итогового мероприятия"),
+    ("changes", "О внесении изменений в состав наставнических пар"),
 )
 ORDER_STATUSES = (("draft", "проект"), ("registered", "зарегистрирован"))
 
@@ -144,6 +145,20 @@ class OrderItem(BaseModel):
 
     class Meta:
         indexes = ((("order", "mentorship"), True),)
+
+
+class Appointment(BaseModel):
+    """A curator of a format appointed by the director's order (4.3): listed in a draft «О назначении координатора
+    и кураторов», it becomes a RoleGrant only when that order is registered; until then it waits for the order."""
+
+    order = ForeignKeyField(Order, backref="appointments", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    mentoring_format = ForeignKeyField(MentoringFormat, backref="+", on_delete="CASCADE")
+    created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("order", "person", "mentoring_format"), True),)
 
 
 class Proposal(BaseModel):

@@ -66,6 +66,8 @@ ACTION_TITLES = {
     "programme.created": "программа формы утверждена",
     "programme.updated": "программа формы изменена",
     "curator.appointed": "назначен(а) куратором",
+    "curator.proposed": "внесён(а) в проект приказа о назначении куратором",
+    "curator.proposal_removed": "назначение куратором убрано из проекта приказа",
     "curator.removed": "снят(а) с должности куратора",
     "meeting.logged": "наставник записал встречу",
     "meeting.planned": "наставник запланировал встречу",

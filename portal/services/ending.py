@@ -15,14 +15,14 @@ of the form (the coordinator where the form has none) and stays in the pair's hi
 from portal.db import atomic_write, lock_row
 from portal.formatting import acted_for
 from portal.models import (
-    Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Order, OrderItem, Person,
-    Proposal, RoleGrant,
+    Account, AuditEvent, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Person, Proposal, RoleGrant,
 )
 from portal.models.base import utcnow
 from portal.models.mentorship import END_REASON_TITLES, END_REASONS, STATE_TITLES
 from portal.services import NotAllowed, ServiceError, audit, notifications, representation
 from portal.services.consent.gate import required_kind
 from portal.services.cycle import access
+from portal.services.orders import changes as order_changes
 from portal.services.orders.reading import _in_scope, _pairs, _with_members, mentees_of, year_over
 from portal.services.staff import StaffScope
 
@@ -155,15 +155,9 @@ def end_pair(scope: StaffScope, mentorship_id: int, reason, text="", ip: str = "
 # --- the next order of changes ---------------------------------------------------------------------
 
 def changes_for_next_order(scope: StaffScope) -> list[Mentorship]:
-    """Pairs an order approved that have since ended early or been cancelled: what the next order of
-    changes must record. The order of changes itself is a later issue, so every such pair is listed."""
-    if not scope.is_coordinator:
-        raise NotAllowed("Приказы готовит координатор.")
-    approved = (OrderItem.select(OrderItem.mentorship).join(Order)
-                .where((Order.status == "registered") & (Order.school == scope.school_id)))
-    return _with_members(_pairs(_in_scope(scope), (Mentorship.status == "ended")
-                                | ((Mentorship.status == "cancelled") & Mentorship.id.in_(approved)))
-                         .order_by(Mentorship.status_changed_at.desc(), Mentorship.id.desc()))
+    """Pairs an order approved that have since ended early, been cancelled or carried into the next year, and that
+    no order of changes lists yet: what the next order of changes must record (services.orders.changes)."""
+    return order_changes.pending(scope)
 
 
 # --- asking to end a pair ----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ OTHER_KINDS = tuple(code for code, _ in issued.KIND_TITLES.items() if code != "o
 # The newest this many of a kind on its list page: the counts on the registry say how many there are in all.
 LIST_LIMIT = 500
 # Kinds whose orders list pairs (OrderItem): a curator reads such an order when it holds a pair of their forms.
-PAIR_KINDS = ("pairs",)
+PAIR_KINDS = ("pairs", "changes")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The introduction order in a real browser (4.1, s10): the coordinator drafts «О внедрении целевой модели
 наставничества» from the school's data, downloads it as PDF and as DOCX (which say the same), registers the
-signed paper with its number, date and scan, and checks it on /verify with the code printed on it."""
+signed paper with its number, date and scan, and checks it on /verify with the code printed on it. And the
+appointment order (4.3): a curator appointed on the formats page waits for the order until it is registered."""
 import io
 import re
 from datetime import date, timedelta
@@ -10,10 +11,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from portal.documents.docx import docx_text
-from tests.e2e.flows import follow_menu, log_in, path_is, screenshot
+from tests.e2e.flows import follow_menu, log_in, on_a_phone, path_is, screenshot
 from tests.orders.test_orders import pdf_text
 
-pytestmark = [pytest.mark.e2e, pytest.mark.clause("4.1"), pytest.mark.clause("s10", part="target-model-order")]
+pytestmark = [pytest.mark.e2e]
 
 TITLE = "О внедрении целевой модели наставничества"
 SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -26,10 +27,22 @@ def _download(page, link_name: str) -> bytes:
         return f.read()
 
 
+def _register(page, number: str) -> None:
+    """The signed paper registered on the order's page: its number, yesterday's date, its scan."""
+    registration = page.locator("#register")
+    registration.get_by_label("Номер приказа", exact=True).fill(number)
+    registration.get_by_label("Дата приказа", exact=True).fill((date.today() - timedelta(days=1)).isoformat())
+    registration.get_by_label(re.compile("^Скан подписанного приказа")).set_input_files(
+        files=[{"name": "prikaz.pdf", "mimeType": "application/pdf", "buffer": SCAN}])
+    registration.get_by_role("button", name="Зарегистрировать приказ", exact=True).click()
+
+
 def _tidy(text: str) -> str:
     return re.sub(r"\s+([.,;:»)])", r"\1", " ".join(text.split()))
 
 
+@pytest.mark.clause("4.1")
+@pytest.mark.clause("s10", part="target-model-order")
 def test_the_coordinator_drafts_registers_and_verifies_the_introduction_order(page):
     log_in(page, "coordinator")
     follow_menu(page, "Приказы")
@@ -52,12 +65,7 @@ def test_the_coordinator_drafts_registers_and_verifies_the_introduction_order(pa
     for words in ("ПРИКАЗ", TITLE, "ПРИКАЗЫВАЮ:", "г. Ярославль", "с 1 сентября 2026 г.", "/ В. Н. Орлов"):
         assert words in printed, words
 
-    registration = page.locator("#register")
-    registration.get_by_label("Номер приказа", exact=True).fill("77-од")
-    registration.get_by_label("Дата приказа", exact=True).fill((date.today() - timedelta(days=1)).isoformat())
-    registration.get_by_label(re.compile("^Скан подписанного приказа")).set_input_files(
-        files=[{"name": "prikaz-77.pdf", "mimeType": "application/pdf", "buffer": SCAN}])
-    registration.get_by_role("button", name="Зарегистрировать приказ", exact=True).click()
+    _register(page, "77-од")
     expect(page.locator(".flash-success")).to_contain_text("Приказ № 77-од зарегистрирован")
     expect(page.locator("#order-state")).to_contain_text("зарегистрирован")
     expect(page.locator("#order-state").get_by_role("link", name="скачать", exact=True)).to_be_visible()
@@ -75,3 +83,27 @@ def test_the_coordinator_drafts_registers_and_verifies_the_introduction_order(pa
     page.goto(f"/verify/{code}")
     expect(page.locator("main")).to_contain_text(TITLE)
     expect(page.locator("main")).to_contain_text("77-од")
+
+
+@pytest.mark.clause("4.3")
+@pytest.mark.clause("s10", part="coordinator-curators-order")
+def test_a_curator_appointed_on_the_formats_page_waits_for_the_registered_order(page):
+    log_in(page, "coordinator")
+    page.goto("/coordinator/formats")
+    card = page.locator("section.card").filter(has_text="Учитель – учитель").first
+    card.get_by_role("link", name="Назначить куратора", exact=True).click()
+    person = page.get_by_label("Кто назначается куратором", exact=True)
+    person.select_option(index=1)
+    chosen = person.locator("option:checked").inner_text().split(" — ")[0].split(" (")[0]
+    page.get_by_role("button", name="Внести в проект приказа", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Назначение ждёт приказа")
+    expect(page.locator("#order-appointments")).to_contain_text(chosen)
+    expect(page.locator("#order-appointments")).to_contain_text("назначение ждёт приказа")
+    page.set_viewport_size({"width": 360, "height": 800})
+    on_a_phone(page, "order-appointment-draft")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    _register(page, "78-к")
+    expect(page.locator(".flash-success")).to_contain_text("Назначенные кураторы получили доступ")
+    page.goto("/coordinator/formats")
+    expect(page.locator("section.card").filter(has_text="Учитель – учитель").first).to_contain_text("приказ № 78-к")

@@ -12,11 +12,13 @@ A package of modules by aggregate; callers use `from portal.services import orde
   drafting      the orders page; a draft's pairs added, removed, merged into a group; a draft deleted
   registration  the number and date the director signed, corrections, the frozen order and its PDF
   history       the pairs list and a pair's card with its history
+  appointment   «О назначении координатора и кураторов»: appointing a curator drafts it, registering it grants
+  changes       «О внесении изменений в состав наставнических пар»: pairs ended early, carried and newly formed
   kinds         the orders not about pairs (the introduction, the «Школа наставников», the final event): their
                 typed fields, drafted and edited; registered, frozen and printed (PDF and DOCX) by registration
 """
 from portal.services.orders.reading import (  # noqa: F401
-    PAIRS_TITLE, KIND_TITLES, ALL_KINDS, ORDER_STATUS_TITLES, PROPOSAL_STATUS_TITLES, STATE_TITLES, FROZEN, MAX_PAIRS, PAIR_FILTERS,
+    PAIRS_TITLE, KIND_TITLES, ALL_KINDS, PAIR_KINDS, ORDER_STATUS_TITLES, PROPOSAL_STATUS_TITLES, STATE_TITLES, FROZEN, MAX_PAIRS, PAIR_FILTERS,
     Mentor, MentorClass, class_of, mentees_of, pair_label, Group, order_of,
 )
 from portal.services.orders.drafting import (  # noqa: F401
@@ -29,5 +31,5 @@ from portal.services.orders.registration import (  # noqa: F401
 )
 # The check a test makes late, as if another registration had not committed yet.
 from portal.services.orders.registration import _holder_of  # noqa: F401
-from portal.services.orders import kinds  # noqa: F401
+from portal.services.orders import appointment, changes, kinds  # noqa: F401
 from portal.services.orders.history import HISTORY_LIMIT, pairs, pair  # noqa: F401

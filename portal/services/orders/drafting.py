@@ -2,13 +2,13 @@
 from peewee import JOIN, fn
 
 from portal.db import atomic_write
-from portal.models import Mentorship, MentorshipMember, Order, OrderItem, Proposal
+from portal.models import Appointment, Mentorship, MentorshipMember, Order, OrderItem, Proposal
 from portal.models.base import utcnow
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    ALL_KINDS, PAIRS_TITLE, _blocked, _by_format, _gate, _ids, _in_scope, _locked_draft, _ordering, _pairs,
+    ALL_KINDS, PAIR_KINDS, PAIRS_TITLE, _blocked, _by_format, _gate, _ids, _in_scope, _locked_draft, _ordering, _pairs,
     _require_coordinator, _with_members, order_of, pair_label, year_over, year_over_words,
 )
 
@@ -54,7 +54,7 @@ def order_page(scope: StaffScope, order_id: int) -> dict:
     """An order with its pairs gathered into groups; a draft also gets the pairs it could take. An order of
     another kind has no pairs: its page shows its typed fields (kinds.py)."""
     order = order_of(scope, order_id, ALL_KINDS)
-    pairs = _order_pairs(order) if order.kind == "pairs" else []
+    pairs = _order_pairs(order) if order.kind in PAIR_KINDS else []
     is_draft = order.status == "draft"
     gate = _gate(pairs) if is_draft else {}
     for pair in pairs:
@@ -65,7 +65,7 @@ def order_page(scope: StaffScope, order_id: int) -> dict:
         "pair_count": len(pairs),
         "corrected": Order.get_by_id(order.corrects_id) if order.corrects_id else None,
         "corrections": list(Order.select().where(Order.corrects == order).order_by(Order.created_at)),
-        "ready": ready_pairs(scope) if is_draft and order.kind == "pairs" else [],
+        "ready": ready_pairs(scope) if is_draft and order.kind in PAIR_KINDS else [],
     }
 
 
@@ -115,8 +115,9 @@ def create_draft(scope: StaffScope, mentorship_ids, ip: str = "") -> Order:
 
 
 def add_pairs(scope: StaffScope, order_id: int, mentorship_ids, ip: str = "") -> Order:
+    """Confirmed pairs into a draft of the pairs order, or into an order of changes as newly formed pairs."""
     with atomic_write():
-        order = _locked_draft(scope, order_id)
+        order = _locked_draft(scope, order_id, PAIR_KINDS)
         pairs = _add(scope, order, mentorship_ids, ip)
         audit.record("order.pairs_added", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
                      mentorships=[p.id for p in pairs])
@@ -124,9 +125,10 @@ def add_pairs(scope: StaffScope, order_id: int, mentorship_ids, ip: str = "") ->
 
 
 def remove_pair(scope: StaffScope, order_id: int, mentorship_id: int, ip: str = "") -> Mentorship:
-    """The pair leaves the draft and waits for the next order again (a pair cancelled meanwhile stays so)."""
+    """The pair leaves the draft and waits for the next order again (a pair cancelled meanwhile stays so; a change
+    taken out of an order of changes waits for the next one)."""
     with atomic_write():
-        order = _locked_draft(scope, order_id)
+        order = _locked_draft(scope, order_id, PAIR_KINDS)
         item = OrderItem.get_or_none((OrderItem.order == order) & (OrderItem.mentorship == mentorship_id))
         if item is None:
             raise NotAllowed("Этой пары нет в приказе.")
@@ -150,6 +152,7 @@ def delete_draft(scope: StaffScope, order_id: int, ip: str = "") -> None:
         order = _locked_draft(scope, order_id, ALL_KINDS)
         ids = [row[0] for row in OrderItem.select(OrderItem.mentorship).where(OrderItem.order == order).tuples()]
         OrderItem.delete().where(OrderItem.order == order).execute()
+        Appointment.delete().where(Appointment.order == order).execute()  # its appointments grant nothing
         _back_to_confirmed(scope, ids, order, ip)
         audit.record("order.deleted", actor=scope.person, obj=order, school=scope.school_id, ip=ip, mentorships=ids)
         order.delete_instance()

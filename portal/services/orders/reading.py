@@ -15,8 +15,9 @@ from portal.services.staff import StaffScope
 
 PAIRS_TITLE = dict(ORDER_KINDS)["pairs"]
 KIND_TITLES = dict(ORDER_KINDS)
-# The kinds the portal drafts (the appointment order and orders of changes come with their own issues).
-ALL_KINDS = ("pairs", "introduction", "school_of_mentors", "final_event")
+# The kinds the portal drafts: all of s10's. Orders listing pairs: the pairs order and the order of changes.
+ALL_KINDS = ("pairs", "appointment", "introduction", "school_of_mentors", "final_event", "changes")
+PAIR_KINDS = ("pairs", "changes")
 ORDER_STATUS_TITLES = dict(ORDER_STATUSES)
 PROPOSAL_STATUS_TITLES = dict(PROPOSAL_STATUSES)
 STATE_TITLES = dict(MENTORSHIP_STATES)

@@ -16,9 +16,10 @@ from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    ALL_KINDS, _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label, year_over,
+    ALL_KINDS, PAIR_KINDS, _blocked, _by_format, _gate, _locked_draft, _require_coordinator, order_of, pair_label, year_over,
     year_over_words,
 )
+from portal.services.orders import appointment, changes
 from portal.services.orders import kinds as typed
 from portal.services.orders.drafting import _order_pairs
 
@@ -79,13 +80,16 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
             holder = _holder_of(scope.school_id, number, dated_on, exclude_id=order.id)
             if holder is not None:
                 raise _number_taken(holder)
-            if order.kind != "pairs":
+            if order.kind not in PAIR_KINDS:
                 return _register_typed(scope, order, number, dated_on, ip, scan_name, scan)
             stored = uploads.store(scope.school_id, scope.person, scan_name, scan, allowed=uploads.SCANS,
                                    field="scan", ip=ip, purpose="order_scan") if scan else None
-            pairs = _order_pairs(order)
-            if not pairs:
+            listed = _order_pairs(order)
+            if not listed:
                 raise ServiceError("В приказе нет ни одной пары: добавьте пары или удалите проект.")
+            # An order of changes also records pairs ended early or carried (changes.py); only its new pairs start.
+            recorded = changes.recorded(order, listed) if order.kind == "changes" else set()
+            pairs = [p for p in listed if p.id not in recorded]
             for pair in pairs:
                 if pair.status != "in_order":
                     raise ServiceError(f"Пара {pair_label(pair)}: {pair.status_title}. Уберите её из проекта "
@@ -109,7 +113,7 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
                 Mentorship.id.in_(ids) & (Mentorship.status == "in_order")).execute()
             audit.record("order.registered", actor=scope.person, obj=order, school=scope.school_id, ip=ip,
                          number=number, dated_on=dated_on.isoformat(), mentorships=ids,
-                         scan=stored.sha256 if stored else None)
+                         changes=sorted(recorded), scan=stored.sha256 if stored else None)
             for pair in pairs:
                 audit.record("mentorship.activated", actor=scope.person, obj=pair, school=scope.school_id, ip=ip,
                              order=order.id, number=number, dated_on=dated_on.isoformat())
@@ -126,7 +130,10 @@ def register(scope: StaffScope, order_id: int, number: str, dated_on: date | Non
 
 def _register_typed(scope: StaffScope, order: Order, number: str, dated_on: date, ip: str, scan_name: str,
                     scan: bytes | None) -> Order:
-    """An order not about pairs (kinds.py): its typed fields must be complete, then it is registered and frozen."""
+    """An order not about pairs (kinds.py, appointment.py): its typed fields must be complete (an appointment order's
+    curators are granted), then it is registered and frozen."""
+    if order.kind == appointment.KIND:  # the curators it appoints are granted now, with its number and date
+        appointment.register_locked(scope, order, number, dated_on, ip)
     try:
         typed._checked(scope, order.kind, typed.details(order))
     except ServiceError as refusal:
@@ -273,6 +280,10 @@ def order_docx(scope: StaffScope, order_id: int) -> bytes:
 
 
 def _document_data(order: Order) -> dict:
+    if order.kind == appointment.KIND:
+        return appointment.document_data(order)
+    if order.kind == "changes":
+        return changes.document_data(order, _order_pairs(order))
     if order.kind != "pairs":
         return typed.document_data(order)
     formats = _by_format(_order_pairs(order))

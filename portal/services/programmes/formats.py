@@ -7,6 +7,7 @@ from portal.db import atomic_write
 from portal.models import Account, Acknowledgement, BaseMembership, MentoringFormat, Mentorship, Person, RoleGrant
 from portal.services import ServiceError, audit
 from portal.services.bases import member_kinds
+from portal.services.orders import appointment
 from portal.services.staff import StaffScope
 from portal.services.programmes.checks import (
     KIND_PLURALS, MAX_DESCRIPTION, MAX_NAME, MENTEE_KINDS, MENTOR_KINDS, ONGOING_PAIRS, PRESENTATIONS, _coordinator,
@@ -22,7 +23,8 @@ def kinds_text(fmt: MentoringFormat, base: str) -> str:
 
 
 def formats_overview(scope: StaffScope) -> list[dict]:
-    """Every format of the school with its curators (and their orders), programme and counts, in six queries."""
+    """Every format of the school with its curators (and their orders), the appointments waiting for their order,
+    programme and counts, in seven queries."""
     _coordinator(scope)
     formats = list(MentoringFormat.of_school(scope.school_id))
     ids = [f.id for f in formats]
@@ -48,11 +50,12 @@ def formats_overview(scope: StaffScope) -> list[dict]:
     acknowledged = dict(Acknowledgement.select(Acknowledgement.programme, fn.COUNT(Acknowledgement.id))
                         .where(Acknowledgement.programme.in_([p.id for p in programmes.values()]))
                         .group_by(Acknowledgement.programme).tuples())
+    waiting = appointment.waiting(scope.school_id)
     rows = []
     for f in formats:
         programme = programmes.get(f.id)
         rows.append({
-            "format": f, "curators": curators[f.id], "programme": programme,
+            "format": f, "curators": curators[f.id], "waiting": waiting.get(f.id, []), "programme": programme,
             "presented": [(where, getattr(programme, name)) for name, where in PRESENTATIONS
                           if programme is not None and getattr(programme, name)],
             "acknowledged": acknowledged.get(programme.id, 0) if programme else 0,

@@ -196,6 +196,8 @@ def enrol(group_id):
 def join(group_id):
     """A mentor or curator enrols themself in an open group."""
     actor = _actor()
+    if not actor.trains:
+        abort(403)  # the coordinator enrols others, not themself
     found = rules.group(actor, group_id)
     form = EmptyForm()
     if form.validate_on_submit():

@@ -212,3 +212,23 @@ def test_the_lists_cost_the_same_queries_whatever_their_size(client, school, log
     with count_queries() as page:
         client.get(f"/training/groups/{made.id}")
     assert (big_index, big_page, len(page)) == (small[0], small[1], small[1])
+
+
+@pytest.mark.clause("3.2")
+def test_the_training_history_is_on_the_card_and_in_the_export(client, school, login_as, make_account, make_person):
+    mentor = make_account("mentor", person=make_person(kind="staff", sex="f", surname="Соколова", first_name="Анна",
+                                                       birth_date=date(1984, 4, 4)))
+    enrolment = certified(school.id, mentor.person)
+    training.record_course(actor(mentor), training.CourseData(
+        "Наставничество в образовании", "Академия Минпросвещения России", 36, date.today() - timedelta(days=3),
+        "удостоверение.pdf", PDF))
+    login_as("coordinator")
+    card = client.get(f"/staff/people/{mentor.person_id}").get_data(as_text=True)
+    assert "Обучение наставника" in card and "Наставник: роль и инструменты" in card
+    assert f"Сертификат ШН-{enrolment.id}" in card and "Наставничество в образовании" in card
+    assert "(внешний курс)" in card
+    export = client.get("/coordinator/exports/training.csv")
+    assert export.status_code == 200
+    text = export.data.decode("utf-8-sig")
+    assert "Соколова Анна" in text and "«Школа наставников»" in text and "внешний курс" in text
+    assert "Академия Минпросвещения России" in text and f"сертификат ШН-{enrolment.id}" in text

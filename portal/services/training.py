@@ -26,7 +26,7 @@ from portal.models import (
 from portal.models.training import DEFAULT_MIN_ATTENDANCE
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads
-from portal.services.bases import CONTROL_CHARS
+from portal.services.bases import CONTROL_CHARS, checked_text as _line
 
 # Who trains: mentors and curators (s6: the mentor's right to training; 3.2: the teachers' growth).
 TRAINEE_ROLES = ("mentor", "curator")
@@ -73,17 +73,6 @@ def percent(present: int, total: int) -> int:
 
 # --- checking what people type ----------------------------------------------------------------------------------
 
-def _line(value, field: str, limit: int, required: str | None = None) -> str:
-    value = " ".join((value if isinstance(value, str) else "").split())
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if required and not value:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
-
-
 def _lines(value, field: str) -> str:
     value = value if isinstance(value, str) else ""
     value = "\n".join(" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n") if line.strip())
@@ -95,9 +84,7 @@ def _lines(value, field: str) -> str:
 
 
 def _number(value, field: str, low: int, high: int, message: str) -> int:
-    number = parse_id(value) if not isinstance(value, int) else value
-    if value in (0, "0") and low == 0:
-        number = 0
+    number = value if isinstance(value, int) and not isinstance(value, bool) else parse_id(value)
     if number is None or not low <= number <= high:
         raise ServiceError(message, field=field)
     return number

@@ -7,11 +7,11 @@ from io import BytesIO
 import pytest
 
 from portal.models import AuditEvent, ExternalCourse, IssuedDocument, Notification, TrainingEnrolment
-from portal.services import ServiceError, training
+from portal.services import training
 from tests.conftest import field_errors
 from tests.orders.test_orders import pdf_text
 from tests.querycount import count_queries
-from tests.training.helpers import PDF, actor, attend, certified, coordinator_of, group, trainer
+from tests.training.helpers import PDF, actor, attend, certified, coordinator_of, group
 
 
 @pytest.mark.clause("s10")

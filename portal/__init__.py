@@ -125,10 +125,11 @@ def _register_blueprints(app):
     from portal.registry import bp as registry_bp
     from portal.staff import bp as staff_bp
     from portal.support import bp as support_bp
+    from portal.training import bp as training_bp
 
     for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp,
                parent_bp, class_teacher_bp, proposals_bp, complaints_bp, registry_bp, support_bp,
-               psychologist_bp):
+               psychologist_bp, training_bp):
         app.register_blueprint(bp)
 
 

@@ -6,14 +6,15 @@ from portal.db import db
 from portal.models import (
     Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
     Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, School,
-    SchoolClass, SupportNote, SupportRequest,
+    SchoolClass, SupportNote, SupportRequest, ExternalCourse, TrainingEnrolment,
 )
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
     accounts, agreements, asking, class_teachers, complaints, consent, cycle, issued, monitoring, notifications,
-    passwords, registry, roadmap, voice, years,
+    passwords, registry, roadmap, training, uploads, voice, years,
 )
+from portal.documents.training import certificate_html
 from portal.services import orders as order_rules
 from portal.services.programmes import appoint_curator
 from portal.services.school import create_school
@@ -184,6 +185,7 @@ def load() -> School:
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
         _complaints(mentor, demo_parent, Person.get_by_id(mentee.id), second)
         _target_model()
+        _training(school, mentor, teachers[2], curator_uu)
     return school
 
 
@@ -196,6 +198,44 @@ def _appointment_order(curators) -> None:
     signed = date(2026, 8, 30)
     order_rules.register(scope, order_rules.appointment.open_draft(scope.school_id).id, "45-од", signed,
                          today=max(date.today(), signed))
+
+
+def _training(school, mentor, trainer, curator) -> None:
+    """«Школа наставников» (s10, s6, 3.2): one programme with a material; «Группа 1» met four times — the demo
+    mentor attended every session and holds the certificate, the curator attended two of four (short of the 75 %
+    rule); «Группа 2» is open for enrolment with two sessions ahead. The mentor also recorded a federal course.
+    Enrolments and the certificate are written directly, like the demo's other rows, so no demo inbox changes."""
+    boss = training.Actor(Person.get(Person.id == Account.get(Account.login == "coordinator").person_id),
+                          frozenset({"coordinator"}))
+    programme = training.create_programme(boss, training.ProgrammeData(
+        "Наставник: роль, планирование, обратная связь", 36,
+        "Роль наставника в целевой модели\nПланирование работы пары\nОбратная связь и мотивация\n"
+        "Итоговая встреча и отчёт", 75))
+    training.add_material(boss, programme.id, "Памятка наставнику.pdf", BLANK_SCAN)
+    today = date.today()
+    first = training.create_group(boss, programme.id, "Группа 1", trainer.id, False)
+    topics = programme.topics.split("\n")
+    for n, topic in enumerate(topics):
+        training.add_session(boss, first.id, today - timedelta(days=7 * (len(topics) - n)), "15:30", "каб. 21", topic)
+    enrolled = [TrainingEnrolment.create(group=first, person=person, enrolled_by=boss.person)
+                for person in (mentor, curator)]
+    for n, session in enumerate(training.sessions([first.id])):
+        training.mark_attendance(boss, session.id, [enrolled[0].id] + ([enrolled[1].id] if n < 2 else []))
+    group = training.group(boss, first.id)
+    done = next(p for p in training.roster(group) if p.enrolment.id == enrolled[0].id)
+    data = training.certificate_data(done, group, school, training.sessions([first.id]))
+    document = issued.issue(school_id=school.id, kind="training_certificate", title=training.CERTIFICATE_TITLE,
+                            actor=boss.person, number=data["number"], person=mentor.id,
+                            render=lambda verification: certificate_html(dict(data, verification=verification)))
+    TrainingEnrolment.update(certificate=document).where(TrainingEnrolment.id == enrolled[0].id).execute()
+    second = training.create_group(boss, programme.id, "Группа 2", trainer.id, True)
+    for n, topic in enumerate(topics[:2]):
+        training.add_session(boss, second.id, today + timedelta(days=7 * (n + 1)), "15:30", "каб. 21", topic)
+    stored = uploads.store(school.id, mentor, "Удостоверение о повышении квалификации.pdf", BLANK_SCAN,
+                           allowed=uploads.SCANS, purpose="external_course")
+    ExternalCourse.create(school=school, person=mentor, title="Наставничество в образовательной организации",
+                          provider="ФГАОУ ДПО «Академия Минпросвещения России»", hours=36,
+                          completed_on=today - timedelta(days=120), certificate=stored, recorded_by=mentor)
 
 
 def _introduction_order():

@@ -20,7 +20,8 @@ from portal.models import (
     Account, Appointment, AuditEvent, Complaint, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
     Order, Person,
     BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
-    SchoolClass, SupportRequest, TargetModelVersion,
+    SchoolClass, SupportRequest, TargetModelVersion, ExternalCourse, TrainingEnrolment, TrainingGroup,
+    TrainingMaterial, TrainingSession,
 )
 from portal.models.base import utcnow
 from portal.services import (
@@ -814,6 +815,57 @@ REPORT_FORM = {"work_done": "Провели встречи по плану.", "r
                "conclusions": "Цели достигнуты.", "proposals": "Продолжить в следующем году."}
 
 
+
+# --- samples of the «Школа наставников» (s10, s6, 3.2): a group of the actor's school with two sessions -------
+
+TRAINING = frozenset({"coordinator", "curator", "mentor"})
+
+
+def training_group(samples, elsewhere=False) -> int:
+    from tests.training.helpers import group
+    return samples.once(("training group", elsewhere), lambda: group(_school(samples, elsewhere).id, sessions=2)).id
+
+
+def training_programme(samples, elsewhere=False) -> int:
+    return TrainingGroup.get_by_id(training_group(samples, elsewhere)).programme_id
+
+
+def training_material(samples, elsewhere=False) -> int:
+    school = _school(samples, elsewhere)
+    stored = uploads.store(school.id, None, "Памятка наставнику.pdf", SCAN)
+    return TrainingMaterial.create(programme=training_programme(samples, elsewhere), file=stored).id
+
+
+def training_session(samples, elsewhere=False) -> int:
+    return TrainingSession.select().where(TrainingSession.group == training_group(samples, elsewhere)).first().id
+
+
+def _trainee(samples, elsewhere) -> Person:
+    """Whose training the actor asks about: their own (a mentor, a curator); for the coordinator, a mentor's."""
+    if elsewhere:
+        return _stranger(samples, "staff")
+    if samples.role in ("mentor", "curator"):
+        return samples.signer().person
+    return samples.make_account("mentor").person
+
+
+def training_certificate(samples, elsewhere=False) -> int:
+    """An enrolment with its certificate issued (frozen with its PDF, so no PDF engine is needed)."""
+    person = _trainee(samples, elsewhere)
+    school = _school(samples, elsewhere)
+    certificate = _frozen(school, "training_certificate", person=person)
+    return TrainingEnrolment.create(group=training_group(samples, elsewhere), person=person,
+                                    certificate=certificate).id
+
+
+def external_course(samples, elsewhere=False) -> int:
+    person = _trainee(samples, elsewhere)
+    stored = uploads.store(person.school_id, person, "удостоверение.pdf", SCAN, allowed=uploads.SCANS)
+    return ExternalCourse.create(school=person.school_id, person=person, title="Наставничество в образовании",
+                                 provider="Академия Минпросвещения России", hours=36, completed_on=date.today(),
+                                 certificate=stored).id
+
+
 EXPECTED: dict[str, Route] = {
     "public.index": _route({"GET"}, EVERYONE, home_when_signed_in=True),
     # Checking an issued document by its code: everyone, without login; an upload without a file is refused.
@@ -958,6 +1010,34 @@ EXPECTED: dict[str, Route] = {
     "proposals.review": _route({"GET"}, {"coordinator"}),
     "proposals.change_state": _route({"POST"}, {"coordinator"}, args={"proposal_id": own_improvement},
                                      post=lambda s: {"action": "review"}),
+    # «Школа наставников» (s10, s6, 3.2): the coordinator runs it, mentors and curators train in it; attendance is
+    # marked by the group's trainer, a curator or the coordinator (a mentor of the group meets 404); each reads their
+    # own certificate and course file, staff every one of the school's.
+    "training.index": _route({"GET"}, TRAINING),
+    "training.new_programme": _route({"GET", "POST"}, {"coordinator"},
+                                     post=lambda s: {"title": "Школа молодого наставника", "hours": "24",
+                                                     "min_attendance": "75"}),
+    "training.programme": _route({"GET"}, TRAINING, args={"programme_id": training_programme}),
+    "training.add_material": _route({"POST"}, {"coordinator"}, args={"programme_id": training_programme},
+                                    post=lambda s: {}, post_status=422),
+    "training.add_group": _route({"POST"}, {"coordinator"}, args={"programme_id": training_programme},
+                                 post=lambda s: {}, post_status=422),
+    "training.material": _route({"GET"}, TRAINING, args={"material_id": training_material},
+                                mimetype="application/pdf"),
+    "training.group": _route({"GET"}, TRAINING, args={"group_id": training_group}),
+    "training.add_session": _route({"POST"}, {"coordinator"}, args={"group_id": training_group}, post=lambda s: {},
+                                   post_status=422),
+    "training.enrol": _route({"POST"}, {"coordinator"}, args={"group_id": training_group}, post=lambda s: {},
+                             post_status=422),
+    "training.join": _route({"POST"}, {"curator", "mentor"}, args={"group_id": training_group}, post=lambda s: {}),
+    "training.complete": _route({"POST"}, {"coordinator"}, args={"group_id": training_group}, post=lambda s: {}),
+    "training.attendance": _route({"GET", "POST"}, TRAINING, args={"session_id": training_session},
+                                  post=lambda s: {}, not_found_for={"mentor"}),
+    "training.certificate": _route({"GET"}, TRAINING, args={"enrolment_id": training_certificate},
+                                   mimetype="application/pdf"),
+    "training.new_course": _route({"GET", "POST"}, {"curator", "mentor"}, post=lambda s: {}, post_status=422),
+    "training.course_file": _route({"GET"}, TRAINING, args={"course_id": external_course},
+                                   mimetype="application/pdf"),
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),

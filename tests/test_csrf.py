@@ -21,11 +21,13 @@ from portal.models import (
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
-    SupportRequest, TargetModelVersion,
+    SupportRequest, TargetModelVersion, ExternalCourse, TrainingAttendance, TrainingEnrolment, TrainingGroup,
+    TrainingMaterial, TrainingProgramme, TrainingSession,
 )
 from portal.models.base import utcnow
 from portal.models import Complaint, IssuedDocument
-from portal.services import accounts, bases, class_teachers, matching, monitoring, notifications, orders, support
+from portal.services import (accounts, bases, class_teachers, matching, monitoring, notifications, orders, support,
+                             training)
 from portal.services import consent as consents
 from portal.services.staff import scope_for
 from tests.conftest import hx_csrf_token
@@ -43,6 +45,8 @@ SIGNING = {"identity_document": "паспорт 7801 123456, выдан ОВД �
            "address": "г. Ярославль, ул. Свободы, д. 1, кв. 2", "agree": "y", "password": PASSWORD}
 CLASS_LIST = (f"Фамилия;Имя;Отчество;Пол;Дата рождения;Класс\r\nИванов;Пётр;Сергеевич;м;12.03.{MINOR.year};7Б\r\n"
               .encode("utf-8"))
+
+SCAN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @dataclass
@@ -1057,6 +1061,88 @@ def _record_signed(k) -> Case:
                 lambda: SignedAgreement.select().where(SignedAgreement.person == person.id).count())
 
 
+
+# --- «Школа наставников» (s10, s6, 3.2) ------------------------------------------------------------------------
+
+def _training_group(k, **kw):
+    from tests.training.helpers import group
+    return group(k.school.id, **kw)
+
+
+def _new_training_programme(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/training/programmes/new", {"title": "Школа молодого наставника", "hours": "24",
+                                             "min_attendance": "75"}, lambda: TrainingProgramme.select().count())
+
+
+def _training_material(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/programmes/{made.programme_id}/materials", Upload(SCAN_PDF, "Памятка.pdf"),
+                lambda: TrainingMaterial.select().count())
+
+
+def _training_group_added(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/programmes/{made.programme_id}/groups",
+                {"title": "Группа 2", "trainer": str(made.trainer_id), "is_open": "y"},
+                lambda: TrainingGroup.select().count())
+
+
+def _training_session(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/groups/{made.id}/sessions", {"held_on": "01.10.2026", "starts_at": "15:00",
+                                                         "topic": "Обратная связь"},
+                lambda: TrainingSession.select().count())
+
+
+def _training_enrol(k) -> Case:
+    made = _training_group(k)
+    mentor = k.make_account("mentor")
+    k.login_as("coordinator")
+    return Case(f"/training/groups/{made.id}/enrol", {"person": str(mentor.person_id)},
+                lambda: TrainingEnrolment.select().count())
+
+
+def _training_join(k) -> Case:
+    made = _training_group(k)
+    k.login_as("mentor")
+    return Case(f"/training/groups/{made.id}/join", {}, lambda: TrainingEnrolment.select().count())
+
+
+def _training_enrolled(k):
+    from tests.training.helpers import coordinator_of
+    made = _training_group(k, sessions=1)
+    return made, training.enrol(coordinator_of(k.school.id), made.id, k.make_account("mentor").person_id)
+
+
+def _training_attendance(k) -> Case:
+    made, enrolment = _training_enrolled(k)
+    session = TrainingSession.get(TrainingSession.group == made.id)
+    k.login_as("coordinator")
+    return Case(f"/training/sessions/{session.id}/attendance", {"present": str(enrolment.id)},
+                lambda: [a.present for a in TrainingAttendance.select()])
+
+
+def _training_complete(k) -> Case:
+    from tests.training.helpers import attend
+    made, enrolment = _training_enrolled(k)
+    attend(made, enrolment, 1)
+    k.login_as("coordinator")
+    return Case(f"/training/groups/{made.id}/complete", {},
+                lambda: TrainingEnrolment.get_by_id(enrolment.id).certificate_id)
+
+
+def _external_course(k) -> Case:
+    k.login_as("mentor")
+    return Case("/training/courses/new", Upload(SCAN_PDF, "удостоверение.pdf", title="Наставничество в образовании",
+                                                provider="Академия Минпросвещения России", hours="36",
+                                                completed_on=date.today().isoformat()),
+                lambda: ExternalCourse.select().count())
+
+
 CASES: dict[str, Callable] = {
     "public.verify": _verify,
     "public.display": _low_vision,
@@ -1168,6 +1254,15 @@ CASES: dict[str, Callable] = {
     "mentor.monitoring_answer": _monitoring_answer("mentor"),
     "mentee.monitoring_answer": _monitoring_answer("mentee"),
     "coordinator.publish_questionnaire": _publish_questionnaire,
+    "training.new_programme": _new_training_programme,
+    "training.add_material": _training_material,
+    "training.add_group": _training_group_added,
+    "training.add_session": _training_session,
+    "training.enrol": _training_enrol,
+    "training.join": _training_join,
+    "training.attendance": _training_attendance,
+    "training.complete": _training_complete,
+    "training.new_course": _external_course,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

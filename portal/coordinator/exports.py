@@ -30,7 +30,7 @@ def exports_page():
                   file_formats=exports.FILE_FORMATS, **filter_form.choices(scope, filter_form.read_filters(scope)))
 
 
-@bp.route("/exports/<any(bases, pairs, meetings, monitoring):what>.<any(xlsx, csv):fmt>")
+@bp.route("/exports/<any(bases, pairs, meetings, monitoring, training):what>.<any(xlsx, csv):fmt>")
 def export_table(what, fmt):
     scope = staff_scope()
     headers, rows = exports.table(scope, what)

@@ -14,6 +14,8 @@ from portal.models.roadmap import RoadmapEvent
 from portal.models.voice import Complaint, ImprovementProposal
 from portal.models.registry import TargetModelVersion
 from portal.models.support import SupportRequest, SupportNote
+from portal.models.training import (TrainingProgramme, TrainingMaterial, TrainingGroup, TrainingSession,
+                                    TrainingEnrolment, TrainingAttendance, ExternalCourse)
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -32,6 +34,8 @@ MODELS = [
     ImprovementProposal, Complaint,
     TargetModelVersion,
     SupportRequest, SupportNote,
+    TrainingProgramme, TrainingMaterial, TrainingGroup, TrainingSession, TrainingEnrolment, TrainingAttendance,
+    ExternalCourse,
     AuditEvent,
 ]
 

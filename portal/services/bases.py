@@ -79,6 +79,20 @@ def _format_in(scope: StaffScope, fmt) -> MentoringFormat:
     return scope.check_format(fmt)
 
 
+def checked_text(value, field: str, limit: int, required: str | None = None, lines: bool = False) -> str:
+    """A typed text as services keep it: spaces collapsed (with `lines`, only trimmed, so a note keeps its lines),
+    control characters refused, `required` the message when it is empty, no longer than `limit`."""
+    value = value if isinstance(value, str) else ""
+    value = value.strip() if lines else " ".join(value.split())
+    if CONTROL_CHARS.search(value):
+        raise ServiceError("Текст содержит недопустимые символы.", field=field)
+    if required and not value:
+        raise ServiceError(required, field=field)
+    if len(value) > limit:
+        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
+    return value
+
+
 def _clean_text(value: str, field_name: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if CONTROL_CHARS.search(value):

@@ -26,7 +26,7 @@ from portal.models.bases import BASES, CATEGORY_TITLES, MEMBER_STATUSES
 from portal.models.cycle import MEETING_FORMATS, MEETING_STATUSES, STAGES, VERDICTS
 from portal.models.mentorship import MENTORSHIP_STATES
 from portal.models.monitoring import QUESTIONNAIRE_KINDS, ROUND_KINDS
-from portal.services import NotAllowed, audit, dashboard, monitoring, results, years
+from portal.services import NotAllowed, audit, dashboard, monitoring, results, training, years
 from portal.services import consent as consents
 from portal.services.staff import StaffScope
 
@@ -35,6 +35,7 @@ TABLE_TITLES = {
     "pairs": "Наставнические пары и группы",
     "meetings": "Встречи",
     "monitoring": "Ответы на анкеты мониторинга",
+    "training": "Обучение наставников",
 }
 FILE_FORMATS = ("xlsx", "csv")
 MUNICIPAL_TITLE = "Отчёт для муниципалитета"
@@ -173,7 +174,19 @@ def _monitoring(scope):
     return headers, rows
 
 
-TABLES = {"bases": _bases, "pairs": _pairs, "meetings": _meetings, "monitoring": _monitoring}
+def _training(scope):
+    """Each mentor's and curator's training (s10, 3.2): the «Школа наставников» and external courses."""
+    headers = ["ФИО", "Вид обучения", "Программа или курс", "Кто проводил", "Часов", "Дата", "Итог"]
+    history = training.history(scope.school_id)
+    names = {p.id: p.full_name for p in Person.select().where(Person.id.in_({r.person_id for r in history}))} \
+        if history else {}
+    rows = [[names.get(r.person_id, ""), "«Школа наставников»" if r.kind == "school" else "внешний курс", r.title,
+             r.provider, r.hours, r.when, r.result]
+            for r in sorted(history, key=lambda r: (names.get(r.person_id, ""), r.when or date.max))]
+    return headers, rows
+
+
+TABLES = {"bases": _bases, "pairs": _pairs, "meetings": _meetings, "monitoring": _monitoring, "training": _training}
 
 
 def table(scope: StaffScope, what: str) -> tuple[list[str], list[list]]:

@@ -18,7 +18,7 @@ from portal.models import IssuedDocument, Person, RoadmapEvent, School, StoredFi
 from portal.models.base import utcnow
 from portal.models.roadmap import OVERDUE_TITLE, SECTIONS, STATUSES
 from portal.services import NotAllowed, ServiceError, audit, issued, uploads, years
-from portal.services.bases import CONTROL_CHARS
+from portal.services.bases import checked_text as _text
 from portal.services.staff import StaffScope
 
 SECTION_TITLES = dict(SECTIONS)
@@ -190,19 +190,6 @@ class EventData:
     file_name: str = ""
     file_data: bytes | None = None
     drop_file: bool = False
-
-
-def _text(value, field: str, limit: int, required: str | None = None, lines: bool = False) -> str:
-    """Spaces collapsed (a note keeps its lines); control characters refused."""
-    value = value if isinstance(value, str) else ""
-    value = value.strip() if lines else " ".join(value.split())
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if required and not value:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
 
 
 def _checked(scope: StaffScope, data: EventData) -> dict:

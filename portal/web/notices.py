@@ -59,6 +59,9 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "support.requested": ("support.request_page", "request_id"),
     "support.child_asked": ("support.request_page", "request_id"),
     "support.taken_up": ("support.request_page", "request_id"),
+    # «Школа наставников»: the group's page has the schedule; the certificate is on the person's training page.
+    "training.enrolled": ("training.group", "group_id"),
+    "training.certificate": ("training.index", None),
 }
 
 

@@ -30,7 +30,8 @@ DEPTH = 2
 PER_SHAPE = 2          # pages visited of each URL shape
 MAX_PAGES = 80         # per login and screen: a bound, far above what the demo has
 SERIOUS = ("critical", "serious")
-NOT_PAGES = re.compile(r"(\.pdf|\.xlsx|\.csv|\.docx|/pdf|/docx|/scan|/export|/file|/target-model/\d+)$")
+NOT_PAGES = re.compile(r"(\.pdf|\.xlsx|\.csv|\.docx|/pdf|/docx|/scan|/export|/file|/target-model/\d+"
+                       r"|/training/(materials|certificates)/\d+)$")
 AXE = Axe()
 
 PAGE_FACTS = """() => {

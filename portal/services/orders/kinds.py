@@ -14,7 +14,7 @@ from portal.db import atomic_write
 from portal.ids import parse_id
 from portal.models import Account, MentoringFormat, Order, Person, RoleGrant, School
 from portal.models.mentorship import ORDER_KINDS
-from portal.services import NotAllowed, ServiceError, audit, years
+from portal.services import NotAllowed, ServiceError, audit, training, years
 from portal.services.bases import CONTROL_CHARS
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import _locked_draft, _require_coordinator
@@ -57,7 +57,7 @@ FIELDS = {
         Field("school_year", "Учебный год", "year"),
         Field("head", "Руководитель «Школы наставников»", "person"),
         Field("programme", "Программа обучения наставников", "text",
-              hint="Темы занятий, каждая с новой строки. Программы обучения по формам дополнит раздел обучения."),
+              hint="Темы занятий, каждая с новой строки. Программы и группы из раздела «Школа наставников» войдут в приказ сами."),
         Field("schedule", "График занятий", "text", hint="Дата и тема занятия, каждое с новой строки."),
     ),
     "final_event": (
@@ -252,4 +252,6 @@ def document_data(order: Order) -> dict:
         "dates": {name: date.fromisoformat(v) for name, v in values.items()
                   if name in ("starts_on", "event_on") and isinstance(v, str) and v},
         "corrected": None,
+        # The «Школа наставников» as the portal holds it: programmes with their topics, groups and schedules.
+        "training": training.for_order(order.school_id) if order.kind == "school_of_mentors" else [],
     }

@@ -14,6 +14,8 @@ from portal.models.roadmap import RoadmapEvent
 from portal.models.voice import ImprovementProposal
 from portal.models.registry import TargetModelVersion
 from portal.models.support import SupportRequest, SupportNote
+from portal.models.recognition import (SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument,
+                                       ContestNomination)
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -32,6 +34,7 @@ MODELS = [
     ImprovementProposal,
     TargetModelVersion,
     SupportRequest, SupportNote,
+    SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument, ContestNomination,
     AuditEvent,
 ]
 

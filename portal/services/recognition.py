@@ -40,6 +40,9 @@ NOMINATOR_TITLES = dict(NOMINATOR_ROLES)
 LEVEL_TITLES = dict(CONTEST_LEVELS)
 OUTCOME_TITLES = dict(CONTEST_OUTCOMES)
 NOMINATING_ROLES = tuple(NOMINATOR_TITLES)
+# What the person's card names competitions, places, levels and outcomes by.
+TITLES = {"competition": COMPETITION_TITLES, "level": LEVEL_TITLES, "outcome": OUTCOME_TITLES,
+          "event": EVENT_KIND_TITLES}
 # Who opens the competitions' pages: those who nominate, and mentors, who read the results.
 READER_ROLES = NOMINATING_ROLES + ("mentor",)
 PLACES = (1, 2, 3)

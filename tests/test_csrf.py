@@ -21,7 +21,7 @@ from portal.models import (
     Guardianship, Invitation, Meeting, MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship,
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
-    SupportRequest, TargetModelVersion,
+    SupportRequest, TargetModelVersion, Competition, Nomination, SchoolEvent, EventParticipant, ContestNomination,
 )
 from portal.models.base import utcnow
 from portal.models import IssuedDocument
@@ -522,6 +522,64 @@ def _improvement_state(k) -> Case:
     k.login_as("coordinator")
     return Case(f"/proposals/{proposal.id}/state", {"action": "accept", "answer": "Принято."},
                 lambda: ImprovementProposal.get_by_id(proposal.id).status)
+
+
+# --- recognition (s9, s6) ----------------------------------------------------------------------------------------
+
+def _competition(k) -> Competition:
+    from portal.services import years
+    return Competition.create(school=k.school, kind="mentor_of_year", year=years.school_year(date.today()))
+
+
+def _mentor_in_first_format(k) -> Person:
+    mentor = k.make_person(kind="staff", birth_date=ADULT)
+    BaseMembership.create(mentoring_format=MentoringFormat.of_school(k.school).first(), person=mentor, base="mentor",
+                          status="active")
+    return mentor
+
+
+def _create_competition(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/recognition/competitions", {"kind": "best_pair", "year": str(date.today().year)},
+                lambda: Competition.select().count())
+
+
+def _nominate(k) -> Case:
+    competition, mentor = _competition(k), _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case(f"/recognition/competitions/{competition.id}/nominate",
+                {"nominee": str(mentor.id), "reason": "Ведёт кружок."}, lambda: Nomination.select().count())
+
+
+def _decide(k) -> Case:
+    competition = _competition(k)
+    row = Nomination.create(competition=competition, nominee=_mentor_in_first_format(k), nominator_role="coordinator",
+                            reason="Лучший.")
+    k.login_as("coordinator")
+    return Case(f"/recognition/competitions/{competition.id}/decide", {f"place-{row.id}": "1"},
+                lambda: (Competition.get_by_id(competition.id).status, IssuedDocument.select().count()))
+
+
+def _new_event(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/recognition/events", {"kind": "forum", "title": "Форум", "held_on": date.today().isoformat(),
+                                        "place": "Актовый зал"}, lambda: SchoolEvent.select().count())
+
+
+def _add_participant(k) -> Case:
+    event = SchoolEvent.create(school=k.school, kind="forum", title="Форум", held_on=date.today(), place="Зал")
+    person = _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case(f"/recognition/events/{event.id}/participants", {"person": str(person.id)},
+                lambda: EventParticipant.select().count())
+
+
+def _record_contest(k) -> Case:
+    mentor = _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case("/recognition/contests", {"person": str(mentor.id), "level": "federal", "contest": "Наставник",
+                                          "year": str(date.today().year), "outcome": "pending"},
+                lambda: ContestNomination.select().count())
 
 
 def _pupil_of_7a(k) -> Person:
@@ -1055,6 +1113,12 @@ CASES: dict[str, Callable] = {
     "staff.roadmap_event": _roadmap_edit,
     "staff.roadmap_status": _roadmap_status,
     "staff.roadmap_delete": _roadmap_delete,
+    "recognition.create": _create_competition,
+    "recognition.nominate": _nominate,
+    "recognition.decide": _decide,
+    "recognition.events": _new_event,
+    "recognition.add_participant": _add_participant,
+    "recognition.contests": _record_contest,
     "proposals.new": _propose_improvement,
     "proposals.agreement": _improvement_agreement,
     "proposals.change_state": _improvement_state,

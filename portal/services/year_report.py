@@ -1,6 +1,7 @@
 """The year's report for the director and the municipality (s10, 6.1, 3.2, 5.4): one PDF that sums up a school
 year — the forms, the bases, the pairs by state, meetings held of planned, monitoring (growth and satisfaction
-in words), the roadmap's completion and the orders issued.
+in words), the roadmap's completion, the orders issued, and recognition (s9): the school's competitions, the events held and the
+nominations to outside contests.
 
 Nothing is counted a second way: the forms, bases, pairs, meetings and monitoring are the internal monitoring
 report's figures (exports.monitoring_report_figures) for the dashboard's filters «all forms, all time, this
@@ -19,7 +20,7 @@ from peewee import JOIN
 
 from portal.models import Order
 from portal.models.mentorship import ORDER_KINDS
-from portal.services import dashboard, exports, roadmap, years
+from portal.services import dashboard, exports, recognition, roadmap, years
 from portal.services.staff import StaffScope
 
 ORDER_KIND_TITLES = dict(ORDER_KINDS)
@@ -73,4 +74,4 @@ def figures(scope: StaffScope, year: int, today: date | None = None) -> dict:
                        "done_on": e.done_at.date() if e.done_at else None}
                       for e in events],
         roadmap_summary=plan, roadmap_percent=dashboard.percent(plan["done"], plan["total"]),
-        orders=_orders(scope.school_id, year))
+        orders=_orders(scope.school_id, year), recognition=recognition.year_summary(scope.school_id, year))

@@ -124,3 +124,29 @@ def test_the_competition_page_costs_the_same_whatever_the_number_of_nominations(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
+
+
+@pytest.mark.clause("s9")
+def test_the_years_report_shows_the_competitions_contests_and_events(client, login, world, engine):
+    scope = world["scope"]
+    year = world["competition"].year
+    url = f"/coordinator/exports/year-report.pdf?year={year}"
+    _as(login, world["coordinator"])
+    client.get(url)
+    with count_queries() as before:
+        empty = pdf_text(client.get(url).data)
+    assert "«Наставник года» 0 0 идёт выдвижение" in empty and "Мероприятий для наставников в этом учебном году не было" in empty
+    rows = [recognition.nominate(scope.person, "coordinator", world["competition"].id, p.id, "Да.", scope=scope)
+            for p in (world["daughter"], world["son"])]
+    recognition.decide(scope, world["competition"].id, {rows[0].id: 1})
+    recognition.create_competition(scope, "mentor_plus", year)
+    recognition.record_contest(scope, world["son"].id, "municipal", "Учитель года", year, "winner")
+    recognition.create_event(scope, "conference", "Конференция наставников", rows[0].created_at.date(), "Зал", "")
+    with count_queries() as after:
+        text = pdf_text(client.get(url).data)
+    part = text.split("Конкурсы и мероприятия наставников", 1)[1]
+    assert "«Наставник года» 2 1 итоги подведены" in part and "«Наставник +» 0 0 идёт выдвижение" in part
+    assert "Муниципальный уровень 1 победитель: 1" in part
+    assert "Конференция наставников" in part
+    assert "Соколова" not in text  # the report names nobody
+    assert len(after) == len(before)

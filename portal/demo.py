@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from portal.db import db
 from portal.models import (
-    Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
+    Account, Acknowledgement, BaseMembership, Consent, EventParticipant, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
     Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, School,
     SchoolClass, SupportNote, SupportRequest,
 )
@@ -12,7 +12,7 @@ from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
     accounts, agreements, asking, class_teachers, consent, cycle, issued, monitoring, notifications, passwords,
-    registry, roadmap, voice, years,
+    recognition, registry, roadmap, voice, years,
 )
 from portal.services import orders as order_rules
 from portal.services.school import create_school
@@ -183,6 +183,7 @@ def load() -> School:
         _roadmap(_introduction_order())
         _proposals(teacher_student, mentor, demo_parent, Person.get_by_id(mentee.id), curator_uu)
         _target_model()
+        _recognition(student_student, mentor)
     return school
 
 
@@ -216,6 +217,33 @@ def _proposals(fmt, mentor, parent, child, curator) -> None:
     voice.change_state(scope, asked.id, "review")
     voice.submit(curator, "curator", voice.ProposalData(
         topic="school", text="Открыть в школе клуб старшеклассников-наставников для пятиклассников."))
+
+
+def _recognition(student_student, mentor) -> None:
+    """Last school year's «Наставник года» (s9), announced at the festival of mentors and decided: a senior pupil
+    mentor won (her certificate and the thank-you letter to her mother are issued), the demo mentor took second
+    place; the demo mentor was also put forward to the regional contest."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    last = years.school_year(date.today()) - 1
+    festival = recognition.create_event(scope, "festival", "Фестиваль наставников «Вместе к успеху»",
+                                        date(last + 1, 5, 20), "Актовый зал школы",
+                                        "10:00 — открытие\n10:30 — мастер-классы наставнических пар\n"
+                                        "12:00 — награждение победителей конкурса «Наставник года»")
+    competition = recognition.create_competition(scope, "mentor_of_year", last, festival.id)
+    senior = (Person.select().join(BaseMembership, on=(BaseMembership.person == Person.id))
+              .switch(Person).join(Guardianship, on=(Guardianship.child == Person.id))
+              .where((BaseMembership.mentoring_format == student_student) & (BaseMembership.base == "mentor")
+                     & (Person.sex == "f") & Guardianship.confirmed_at.is_null(False)).order_by(Person.id).first())
+    rows = [recognition.nominate(scope.person, "coordinator", competition.id, senior.id,
+                                 "Весь год помогала пятиклассникам освоиться в школе и вела клуб по математике.",
+                                 scope=scope),
+            recognition.nominate(scope.person, "coordinator", competition.id, mentor.id,
+                                 "Подготовил наставляемых к олимпиадам: два призёра муниципального этапа.",
+                                 scope=scope)]
+    for person in (senior, mentor):
+        EventParticipant.create(event=festival, person=person)
+    recognition.decide(scope, competition.id, {rows[0].id: 1, rows[1].id: 2}, today=date(last + 1, 5, 20))
+    recognition.record_contest(scope, mentor.id, "regional", "Региональный конкурс «Наставник года»", last, "prize")
 
 
 def _roadmap(evidence=None) -> None:

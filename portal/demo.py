@@ -222,7 +222,7 @@ def _proposals(fmt, mentor, parent, child, curator) -> None:
 def _recognition(student_student, mentor) -> None:
     """Last school year's «Наставник года» (s9), announced at the festival of mentors and decided: a senior pupil
     mentor won (her certificate and the thank-you letter to her mother are issued), the demo mentor took second
-    place; the demo mentor was also put forward to the regional contest."""
+    place; the demo mentor was also put forward to the regional contest. This year's «Лучшая пара» is open."""
     scope = scope_for(Account.get(Account.login == "coordinator"))
     last = years.school_year(date.today()) - 1
     festival = recognition.create_event(scope, "festival", "Фестиваль наставников «Вместе к успеху»",
@@ -244,6 +244,7 @@ def _recognition(student_student, mentor) -> None:
         EventParticipant.create(event=festival, person=person)
     recognition.decide(scope, competition.id, {rows[0].id: 1, rows[1].id: 2}, today=date(last + 1, 5, 20))
     recognition.record_contest(scope, mentor.id, "regional", "Региональный конкурс «Наставник года»", last, "prize")
+    recognition.create_competition(scope, "best_pair", last + 1)  # this year's, open: the mentee's side nominates
 
 
 def _roadmap(evidence=None) -> None:

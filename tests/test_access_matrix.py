@@ -19,7 +19,7 @@ from flask import url_for
 from portal.models import (
     Account, AuditEvent, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship, Order, Person,
     AwardDocument, BaseMembership, Competition, ImprovementProposal, IssuedDocument, MentorshipMember, Nomination,
-    OrderItem, SchoolEvent, Programme, Proposal, RoadmapEvent, RoleGrant,
+    OrderItem, SchoolEvent, ContestNomination, Programme, Proposal, RoadmapEvent, RoleGrant,
     SchoolClass, SupportRequest, TargetModelVersion,
 )
 from portal.models.base import utcnow
@@ -715,6 +715,13 @@ def contest_form(samples) -> dict:
             "year": str(years.school_year(date.today())), "outcome": "pending"}
 
 
+def contest_nomination(samples, elsewhere=False) -> int:
+    from portal.services import years
+    person = _stranger(samples, "staff") if elsewhere else _mentor_of_first_format(samples)
+    return ContestNomination.create(school=person.school_id, person=person, level="regional", contest="Наставник года",
+                                    year=years.school_year(date.today())).id
+
+
 def event_form(samples) -> dict:
     return {"kind": "forum", "title": "Форум наставников", "held_on": date.today().isoformat(), "place": "Актовый зал"}
 
@@ -977,6 +984,8 @@ EXPECTED: dict[str, Route] = {
     "recognition.event_documents": _route({"GET"}, {"coordinator"}, args={"event_id": event_with_documents},
                                           mimetype="application/pdf"),
     "recognition.contests": _route({"GET", "POST"}, {"coordinator"}, post=contest_form),
+    "recognition.contest_outcome": _route({"POST"}, {"coordinator"}, args={"contest_id": contest_nomination},
+                                          post=lambda s: {"outcome": "winner"}),
     "proposals.index": _route({"GET"}, WRITERS),
     "proposals.new": _route({"GET", "POST"}, WRITERS, post=improvement_form),
     "proposals.show": _route({"GET"}, WRITERS, args={"proposal_id": own_improvement}),

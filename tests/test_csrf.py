@@ -582,6 +582,14 @@ def _record_contest(k) -> Case:
                 lambda: ContestNomination.select().count())
 
 
+def _contest_outcome(k) -> Case:
+    row = ContestNomination.create(school=k.school, person=_mentor_in_first_format(k), level="regional",
+                                   contest="Наставник года", year=date.today().year)
+    k.login_as("coordinator")
+    return Case(f"/recognition/contests/{row.id}/outcome", {"outcome": "winner"},
+                lambda: ContestNomination.get_by_id(row.id).outcome)
+
+
 def _pupil_of_7a(k) -> Person:
     return k.make_person(birth_date=MINOR, school_class=_class_of(k))
 
@@ -1119,6 +1127,7 @@ CASES: dict[str, Callable] = {
     "recognition.events": _new_event,
     "recognition.add_participant": _add_participant,
     "recognition.contests": _record_contest,
+    "recognition.contest_outcome": _contest_outcome,
     "proposals.new": _propose_improvement,
     "proposals.agreement": _improvement_agreement,
     "proposals.change_state": _improvement_state,

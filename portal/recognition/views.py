@@ -244,10 +244,7 @@ def event_documents(event_id):
 @bp.route("/contests", methods=["GET", "POST"])
 def contests():
     scope = _coordinator_scope()
-    form = ContestForm()
-    form.person.choices = _choices("— выберите наставника —", (
-        (p.id, p.full_name) for p in rules.candidates(scope.person, "coordinator", scope)))
-    form.year.choices = [SelectChoice(str(y), t) for y, t in rules.year_choices()]
+    form = _contest_form(scope)
     if request.method == "POST" and form.validate():
         made = attempt(form, lambda: rules.record_contest(scope, form.person.data, form.level.data or "",
                                                           form.contest.data, form.year.data, form.outcome.data or "",
@@ -255,5 +252,32 @@ def contests():
         if made is not None:
             flash(f"Выдвижение на конкурс «{made.contest}» внесено.", "success")
             return redirect(url_for("recognition.contests"), code=303)
+    return _contests_page(scope, form, form_status(form) if request.method == "POST" else 200)
+
+
+def _contest_form(scope, fresh: bool = False) -> ContestForm:
+    form = ContestForm(fresh=fresh)
+    form.person.choices = _choices("— выберите наставника —", (
+        (p.id, p.full_name) for p in rules.candidates(scope.person, "coordinator", scope)))
+    form.year.choices = [SelectChoice(str(y), t) for y, t in rules.year_choices()]
+    return form
+
+
+def _contests_page(scope, form, status: int = 200, outcome_form=None):
     return render_template("recognition/contests.html", contests=rules.contests(scope.school_id), form=form,
-                           **_titles()), form_status(form) if request.method == "POST" else 200
+                           outcome_form=outcome_form or EmptyForm(), outcomes=rules.CONTEST_OUTCOMES,
+                           **_titles()), status
+
+
+@bp.route("/contests/<int:contest_id>/outcome", methods=["POST"])
+def contest_outcome(contest_id):
+    """The outcome of an outside contest, recorded when it is known."""
+    scope = _coordinator_scope()
+    form = EmptyForm()
+    if form.validate():
+        done = attempt(form, lambda: rules.set_outcome(scope, contest_id, request.form.get("outcome", ""),
+                                                       ip=client_ip()))
+        if done is not None:
+            flash(f"Итог конкурса «{done.contest}»: {rules.OUTCOME_TITLES[done.outcome]}.", "success")
+            return redirect(url_for("recognition.contests"), code=303)
+    return _contests_page(scope, _contest_form(scope, fresh=True), 422, outcome_form=form)

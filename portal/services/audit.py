@@ -110,6 +110,7 @@ ACTION_TITLES = {
     "recognition.event_created": "добавлено мероприятие для наставников",
     "recognition.participant_added": "добавлен участник мероприятия",
     "recognition.contest_recorded": "внесено выдвижение наставника на внешний конкурс",
+    "recognition.contest_outcome": "внесён итог внешнего конкурса",
     "target_model.uploaded": "загружена новая редакция целевой модели наставничества",
     "target_model.downloaded": "скачана редакция целевой модели наставничества",
     "document.downloaded": "из реестра документов скачан выданный документ (PDF)",

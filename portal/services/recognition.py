@@ -456,6 +456,23 @@ def record_contest(scope: StaffScope, person_id, level: str, contest, year, outc
     return made
 
 
+def set_outcome(scope: StaffScope, contest_id, outcome: str, ip: str = "") -> ContestNomination:
+    """The outcome of an outside contest, known later than the nomination: the coordinator records it."""
+    _coordinator(scope)
+    found = ContestNomination.get_or_none((ContestNomination.id == parse_id(contest_id))
+                                          & (ContestNomination.school == scope.school_id))
+    if found is None:
+        raise NotAllowed("Нет такого выдвижения.")
+    if outcome not in OUTCOME_TITLES:
+        raise ServiceError("Выберите итог.", field="outcome")
+    with atomic_write():
+        ContestNomination.update(outcome=outcome).where(ContestNomination.id == found.id).execute()
+        audit.record("recognition.contest_outcome", actor=scope.person, obj=found, school=scope.school_id, ip=ip,
+                     before=found.outcome, outcome=outcome)
+    found.outcome = outcome
+    return found
+
+
 # --- the mentor's card and the year's report -------------------------------------------------------------------
 
 def of_person(person_id: int) -> dict:

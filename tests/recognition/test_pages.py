@@ -3,7 +3,7 @@ mentee's side nominates through the form, a mentor reads the results; documents 
 batch; the pages cost a fixed number of queries."""
 import pytest
 
-from portal.models import AwardDocument, Competition, IssuedDocument, Nomination, SchoolEvent
+from portal.models import AwardDocument, Competition, ContestNomination, IssuedDocument, Nomination, SchoolEvent
 from portal.services import recognition
 from tests.conftest import error_messages, field_errors
 from tests.querycount import count_queries
@@ -105,7 +105,12 @@ def test_the_coordinator_keeps_events_and_outside_contests(client, login, world)
                                                  "year": str(world["competition"].year),
                                                  "outcome": "winner"}).status_code == 303
     page = client.get("/recognition/contests").get_data(as_text=True)
-    assert "Всероссийский конкурс «Наставник»" in page and "победитель" in page
+    assert "Всероссийский конкурс «Наставник»" in page and '<option value="winner" selected>победитель' in page
+    row = ContestNomination.get()
+    refused = client.post(f"/recognition/contests/{row.id}/outcome", {"outcome": "gold"})
+    assert refused.status_code == 422 and "Выберите итог." in error_messages(refused)
+    assert client.post(f"/recognition/contests/{row.id}/outcome", {"outcome": "prize"}).status_code == 303
+    assert ContestNomination.get_by_id(row.id).outcome == "prize"
     card = client.get(f"/staff/people/{world['daughter'].id}").get_data(as_text=True)
     assert "Всероссийский конкурс «Наставник»" in card and "Форум наставников" in card
 

@@ -250,7 +250,7 @@ def contests():
                                                           form.contest.data, form.year.data, form.outcome.data or "",
                                                           ip=client_ip()))
         if made is not None:
-            flash(f"Выдвижение на конкурс «{made.contest}» внесено.", "success")
+            flash(f"Выдвижение внесено: {made.contest}.", "success")
             return redirect(url_for("recognition.contests"), code=303)
     return _contests_page(scope, form, form_status(form) if request.method == "POST" else 200)
 
@@ -278,6 +278,6 @@ def contest_outcome(contest_id):
         done = attempt(form, lambda: rules.set_outcome(scope, contest_id, request.form.get("outcome", ""),
                                                        ip=client_ip()))
         if done is not None:
-            flash(f"Итог конкурса «{done.contest}»: {rules.OUTCOME_TITLES[done.outcome]}.", "success")
+            flash(f"Итог внесён: {done.contest} — {rules.OUTCOME_TITLES[done.outcome]}.", "success")
             return redirect(url_for("recognition.contests"), code=303)
     return _contests_page(scope, _contest_form(scope, fresh=True), 422, outcome_form=form)

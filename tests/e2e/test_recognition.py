@@ -78,6 +78,16 @@ def test_the_coordinator_runs_mentor_of_the_year_and_prints_the_winners_document
     batch = pdf_text(_download(page, "Скачать все одним файлом (PDF)"))
     assert f"Уважаемая {name_and_patronymic(mother)}!" in batch and full_name(girl) in batch
 
+    # The festival where last year's results were announced, and the outside contests, on the same phone.
+    page.get_by_role("link", name="← Конкурсы").click()
+    page.get_by_role("link", name="Мероприятия", exact=True).click()
+    page.get_by_role("link", name=re.compile("Фестиваль наставников")).click()
+    expect(page.get_by_role("heading", name="Участники")).to_be_visible()
+    on_a_phone(page, "recognition-event")
+    page.goto("/recognition/contests")
+    expect(page.get_by_role("cell", name="Конкурс: Региональный конкурс «Наставник года»")).to_be_visible()
+    on_a_phone(page, "recognition-contests")
+
     code = re.search(r"/verify/([0-9A-Z]{10})", letter).group(1)
     page.goto(f"/verify/{code}")
     expect(page.get_by_text("Благодарственное письмо родителям")).to_be_visible()

@@ -29,8 +29,7 @@ from portal.models.recognition import (
     COMPETITION_KINDS, COMPETITION_STATES, CONTEST_LEVELS, CONTEST_OUTCOMES, EVENT_KINDS, NOMINATOR_ROLES,
 )
 from portal.names import first_name, full_name, name_and_patronymic
-from portal.services import NotAllowed, ServiceError, audit, issued, uploads, years
-from portal.services.bases import CONTROL_CHARS
+from portal.services import NotAllowed, ServiceError, audit, issued, roadmap, uploads, years
 from portal.services.staff import StaffScope
 
 EVENT_KIND_TITLES = dict(EVENT_KINDS)
@@ -56,16 +55,7 @@ AWARD_TITLE = "Грамота «Лучший наставник»"
 LETTER_TITLE = "Благодарственное письмо родителям"
 
 
-def _text(value, field: str, limit: int, required: str | None, lines: bool = False) -> str:
-    value = value if isinstance(value, str) else ""
-    value = value.strip() if lines else " ".join(value.split())
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if not value and required:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
+_text = roadmap.checked_text
 
 
 def _coordinator(scope: StaffScope) -> None:

@@ -206,6 +206,9 @@ def _text(value, field: str, limit: int, required: str | None = None, lines: boo
     return value
 
 
+checked_text = _text  # the same rule for any typed text of another area (services.recognition)
+
+
 def _checked(scope: StaffScope, data: EventData) -> dict:
     """The fields of an event, each checked, with the Russian message beside the field that is wrong."""
     if data.section not in SECTION_TITLES:

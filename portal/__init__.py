@@ -122,6 +122,7 @@ def _register_blueprints(app):
     from portal.proposals import bp as proposals_bp
     from portal.psychologist import bp as psychologist_bp
     from portal.public import bp as public_bp
+    from portal.recognition import bp as recognition_bp
     from portal.registry import bp as registry_bp
     from portal.staff import bp as staff_bp
     from portal.support import bp as support_bp
@@ -129,7 +130,7 @@ def _register_blueprints(app):
 
     for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp,
                parent_bp, class_teacher_bp, proposals_bp, complaints_bp, registry_bp, support_bp,
-               psychologist_bp, training_bp):
+               psychologist_bp, training_bp, recognition_bp):
         app.register_blueprint(bp)
 
 

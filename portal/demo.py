@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from portal.db import db
 from portal.models import (
-    Account, Acknowledgement, BaseMembership, Consent, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
+    Account, Acknowledgement, BaseMembership, Consent, EventParticipant, Meeting, MonitoringRound, Plan, ConsentWithdrawal, Guardianship, MembershipCategory, MentoringFormat,
     Mentorship, MentorshipMember, Notification, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, School,
     SchoolClass, SupportNote, SupportRequest, ExternalCourse, TrainingEnrolment,
 )
@@ -12,7 +12,7 @@ from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
     accounts, agreements, asking, class_teachers, complaints, consent, cycle, issued, monitoring, notifications,
-    passwords, registry, roadmap, training, uploads, voice, years,
+    passwords, recognition, registry, roadmap, training, uploads, voice, years,
 )
 from portal.documents.training import certificate_html
 from portal.services import orders as order_rules
@@ -186,6 +186,7 @@ def load() -> School:
         _complaints(mentor, demo_parent, Person.get_by_id(mentee.id), second)
         _target_model()
         _training(school, mentor, teachers[2], curator_uu)
+        _recognition(student_student, mentor)
     return school
 
 
@@ -286,6 +287,32 @@ def _complaints(mentor, parent, child, second) -> None:
     complaints.explain(mentor, made.id, "Встречи проходили, но я не успевал вносить их в журнал. Внесу до пятницы.")
     complaints.decide(scope, made.id, "action_taken",
                       "Наставнику напомнили о ведении журнала; куратор проверит записи через две недели.")
+def _recognition(student_student, mentor) -> None:
+    """Last school year's «Наставник года» (s9), announced at the festival of mentors and decided: a senior pupil
+    mentor won (her certificate and the thank-you letter to her mother are issued), the demo mentor took second
+    place; the demo mentor was also put forward to the regional contest. This year's «Лучшая пара» is open."""
+    scope = scope_for(Account.get(Account.login == "coordinator"))
+    last = years.school_year(date.today()) - 1
+    festival = recognition.create_event(scope, "festival", "Фестиваль наставников «Вместе к успеху»",
+                                        date(last + 1, 5, 20), "Актовый зал школы",
+                                        "10:00 — открытие\n10:30 — мастер-классы наставнических пар\n"
+                                        "12:00 — награждение победителей конкурса «Наставник года»")
+    competition = recognition.create_competition(scope, "mentor_of_year", last, festival.id)
+    senior = (Person.select().join(BaseMembership, on=(BaseMembership.person == Person.id))
+              .switch(Person).join(Guardianship, on=(Guardianship.child == Person.id))
+              .where((BaseMembership.mentoring_format == student_student) & (BaseMembership.base == "mentor")
+                     & (Person.sex == "f") & Guardianship.confirmed_at.is_null(False)).order_by(Person.id).first())
+    rows = [recognition.nominate(scope.person, "coordinator", competition.id, senior.id,
+                                 "Весь год помогала пятиклассникам освоиться в школе и вела клуб по математике.",
+                                 scope=scope),
+            recognition.nominate(scope.person, "coordinator", competition.id, mentor.id,
+                                 "Подготовил наставляемых к олимпиадам: два призёра муниципального этапа.",
+                                 scope=scope)]
+    for person in (senior, mentor):
+        EventParticipant.create(event=festival, person=person)
+    recognition.decide(scope, competition.id, {rows[0].id: 1, rows[1].id: 2}, today=date(last + 1, 5, 20))
+    recognition.record_contest(scope, mentor.id, "regional", "Региональный конкурс «Наставник года»", last, "prize")
+    recognition.create_competition(scope, "best_pair", last + 1)  # this year's, open: the mentee's side nominates
 
 
 def _roadmap(evidence=None) -> None:

@@ -39,3 +39,14 @@ def short_name(person, case: str = "nominative") -> str:
     initials = " ".join(f"{word[0]}." for word in (person.first_name, person.patronymic) if word)
     surname = _decline(NamePart.LASTNAME, person.sex, case, person.surname or "")
     return f"{surname} {initials}".strip()
+
+
+def first_name(person, case: str = "nominative") -> str:
+    """The first name alone, declined: «за воспитание дочери Марии», «вашему сыну Петру»."""
+    return _decline(NamePart.FIRSTNAME, person.sex, case, person.first_name or "")
+
+
+def name_and_patronymic(person, case: str = "nominative") -> str:
+    """How a letter addresses an adult: «Ольга Николаевна»."""
+    parts = ((NamePart.FIRSTNAME, person.first_name), (NamePart.MIDDLENAME, person.patronymic))
+    return " ".join(_decline(part, person.sex, case, word) for part, word in parts if word)

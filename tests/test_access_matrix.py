@@ -17,16 +17,15 @@ import pytest
 from flask import url_for
 
 from portal.models import (
-    Account, Appointment, AuditEvent, Complaint, Consent, ConsentWithdrawal, Guardianship, MentoringFormat, Mentorship,
-    Order, Person,
-    BaseMembership, ImprovementProposal, IssuedDocument, OrderItem, Programme, Proposal, RoadmapEvent, RoleGrant,
-    SchoolClass, SupportRequest, TargetModelVersion, ExternalCourse, TrainingEnrolment, TrainingGroup,
-    TrainingMaterial, TrainingSession,
+    Account, Appointment, AuditEvent, AwardDocument, BaseMembership, Competition, Complaint, Consent, ConsentWithdrawal,
+    ContestNomination, ExternalCourse, Guardianship, ImprovementProposal, IssuedDocument, MentoringFormat, Mentorship,
+    MentorshipMember, Nomination, Order, OrderItem, Person, Programme, Proposal, RoadmapEvent, RoleGrant, SchoolClass,
+    SchoolEvent, SupportRequest, TargetModelVersion, TrainingEnrolment, TrainingGroup, TrainingMaterial, TrainingSession,
 )
 from portal.models.base import utcnow
 from portal.services import (
     accounts, agreements, bases, class_teachers, consent as consents, cycle, matching, monitoring, notifications, orders, pairing,
-    uploads,
+    recognition, uploads,
 )
 from portal.services.staff import scope_for
 from tests.conftest import is_russian
@@ -40,6 +39,8 @@ EVERYONE = frozenset(ACTORS)
 STAFF = frozenset({"coordinator", "curator"})
 # Who writes proposals to the administration (s6, s8, s9): everyone but a class teacher.
 WRITERS = frozenset({"coordinator", "curator", "mentor", "mentee", "parent"})
+# Who nominates mentors for the school's competitions (s9, s6): staff and the mentee's side.
+NOMINATORS = frozenset({"coordinator", "curator", "mentee", "parent"})
 # Staff accounts in the sense of the second factor and the idle limit: the psychologist too.
 STAFF_ACCOUNTS = STAFF | {"psychologist"}
 ASKERS = frozenset({"mentor", "mentee", "parent"})
@@ -672,6 +673,101 @@ def improvement_form(samples) -> dict:
     return form
 
 
+# --- samples of recognition (s9): a competition of the actor's school, a mentor each side may nominate --------
+
+def _mentor_of_first_format(samples) -> Person:
+    return _in_first_format(samples, samples.make_person(kind="staff", birth_date=ADULT), base="mentor")
+
+
+def open_competition(samples, elsewhere=False) -> int:
+    """«Наставник года» of this school year, open for nominations."""
+    def build():
+        from portal.services import years
+        return Competition.create(school=_school(samples, elsewhere), kind="mentor_of_year",
+                                  year=years.school_year(date.today())).id
+    return samples.once(("competition", elsewhere), build)
+
+
+def nomination_form(samples) -> dict:
+    """A mentor the actor may nominate: staff any mentor of the first format, a mentee the mentor of their pair,
+    a parent the mentor of their child's pair."""
+    mentor = _mentor_of_first_format(samples)
+    if samples.role in ("mentee", "parent"):
+        mentee = samples.actor.person if samples.role == "mentee" else _minor_child_of(samples, samples.actor.person)
+        pair = Mentorship.create(mentoring_format=MentoringFormat.of_school(samples.school).first(), mentor=mentor,
+                                 status="active")
+        MentorshipMember.create(mentorship=pair, mentee=mentee)
+    return {"nominee": str(mentor.id), "reason": "Ведёт кружок для младших."}
+
+
+def _nominated(samples, elsewhere=False) -> tuple[int, int]:
+    """An open competition with one nomination: (competition, nomination)."""
+    def build():
+        competition = Competition.get_by_id(open_competition(samples, elsewhere))
+        mentor = (_stranger(samples, "staff") if elsewhere else _mentor_of_first_format(samples))
+        return competition.id, Nomination.create(competition=competition, nominee=mentor, nominator_role="coordinator",
+                                                 reason="Лучший.").id
+    return samples.once(("nominated", elsewhere), build)
+
+
+def nominated_competition(samples, elsewhere=False) -> int:
+    return _nominated(samples, elsewhere)[0]
+
+
+def decision_form(samples) -> dict:
+    return {f"place-{_nominated(samples)[1]}": "1"}
+
+
+def _decided(samples, elsewhere=False) -> tuple[int, int]:
+    """A decided competition with its winner's certificate issued: (competition, document)."""
+    def build():
+        competition_id, nomination_id = _nominated(samples, elsewhere)
+        school = _school(samples, elsewhere)
+        coordinator = Account.get(Account.login == ("other-coordinator" if elsewhere else "coordinator0"))
+        recognition.decide(scope_for(coordinator), competition_id, {nomination_id: 1})
+        return competition_id, AwardDocument.select().join(IssuedDocument).where(
+            IssuedDocument.school == school.id).get().document_id
+    return samples.once(("decided", elsewhere), build)
+
+
+def decided_competition(samples, elsewhere=False) -> int:
+    return _decided(samples, elsewhere)[0]
+
+
+def award_document(samples, elsewhere=False) -> int:
+    return _decided(samples, elsewhere)[1]
+
+
+def school_event(samples, elsewhere=False) -> int:
+    def build():
+        return SchoolEvent.create(school=_school(samples, elsewhere), kind="festival", title="Фестиваль наставников",
+                                  held_on=date.today(), place="Актовый зал").id
+    return samples.once(("event", elsewhere), build)
+
+
+def event_with_documents(samples, elsewhere=False) -> int:
+    event_id = school_event(samples, elsewhere)
+    Competition.update(event=event_id).where(Competition.id == decided_competition(samples, elsewhere)).execute()
+    return event_id
+
+
+def contest_form(samples) -> dict:
+    from portal.services import years
+    return {"person": str(_mentor_of_first_format(samples).id), "level": "regional", "contest": "Наставник года",
+            "year": str(years.school_year(date.today())), "outcome": "pending"}
+
+
+def contest_nomination(samples, elsewhere=False) -> int:
+    from portal.services import years
+    person = _stranger(samples, "staff") if elsewhere else _mentor_of_first_format(samples)
+    return ContestNomination.create(school=person.school_id, person=person, level="regional", contest="Наставник года",
+                                    year=years.school_year(date.today())).id
+
+
+def event_form(samples) -> dict:
+    return {"kind": "forum", "title": "Форум наставников", "held_on": date.today().isoformat(), "place": "Актовый зал"}
+
+
 def target_model_version(samples, elsewhere=False) -> int:
     """A version of the school's target model (s10): an uploaded PDF everyone of the school may download."""
     def build():
@@ -999,6 +1095,30 @@ EXPECTED: dict[str, Route] = {
                                 post=lambda s: {"outcome": "upheld", "decision": "Жалоба обоснована."}),
     "complaints.review": _route({"GET"}, STAFF),
     "complaints.my_work": _route({"GET"}, {"mentor"}),
+    # Recognition (s9, s6): the nominating sides and mentors read the competitions; the coordinator alone runs
+    # them, decides, keeps events and outside contests and prints the documents.
+    "recognition.index": _route({"GET"}, NOMINATORS | {"mentor"}),
+    "recognition.create": _route({"POST"}, {"coordinator"},
+                                 post=lambda s: {"kind": "mentor_plus", "year": str(date.today().year)}),
+    "recognition.competition": _route({"GET"}, NOMINATORS | {"mentor"}, args={"competition_id": open_competition}),
+    "recognition.nominate": _route({"POST"}, NOMINATORS, args={"competition_id": open_competition},
+                                   post=nomination_form),
+    "recognition.decide": _route({"POST"}, {"coordinator"}, args={"competition_id": nominated_competition},
+                                 post=decision_form),
+    "recognition.competition_documents": _route({"GET"}, {"coordinator"},
+                                                args={"competition_id": decided_competition},
+                                                mimetype="application/pdf"),
+    "recognition.document": _route({"GET"}, {"coordinator"}, args={"document_id": award_document},
+                                   mimetype="application/pdf"),
+    "recognition.events": _route({"GET", "POST"}, {"coordinator"}, post=event_form),
+    "recognition.event": _route({"GET"}, {"coordinator"}, args={"event_id": school_event}),
+    "recognition.add_participant": _route({"POST"}, {"coordinator"}, args={"event_id": school_event},
+                                          post=lambda s: {"person": str(_mentor_of_first_format(s).id)}),
+    "recognition.event_documents": _route({"GET"}, {"coordinator"}, args={"event_id": event_with_documents},
+                                          mimetype="application/pdf"),
+    "recognition.contests": _route({"GET", "POST"}, {"coordinator"}, post=contest_form),
+    "recognition.contest_outcome": _route({"POST"}, {"coordinator"}, args={"contest_id": contest_nomination},
+                                          post=lambda s: {"outcome": "winner"}),
     "proposals.index": _route({"GET"}, WRITERS),
     "proposals.new": _route({"GET", "POST"}, WRITERS, post=improvement_form),
     "proposals.show": _route({"GET"}, WRITERS, args={"proposal_id": own_improvement}),

@@ -22,7 +22,8 @@ from portal.models import (
     MonitoringRound, Order, OrderItem, Person, Plan, PlanTask, Programme, Proposal, Questionnaire, Response,
     RecoveryCode, RoadmapEvent, RoleGrant, School, SchoolClass, SignedAgreement, BaseProposal, ImprovementProposal,
     SupportRequest, TargetModelVersion, ExternalCourse, TrainingAttendance, TrainingEnrolment, TrainingGroup,
-    TrainingMaterial, TrainingProgramme, TrainingSession,
+    TrainingMaterial, TrainingProgramme, TrainingSession, Competition, Nomination, SchoolEvent, EventParticipant,
+    ContestNomination,
 )
 from portal.models.base import utcnow
 from portal.models import Complaint, IssuedDocument
@@ -552,6 +553,70 @@ def _decide_complaint(k) -> Case:
     k.login_as("coordinator")
     return Case(f"/complaints/{complaint.id}/decide", {"outcome": "upheld", "decision": "Обоснована."},
                 lambda: Complaint.get_by_id(complaint.id).status)
+# --- recognition (s9, s6) ----------------------------------------------------------------------------------------
+
+def _competition(k) -> Competition:
+    from portal.services import years
+    return Competition.create(school=k.school, kind="mentor_of_year", year=years.school_year(date.today()))
+
+
+def _mentor_in_first_format(k) -> Person:
+    mentor = k.make_person(kind="staff", birth_date=ADULT)
+    BaseMembership.create(mentoring_format=MentoringFormat.of_school(k.school).first(), person=mentor, base="mentor",
+                          status="active")
+    return mentor
+
+
+def _create_competition(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/recognition/competitions", {"kind": "best_pair", "year": str(date.today().year)},
+                lambda: Competition.select().count())
+
+
+def _nominate(k) -> Case:
+    competition, mentor = _competition(k), _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case(f"/recognition/competitions/{competition.id}/nominate",
+                {"nominee": str(mentor.id), "reason": "Ведёт кружок."}, lambda: Nomination.select().count())
+
+
+def _decide(k) -> Case:
+    competition = _competition(k)
+    row = Nomination.create(competition=competition, nominee=_mentor_in_first_format(k), nominator_role="coordinator",
+                            reason="Лучший.")
+    k.login_as("coordinator")
+    return Case(f"/recognition/competitions/{competition.id}/decide", {f"place-{row.id}": "1"},
+                lambda: (Competition.get_by_id(competition.id).status, IssuedDocument.select().count()))
+
+
+def _new_event(k) -> Case:
+    k.login_as("coordinator")
+    return Case("/recognition/events", {"kind": "forum", "title": "Форум", "held_on": date.today().isoformat(),
+                                        "place": "Актовый зал"}, lambda: SchoolEvent.select().count())
+
+
+def _add_participant(k) -> Case:
+    event = SchoolEvent.create(school=k.school, kind="forum", title="Форум", held_on=date.today(), place="Зал")
+    person = _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case(f"/recognition/events/{event.id}/participants", {"person": str(person.id)},
+                lambda: EventParticipant.select().count())
+
+
+def _record_contest(k) -> Case:
+    mentor = _mentor_in_first_format(k)
+    k.login_as("coordinator")
+    return Case("/recognition/contests", {"person": str(mentor.id), "level": "federal", "contest": "Наставник",
+                                          "year": str(date.today().year), "outcome": "pending"},
+                lambda: ContestNomination.select().count())
+
+
+def _contest_outcome(k) -> Case:
+    row = ContestNomination.create(school=k.school, person=_mentor_in_first_format(k), level="regional",
+                                   contest="Наставник года", year=date.today().year)
+    k.login_as("coordinator")
+    return Case(f"/recognition/contests/{row.id}/outcome", {"outcome": "winner"},
+                lambda: ContestNomination.get_by_id(row.id).outcome)
 
 
 def _pupil_of_7a(k) -> Person:
@@ -1200,6 +1265,13 @@ CASES: dict[str, Callable] = {
     "staff.roadmap_event": _roadmap_edit,
     "staff.roadmap_status": _roadmap_status,
     "staff.roadmap_delete": _roadmap_delete,
+    "recognition.create": _create_competition,
+    "recognition.nominate": _nominate,
+    "recognition.decide": _decide,
+    "recognition.events": _new_event,
+    "recognition.add_participant": _add_participant,
+    "recognition.contests": _record_contest,
+    "recognition.contest_outcome": _contest_outcome,
     "proposals.new": _propose_improvement,
     "complaints.new": _file_complaint,
     "complaints.explain": _explain_complaint,

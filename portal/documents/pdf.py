@@ -128,3 +128,18 @@ def _render_weasyprint(html: str) -> bytes:
         return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     except weasyprint.urls.FatalURLFetchingError as error:
         raise PdfRenderError(str(error)) from error
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several already made (a batch of issued documents to print): each part's pages unchanged,
+    in order, so every page is the very document the portal issued."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(BytesIO(part)))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -16,6 +16,8 @@ from portal.models.registry import TargetModelVersion
 from portal.models.support import SupportRequest, SupportNote
 from portal.models.training import (TrainingProgramme, TrainingMaterial, TrainingGroup, TrainingSession,
                                     TrainingEnrolment, TrainingAttendance, ExternalCourse)
+from portal.models.recognition import (SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument,
+                                       ContestNomination)
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -36,6 +38,7 @@ MODELS = [
     SupportRequest, SupportNote,
     TrainingProgramme, TrainingMaterial, TrainingGroup, TrainingSession, TrainingEnrolment, TrainingAttendance,
     ExternalCourse,
+    SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument, ContestNomination,
     AuditEvent,
 ]
 

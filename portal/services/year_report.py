@@ -1,6 +1,7 @@
 """The year's report for the director and the municipality (s10, 6.1, 3.2, 5.4): one PDF that sums up a school
 year — the forms, the bases, the pairs by state, meetings held of planned, monitoring (growth and satisfaction
-in words), the roadmap's completion, the orders issued, and how many proposals and requests for support came.
+in words), the roadmap's completion, the orders issued, how many proposals and requests for support came, and recognition
+(s9): the school's competitions, the events held and the nominations to outside contests.
 
 Nothing is counted a second way: the forms, bases, pairs, meetings and monitoring are the internal monitoring
 report's figures (exports.monitoring_report_figures) for the dashboard's filters «all forms, all time, this
@@ -19,7 +20,7 @@ from peewee import JOIN
 
 from portal.models import Order
 from portal.models.mentorship import ORDER_KINDS
-from portal.services import dashboard, exports, roadmap, support, voice, years
+from portal.services import dashboard, exports, recognition, roadmap, support, voice, years
 from portal.services.staff import StaffScope
 
 ORDER_KIND_TITLES = dict(ORDER_KINDS)
@@ -73,7 +74,7 @@ def figures(scope: StaffScope, year: int, today: date | None = None) -> dict:
                        "done_on": e.done_at.date() if e.done_at else None}
                       for e in events],
         roadmap_summary=plan, roadmap_percent=dashboard.percent(plan["done"], plan["total"]),
-        orders=_orders(scope.school_id, year),
+        orders=_orders(scope.school_id, year), recognition=recognition.year_summary(scope.school_id, year),
         # Participants' voice (s6, s8, s9): proposals written in the year by their state today, and how many asked
         # the psychologist for support — counts only, as the coordinator sees them (DECISIONS «Voice, support»).
         proposals=voice.counts(scope.school_id, year), proposal_state_titles=voice.STATE_TITLES,

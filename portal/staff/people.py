@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional, Regexp
 from portal.ids import id_arg
 from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
-from portal.services import resets, training
+from portal.services import recognition, resets, training
 from portal.staff import bp
 from portal.web import attempt, client_ip, render, staff_scope, wants_fragment
 from portal.web.forms import EmptyForm, printable, too_long
@@ -77,6 +77,7 @@ def _card(staff, person_id, *, guardian_form=None, invite_form=None, email_form=
     return render_template(
         "staff/person.html", **data, is_coordinator=staff.is_coordinator, parent_q=parent_q,
         training_history=training.history(staff.school_id, [data["person"].id]),
+        recognition=recognition.of_person(data["person"].id), recognition_titles=recognition.TITLES,
         candidates=records.parent_candidates(staff, parent_q) if data["may_have_parents"] else [],
         guardian_form=guardian_form or GuardianForm(formdata=None), invite_form=invite_form or InviteForm(formdata=None),
         csrf_form=EmptyForm(), email_form=email_form,

@@ -1,0 +1,202 @@
+"""School competitions and recognition (s9, s6): nominations by the coordinator, a curator and the mentee's side,
+the jury's decision, the «Лучший наставник» certificate and the thank-you letters to a pupil mentor's parents
+(checked by the PDF's text), one PDF of a whole competition, /verify, the mentor's card and the year's report."""
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from portal.models import AuditEvent, AwardDocument, IssuedDocument, Nomination
+from portal.services import NotAllowed, ServiceError, issued, recognition
+from portal.services.staff import scope_for
+from tests.querycount import count_queries
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def _nominate(world, person, role, nominee, scope=None, reason="Ведёт кружок робототехники для пятиклассников."):
+    return recognition.nominate(person, role, world["competition"].id, nominee.id, reason, scope=scope)
+
+
+def _decide(world, *placed):
+    """Nominate each mentor by the coordinator and give them places 1, 2, … in order."""
+    scope = world["scope"]
+    rows = [_nominate(world, scope.person, "coordinator", mentor, scope) for mentor in placed]
+    return recognition.decide(scope, world["competition"].id, {row.id: n for n, row in enumerate(rows, 1)}), rows
+
+
+# --- nominations -------------------------------------------------------------------------------------------------
+
+@pytest.mark.clause("s9")
+def test_the_coordinator_nominates_any_mentor_of_the_school(world):
+    scope = world["scope"]
+    made = _nominate(world, scope.person, "coordinator", world["son"], scope)
+    assert (made.nominator_role, made.nominee_id, made.place) == ("coordinator", world["son"].id, None)
+    assert AuditEvent.get(AuditEvent.action == "recognition.nominated").object_id == made.id
+
+
+@pytest.mark.clause("s9")
+def test_a_curator_nominates_only_mentors_of_their_forms(world, make_account):
+    curator = make_account("curator")  # of the school's first form, «Ученик – ученик»
+    scope = scope_for(curator)
+    assert world["pupils"].id in scope.format_ids
+    made = _nominate(world, curator.person, "curator", world["daughter"], scope)
+    assert made.nominator_role == "curator"
+    teacher_mentor = world["pair"]["mentor"].person  # leads a pair in «Учитель – учитель», not the curator's form
+    with pytest.raises(ServiceError, match="Выберите наставника из списка"):
+        _nominate(world, curator.person, "curator", teacher_mentor, scope)
+
+
+@pytest.mark.clause("s6")
+def test_the_mentees_side_nominates_the_mentor_of_their_own_pair(world):
+    by_mentee = _nominate(world, world["mentee"], "mentee", world["daughter"])
+    assert by_mentee.nominator_role == "mentee"
+    Nomination.delete().execute()
+    by_parent = _nominate(world, world["mentee_mother"], "parent", world["daughter"])
+    assert (by_parent.nominator_role, by_parent.nominated_by_id) == ("parent", world["mentee_mother"].id)
+    # Nobody else's mentor: the son leads no pair of theirs.
+    for person, role in ((world["mentee"], "mentee"), (world["mentee_mother"], "parent")):
+        with pytest.raises(ServiceError, match="Выберите наставника из списка"):
+            _nominate(world, person, role, world["son"])
+
+
+@pytest.mark.clause("s9")
+def test_nominations_are_refused_to_others_and_without_a_reason(world):
+    with pytest.raises(NotAllowed):
+        _nominate(world, world["daughter"], "mentor", world["son"])  # a mentor does not nominate
+    with pytest.raises(NotAllowed):
+        _nominate(world, world["father"], None, world["son"])
+    scope = world["scope"]
+    with pytest.raises(ServiceError, match="за что вы выдвигаете"):
+        _nominate(world, scope.person, "coordinator", world["son"], scope, reason="   ")
+    _nominate(world, scope.person, "coordinator", world["son"], scope)
+    with pytest.raises(ServiceError, match="уже в числе выдвинутых"):
+        _nominate(world, scope.person, "coordinator", world["son"], scope)
+    assert Nomination.select().count() == 1
+
+
+# --- the jury's decision and the documents -----------------------------------------------------------------------
+
+@pytest.mark.clause("s9")
+def test_the_jury_decides_once_and_needs_a_winner(world):
+    scope = world["scope"]
+    row = _nominate(world, scope.person, "coordinator", world["daughter"], scope)
+    with pytest.raises(ServiceError, match="Назовите победителя"):
+        recognition.decide(scope, world["competition"].id, {row.id: 2})
+    with pytest.raises(ServiceError, match="Место — 1, 2 или 3"):
+        recognition.decide(scope, world["competition"].id, {row.id: 7})
+    decided = recognition.decide(scope, world["competition"].id, {row.id: 1})
+    assert decided.status == "decided" and Nomination.get_by_id(row.id).place == 1
+    with pytest.raises(ServiceError, match="уже подведены"):
+        recognition.decide(scope, world["competition"].id, {row.id: 1})
+    with pytest.raises(ServiceError, match="выдвижение закрыто"):
+        _nominate(world, scope.person, "coordinator", world["son"], scope)
+
+
+@pytest.mark.clause("s9")
+def test_only_the_coordinator_records_the_decision(world, make_account):
+    scope = world["scope"]
+    row = _nominate(world, scope.person, "coordinator", world["daughter"], scope)
+    with pytest.raises(NotAllowed):
+        recognition.decide(scope_for(make_account("curator")), world["competition"].id, {row.id: 1})
+    assert Nomination.get_by_id(row.id).place is None
+
+
+@pytest.mark.clause("s9")
+def test_the_certificate_names_the_winner_with_the_schools_details(world, engine):
+    _decide(world, world["pair"]["mentor"].person)
+    document = IssuedDocument.get(IssuedDocument.kind == "award")
+    text = pdf_text(issued.pdf_bytes(document))
+    mentor = world["pair"]["mentor"].person
+    assert "ГРАМОТА" in text and "«Лучший наставник»" in text and "награждается" in text
+    assert mentor.full_name in text
+    assert "победитель школьного конкурса «Наставник года» (1 место)" in text
+    assert "Муниципальное общеобразовательное учреждение СОШ № 62" in text and "Смирнова Елена Викторовна" in text
+    assert document.code in text
+    assert not IssuedDocument.select().where(IssuedDocument.kind == "thanks_letter").exists()  # a teacher: no letter
+
+
+@pytest.mark.clause("s9")
+def test_the_letter_to_a_daughters_mother_declines_every_name(world, engine):
+    _decide(world, world["daughter"])
+    letter = IssuedDocument.get(IssuedDocument.kind == "thanks_letter")
+    assert AwardDocument.get(AwardDocument.document == letter.id).recipient_id == world["mother"].id
+    text = pdf_text(issued.pdf_bytes(letter))
+    assert "Уважаемая Ольга Николаевна!" in text
+    assert "за воспитание дочери Марии — победителя школьного конкурса «Наставник года»" in text
+    assert "Желаем Вам и вашей дочери Марии здоровья" in text
+    assert "Мария помогала своим подопечным, проявляла ответственность" in text
+    award = pdf_text(issued.pdf_bytes(IssuedDocument.get(IssuedDocument.kind == "award")))
+    assert "Соколова Мария Андреевна" in award and "обучающаяся" in award
+
+
+@pytest.mark.clause("s9")
+def test_the_letter_to_a_sons_father_declines_every_name(world, engine):
+    _decide(world, world["daughter"], world["son"])
+    letter = (IssuedDocument.select().join(AwardDocument, on=(AwardDocument.document == IssuedDocument.id))
+              .where(AwardDocument.recipient == world["father"].id).get())
+    text = pdf_text(issued.pdf_bytes(letter))
+    assert "Уважаемый Илья Сергеевич!" in text
+    assert "за воспитание сына Петра — призёра школьного конкурса «Наставник года»" in text
+    assert "Желаем Вам и вашему сыну Петру здоровья" in text
+    assert "Пётр помогал своим подопечным, проявлял ответственность" in text
+
+
+@pytest.mark.clause("s9")
+def test_one_pdf_holds_every_certificate_and_letter_of_the_competition(world, engine):
+    _decide(world, world["daughter"], world["son"], world["pair"]["mentor"].person)
+    rows = recognition.documents(world["scope"].school_id, competition_id=world["competition"].id)
+    assert [r.kind for r in rows].count("award") == 3 and [r.kind for r in rows].count("thanks_letter") == 2
+    download = recognition.batch_pdf(world["scope"], competition_id=world["competition"].id)
+    text = pdf_text(download.data)
+    for row in rows:
+        assert row.code in text
+    assert "Уважаемая Ольга Николаевна!" in text and "Уважаемый Илья Сергеевич!" in text
+    assert text.count("ГРАМОТА") == 3
+    assert AuditEvent.get(AuditEvent.action == "recognition.batch_downloaded")
+
+
+@pytest.mark.clause("s9")
+def test_an_issued_certificate_is_verified_without_personal_data(world, client):
+    _decide(world, world["daughter"])
+    for kind, title in (("award", "Грамота «Лучший наставник»"), ("thanks_letter", "Благодарственное письмо")):
+        document = IssuedDocument.get(IssuedDocument.kind == kind)
+        page = client.get(f"/verify/{document.code}").get_data(as_text=True)
+        assert title in page and document.code in page
+        assert "Соколов" not in page and "Мари" not in page
+
+
+@pytest.mark.clause("s9")
+def test_a_competitions_documents_cost_a_fixed_number_of_queries(world):
+    _decide(world, world["daughter"])
+    with count_queries() as one:
+        few = recognition.documents(world["scope"].school_id, competition_id=world["competition"].id)
+    scope = world["scope"]
+    more = recognition.create_competition(scope, "best_pair", world["competition"].year)
+    rows = [recognition.nominate(scope.person, "coordinator", more.id, p.id, "Лучшая пара года.", scope=scope)
+            for p in (world["son"], world["pair"]["mentor"].person)]
+    recognition.decide(scope, more.id, {rows[0].id: 1, rows[1].id: 2})
+    with count_queries() as many:
+        all_of_them = recognition.documents(scope.school_id)
+    assert len(few) == 2 and len(all_of_them) == 5
+    assert len(one) == len(many) == 1
+
+
+# --- card and year report ----------------------------------------------------------------------------------------
+
+@pytest.mark.clause("s9")
+def test_the_mentors_recognition_and_the_years_summary(world):
+    scope = world["scope"]
+    _decide(world, world["daughter"])
+    recognition.record_contest(scope, world["daughter"].id, "regional", "Наставник года Ярославской области",
+                               world["competition"].year, "prize")
+    mine = recognition.of_person(world["daughter"].id)
+    assert [(n.competition.kind, n.place) for n in mine["nominations"]] == [("mentor_of_year", 1)]
+    assert [(c.level, c.outcome) for c in mine["contests"]] == [("regional", "prize")]
+    summary = recognition.year_summary(scope.school_id, world["competition"].year)
+    assert summary["competitions"] == [{"title": "Наставник года", "state": "итоги подведены", "nominations": 1,
+                                        "placed": 1}]
+    regional = next(c for c in summary["contests"] if c["level"] == "региональный")
+    assert regional == {"level": "региональный", "total": 1, "outcomes": {"призёр": 1}}

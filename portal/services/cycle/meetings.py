@@ -11,7 +11,7 @@ from portal.formatting import agree, ru_date, short_name
 from portal.models import (
     Account, Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan, RoleGrant,
 )
-from portal.models.base import utcnow
+from portal.models.base import KeptSelect, utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
@@ -319,10 +319,15 @@ def verdicts_of(meeting_ids) -> dict[int, list[MeetingConfirmation]]:
     found: dict[int, list[MeetingConfirmation]] = {}
     ids = list(meeting_ids)
     if ids:
-        for row in (MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
-                    .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at)):
-            found.setdefault(row.meeting_id, []).append(row)
+        for verdict, person in _VERDICTS.models(ids):
+            verdict.person = person
+            found.setdefault(verdict.meeting_id, []).append(verdict)
     return found
+
+
+# A journal's every page asks it (models.base.KeptSelect: the text kept per number of meetings).
+_VERDICTS = KeptSelect(lambda ids: MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
+                       .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at))
 
 
 def journal(mentorship_id: int) -> dict:

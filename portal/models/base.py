@@ -116,7 +116,7 @@ class KeptSelect:
             else:  # an aliased expression: a value laid on the row's first model
                 node = getattr(column, "node", None)
                 convert = node.python_value if isinstance(node, Field) else None
-                columns.append((None, column.name, convert))
+                columns.append((None, getattr(column, "name", None), convert))
         return columns
 
     def _execute(self, values):
@@ -162,7 +162,9 @@ class KeptSelect:
                                                                for name, convert, i in fields}))
             for i in extras:
                 name, convert = columns[i][1], columns[i][2]
-                setattr(instances[0], name, row[i] if row[i] is None or convert is None else convert(row[i]))
+                if name:
+                    setattr(instances[0], name,
+                            row[i] if row[i] is None or convert is None else convert(row[i]))
             result.append(instances)
         return result
 

@@ -10,7 +10,7 @@ from portal.services.cycle.meetings import (
     current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state,
     verdicts_of,
 )
-from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
+from portal.services.cycle.plan import agreed_plan, is_agreed
 from portal.services import years
 from portal.services.results import mentee_growth
 

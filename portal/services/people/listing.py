@@ -2,7 +2,6 @@
 the people pages share and `clean`, the one way user input reaches a query."""
 import re
 from dataclasses import dataclass
-
 from functools import reduce
 from operator import or_
 

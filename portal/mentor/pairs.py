@@ -33,8 +33,11 @@ def closed_reason(mentorship) -> str | None:
     return CLOSED.get(mentorship.status, NOT_YET)
 
 
-def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, **extra) -> dict:
-    if plan_form is None:
+def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False, **extra) -> dict:
+    """The page's context. The plan's form is built only when it shows with the page — no plan yet, or opened
+    (`plan_open`: after an error, or `?form=plan`); otherwise it waits in a closed «Изменить план», fetched
+    when opened (it is 24 fields, the page's largest single cost)."""
+    if plan_form is None and (plan_open or not data["plan"]) and data["mentorship"].status == "active":
         plan_form = PlanForm().fill(data["plan"], data["tasks"]) if data["plan"] else PlanForm()
     return dict(data, log_form=log_form or meeting_form(data["next_stages"], planned=False),
                 schedule_form=schedule_form or meeting_form(data["plannable_stages"], planned=True),
@@ -49,7 +52,12 @@ def _page(data: dict, status: int = 200, **forms):
 
 @bp.route("/pairs/<int:mentorship_id>")
 def pair(mentorship_id):
-    return _page(cycle.mentor_pair(actor(), mentorship_id))
+    """The pair's page; `?form=plan` opens the form of a new plan version (the fragment, when htmx asks)."""
+    data = cycle.mentor_pair(actor(), mentorship_id)
+    plan_open = request.args.get("form") == "plan"
+    if plan_open and wants_fragment() and data["mentorship"].status == "active":
+        return render("mentor/_plan_form.html", **_context(data, plan_open=True))
+    return _page(data, plan_open=plan_open)
 
 
 @bp.route("/pairs/<int:mentorship_id>/meetings", methods=["POST"])
@@ -123,7 +131,7 @@ def propose_plan(mentorship_id):
         if plan_data is not None:
             plan = attempt(form, lambda: cycle.propose_plan(person, mentorship_id, plan_data, ip=client_ip()))
     if plan is None:
-        return _page(data, 422, plan_form=form, plan_open=True)
+        return _page(data, 422, plan_form=form)
     flash(f"План (вариант {plan.version}) сохранён и подтверждён вами. Нужно подтверждение наставляемого.",
           "success")
     return redirect(url_for("mentor.pair", mentorship_id=mentorship_id) + "#plan", code=303)

@@ -3,7 +3,7 @@ from peewee import (
     BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField,
 )
 
-from portal.models.base import BaseModel, utcnow
+from portal.models.base import BaseModel, KeptSelect, utcnow
 from portal.models.people import Person, School
 
 MAX_PROGRAMME_MONTHS = 12
@@ -61,13 +61,18 @@ class Programme(BaseModel):
     def current_of(cls, format_ids) -> dict:
         """Each format's programme in force, in one query: the same one `current` picks."""
         newest = {}
-        for p in cls.published().where(cls.mentoring_format.in_(list(format_ids))).order_by(cls.starts_on, cls.id):
+        for p, in _CURRENT_OF.models(list(format_ids)):
             newest[p.mentoring_format_id] = p
         return newest
 
     @property
     def is_draft(self) -> bool:
         return self.published_at is None
+
+
+# Every participant's pages ask it (the choice screen, the home page): its text is kept (models.base.KeptSelect).
+_CURRENT_OF = KeptSelect(lambda format_ids: Programme.published().where(Programme.mentoring_format.in_(format_ids))
+                         .order_by(Programme.starts_on, Programme.id))
 
 
 class Acknowledgement(BaseModel):

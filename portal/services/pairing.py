@@ -12,7 +12,7 @@ from portal.models import (
     Acknowledgement, AuditEvent, BaseMembership, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember,
     Person, Programme, Proposal,
 )
-from portal.models.base import utcnow
+from portal.models.base import KeptSelect, utcnow
 from portal.formatting import acted_for, agree, by_sex, quoted, short_name
 from portal.services import NotAllowed, ServiceError, agreements, audit, notifications, representation
 from portal.services import consent as consents
@@ -115,38 +115,66 @@ def _require_ready(person: Person, base: str, programme: Programme | None, who: 
 
 # --- the mentee's choice (s8) --------------------------------------------------------------------
 
+# The choice screen's and the mentee's home page's queries, their text kept (models.base.KeptSelect).
+_OPEN_PROPOSALS = KeptSelect(lambda mentee_id: Proposal.select(Proposal, Person, MentoringFormat)
+                             .join(Person, on=Proposal.mentor).switch(Proposal).join(MentoringFormat)
+                             .where((Proposal.mentee == mentee_id) & Proposal.status.in_(("open", "chosen")))
+                             .order_by(Proposal.rank.desc(), Proposal.id))
+_MENTOR_MEMBERSHIPS = KeptSelect(lambda mentor_ids, format_ids: BaseMembership.select().where(
+    BaseMembership.person.in_(mentor_ids) & (BaseMembership.base == "mentor")
+    & BaseMembership.mentoring_format.in_(format_ids)))
+_CATEGORIES = KeptSelect(lambda membership_ids: MembershipCategory.select().where(
+    MembershipCategory.membership.in_(membership_ids)))
+_TAKEN = KeptSelect(lambda mentor_ids, format_ids: (
+    MentorshipMember.select(Mentorship.mentoring_format, Mentorship.mentor, fn.COUNT(MentorshipMember.id))
+    .join(Mentorship)
+    .where(Mentorship.mentor.in_(mentor_ids) & Mentorship.mentoring_format.in_(format_ids)
+           & Mentorship.status.in_(OCCUPYING) & MentorshipMember.left_at.is_null())
+    .group_by(Mentorship.mentoring_format, Mentorship.mentor)))
+_ENGAGED_PAIRS = KeptSelect(lambda mentee_id: (
+    Mentorship.select(Mentorship, Person).join(Person).switch(Mentorship).join(MentorshipMember)
+    .where((MentorshipMember.mentee == mentee_id) & MentorshipMember.left_at.is_null()
+           & Mentorship.status.in_(ENGAGED))))
+_DECLINED = KeptSelect(lambda mentee_id: (
+    Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
+    .join(Person, on=Proposal.mentor).switch(Proposal)
+    .join(MentoringFormat).switch(Proposal)
+    .join(Mentorship, JOIN.LEFT_OUTER)
+    .where((Proposal.mentee == mentee_id) & (Proposal.status == "declined"))
+    .order_by(Proposal.id.desc())))
+
+
+def _proposal(proposal: Proposal, mentor: Person, fmt: MentoringFormat, pair: Mentorship | None = None) -> Proposal:
+    """A row of the proposals' join put together as the join reads it."""
+    proposal.mentor, proposal.mentoring_format = mentor, fmt
+    if pair is not None:
+        proposal.mentorship = pair
+    return proposal
+
+
 def proposals_for(mentee: Person) -> list[dict]:
     """For each format: the proposals open to the mentee, the pair if there is one — side by side data.
     Five queries whatever the number of formats and mentors (places are counted for all formats at once)."""
-    proposals = list(Proposal.select(Proposal, Person, MentoringFormat)
-                     .join(Person, on=Proposal.mentor).switch(Proposal).join(MentoringFormat)
-                     .where((Proposal.mentee == mentee) & Proposal.status.in_(("open", "chosen")))
-                     .order_by(Proposal.rank.desc(), Proposal.id))
+    proposals = [_proposal(*row) for row in _OPEN_PROPOSALS.models(mentee.id)]
     by_format: dict[int, dict] = {}
     for p in proposals:
         group = by_format.setdefault(p.mentoring_format_id, {"format": p.mentoring_format, "proposals": []})
         group["proposals"].append(p)
     if not by_format:
         return []
-    mentor_ids = {p.mentor_id for p in proposals}
-    memberships = {(m.mentoring_format_id, m.person_id): m for m in BaseMembership.select().where(
-        BaseMembership.person.in_(mentor_ids) & (BaseMembership.base == "mentor")
-        & BaseMembership.mentoring_format.in_(list(by_format)))}
+    mentor_ids = sorted({p.mentor_id for p in proposals})
+    memberships = {(m.mentoring_format_id, m.person_id): m
+                   for m, in _MENTOR_MEMBERSHIPS.models(mentor_ids, list(by_format))}
     categories = {m.id: [] for m in memberships.values()}
-    for c in MembershipCategory.select().where(MembershipCategory.membership.in_(list(categories))):
+    for c, in _CATEGORIES.models(list(categories)):
         categories[c.membership_id].append(c.title)
     taken: dict[int, dict[int, int]] = {format_id: {} for format_id in by_format}
-    for format_id, mentor_id, n in (
-            MentorshipMember.select(Mentorship.mentoring_format, Mentorship.mentor, fn.COUNT(MentorshipMember.id))
-            .join(Mentorship)
-            .where(Mentorship.mentor.in_(mentor_ids) & Mentorship.mentoring_format.in_(list(by_format))
-                   & Mentorship.status.in_(OCCUPYING) & MentorshipMember.left_at.is_null())
-            .group_by(Mentorship.mentoring_format, Mentorship.mentor).tuples()):
+    for format_id, mentor_id, n in _TAKEN.tuples(mentor_ids, list(by_format)):
         taken[format_id][mentor_id] = n
-    pairs = {m.mentoring_format_id: m for m in (
-        Mentorship.select(Mentorship, Person).join(Person).switch(Mentorship).join(MentorshipMember)
-        .where((MentorshipMember.mentee == mentee) & MentorshipMember.left_at.is_null()
-               & Mentorship.status.in_(ENGAGED)))}
+    pairs = {}
+    for pair, mentor in _ENGAGED_PAIRS.models(mentee.id):
+        pair.mentor = mentor
+        pairs[pair.mentoring_format_id] = pair
     rows = []
     for format_id, group in by_format.items():
         cards = []
@@ -285,12 +313,8 @@ def proposal_of(mentee: Person, proposal_id: int) -> Proposal:
 def declined_for(mentee: Person) -> dict[int, list[Proposal]]:
     """Per format, the mentors who declined this mentee (newest first), with the pair's reason: one query."""
     declined: dict[int, list[Proposal]] = {}
-    for p in (Proposal.select(Proposal, Person, MentoringFormat, Mentorship)
-              .join(Person, on=Proposal.mentor).switch(Proposal)
-              .join(MentoringFormat).switch(Proposal)
-              .join(Mentorship, JOIN.LEFT_OUTER)
-              .where((Proposal.mentee == mentee) & (Proposal.status == "declined"))
-              .order_by(Proposal.id.desc())):
+    for row in _DECLINED.models(mentee.id):
+        p = _proposal(*row)
         declined.setdefault(p.mentoring_format_id, []).append(p)
     return declined
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from peewee import JOIN, fn
 
 from portal.models import Answer, Mentorship, MonitoringRound, Person, Question, Questionnaire, Response
+from portal.models.base import KeptSelect
 from portal.services import years
 
 # Codes of the verbal scales, lowest step first: the same codes as portal/data/questionnaires.py.
@@ -54,7 +55,12 @@ def _format_of():
 
 
 def _growth_rows(where) -> list[dict]:
-    """Entry step, exit step and direction per person, pair and anchor, for the exits `where` selects; one query.
+    """Entry step, exit step and direction per person, pair and anchor, for the exits `where` selects; one query."""
+    return _growth_of(_growth_select(where).tuples())
+
+
+def _growth_select(where):
+    """The select behind `_growth_rows`.
 
     The entry answer is joined to the exit answer in SQL (same respondent, same pair, same anchor), so
     only people who answered both come back, as plain tuples: at school scale that is thousands of
@@ -75,8 +81,12 @@ def _growth_rows(where) -> list[dict]:
              .join(entry_kind, on=((entry_q.questionnaire == entry_kind.id) & (entry_kind.kind == "entry")))
              .where((Questionnaire.kind == "exit") & (Question.anchor != "")
                     & Question.answer_type.in_(list(SCALES)) & where))
+    return query
+
+
+def _growth_of(rows) -> list[dict]:
     result, seen = [], set()
-    for person_id, pair_id, format_id, anchor, text, scale, before, after, *name in query.tuples():
+    for person_id, pair_id, format_id, anchor, text, scale, before, after, *name in rows:
         if (person_id, pair_id, anchor) in seen or before not in ORDER[scale] or after not in ORDER[scale]:
             continue
         seen.add((person_id, pair_id, anchor))
@@ -112,8 +122,12 @@ def mentee_growth(mentorship_id: int, mentee_ids) -> list[dict]:
     ids = list(mentee_ids)
     if not ids:
         return []
-    return _growth_rows((Response.mentorship == mentorship_id) & Response.respondent.in_(ids)
-                        & Response.about.is_null())
+    return _growth_of(_MENTEE_GROWTH.tuples(mentorship_id, ids))
+
+
+# Asked by every view of a mentor's pair: the nine-table join's text is kept (models.base.KeptSelect).
+_MENTEE_GROWTH = KeptSelect(lambda pair_id, ids: _growth_select(
+    (Response.mentorship == pair_id) & Response.respondent.in_(ids) & Response.about.is_null()))
 
 
 @dataclass

@@ -314,7 +314,15 @@ def test_the_plan_is_proposed_and_needs_both_confirmations(client, pair, mentor)
     page = text(client.get(mentor))
     assert "Освоить проектную деятельность" in page and "Провести открытый урок" in page
     assert "нужно подтверждение наставляемого" in page and "План согласован" not in page
-    assert 'name="tasks-0-title" type="text" value="Провести открытый урок"' in page  # «Изменить план» starts from it
+    # «Изменить план» starts from it: closed under the plan, its form comes when opened (htmx, the same URL),
+    # or, without JS, from its link as the page with the form open.
+    assert 'name="tasks-0-title"' not in page and 'hx-get="/mentor/pairs/%d?form=plan"' % mid in page
+    form = text(client.get(f"{mentor}?form=plan", headers={"HX-Request": "true"}))
+    assert 'name="tasks-0-title" type="text" value="Провести открытый урок"' in form and "<html" not in form
+    assert 'name="goals"' in form and "Сохранить новый вариант" in form
+    page_open = text(client.get(f"{mentor}?form=plan"))
+    assert '<details id="plan-form-box" open>' in page_open
+    assert 'name="tasks-0-title" type="text" value="Провести открытый урок"' in page_open
     assert "Проведено встреч:</strong> 3 из 8 по плану" in page and "(план ещё не согласован)" in page
 
     plan = cycle.current_plan(mid)

@@ -1,6 +1,7 @@
 """Who may see which pair, meeting, plan or task: one fetcher per aggregate, «not found» for anyone else's."""
 from peewee import JOIN, fn
 
+from portal.models.base import KeptSelect
 from portal.models import (
     Guardianship, Meeting, MentoringFormat, Mentorship, MentorshipMember, Person, Plan, PlanTask, Programme,
 )
@@ -24,15 +25,28 @@ def _member(mentorship_id, person_id):
                                            & MentorshipMember.left_at.is_null())
 
 
+def _pair_graph(pair: Mentorship, fmt: MentoringFormat, mentor: Person, programme: Programme | None) -> Mentorship:
+    """A row of `_pairs_with_people` put together as the join reads it: the pair with its format, mentor, programme."""
+    pair.mentoring_format, pair.mentor = fmt, mentor
+    if programme is not None:
+        pair.programme = programme
+    return pair
+
+
+# Asked by every page of the mentor's pair: the four-table join's text is kept (models.base.KeptSelect).
+_MENTOR_PAIR = KeptSelect(lambda pair_id, mentor_id: _pairs_with_people().where(
+    (Mentorship.id == pair_id) & (Mentorship.mentor == mentor_id)).limit(1))
+
+
 def mentorship_of_mentor(mentor: Person, mentorship_id: int) -> Mentorship:
     """The mentor's own pair with its format, mentor and programme joined; anyone else's is «not found».
 
     The one fetcher of the mentor's pair: the cycle, the pair page, the report and the mentor's answer to a
     choice (pairing) all ask here, so another mentor's pair is the same 404 everywhere."""
-    found = _pairs_with_people().where((Mentorship.id == mentorship_id) & (Mentorship.mentor == mentor)).first()
-    if found is None:
+    found = _MENTOR_PAIR.models(mentorship_id, mentor.id)
+    if not found:
         raise NotAllowed("Нет такой пары.")
-    return found
+    return _pair_graph(*found[0])
 
 
 # The names the mentor's pair was fetched by before there was one fetcher (issue 11): the same function.
@@ -86,10 +100,14 @@ def meeting_for(person: Person, meeting_id: int, child: Person | None = None) ->
     return meeting
 
 
+_MENTEES = KeptSelect(lambda pair_id: MentorshipMember.select(Person).join(Person)
+                      .where((MentorshipMember.mentorship == pair_id) & MentorshipMember.left_at.is_null())
+                      .order_by(Person.surname, Person.first_name))
+
+
 def mentees_of(mentorship_id: int) -> list[Person]:
-    return [m.mentee for m in MentorshipMember.select(MentorshipMember, Person).join(Person)
-            .where((MentorshipMember.mentorship == mentorship_id) & MentorshipMember.left_at.is_null())
-            .order_by(Person.surname, Person.first_name)]
+    """The pair's current mentees, by name."""
+    return [person for person, in _MENTEES.models(mentorship_id)]
 
 
 def meeting_of_mentor(mentor: Person, meeting_id: int) -> tuple[Meeting, int | None]:

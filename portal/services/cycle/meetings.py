@@ -11,7 +11,7 @@ from portal.formatting import acted_for, agree, ru_date, short_name
 from portal.models import (
     Account, Guardianship, Meeting, MeetingConfirmation, Mentorship, MentorshipMember, Person, Plan, RoleGrant,
 )
-from portal.models.base import utcnow
+from portal.models.base import KeptSelect, utcnow
 from portal.models.cycle import MEETING_FORMATS, STAGES
 from portal.services import NotAllowed, ServiceError, audit, notifications
 from portal.services import consent as consents
@@ -326,11 +326,16 @@ def verdicts_of(meeting_ids) -> dict[int, list[MeetingConfirmation]]:
     ids = list(meeting_ids)
     if ids:
         children = _children_acted_for(ids)
-        for row in (MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
-                    .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at)):
-            row.for_child = children.get((row.meeting_id, row.person_id))  # a parent's verdict (s8): for whom
-            found.setdefault(row.meeting_id, []).append(row)
+        for verdict, person in _VERDICTS.models(ids):
+            verdict.person = person
+            verdict.for_child = children.get((verdict.meeting_id, verdict.person_id))  # a parent's verdict (s8)
+            found.setdefault(verdict.meeting_id, []).append(verdict)
     return found
+
+
+# A journal's every page asks it (models.base.KeptSelect: the text kept per number of meetings).
+_VERDICTS = KeptSelect(lambda ids: MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
+                       .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at))
 
 
 def _children_acted_for(meeting_ids: list[int]) -> dict[tuple[int, int], Person]:

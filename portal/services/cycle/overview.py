@@ -4,12 +4,13 @@ from datetime import date
 from peewee import JOIN, fn
 
 from portal.models import FinalReport, Meeting, Mentorship, MentorshipMember, Person, Plan, PlanTask
+from portal.models.base import KeptSelect
 from portal.services.cycle.access import meeting_of_mentor, mentees_of, Mentor, mentorship_of_mentor, _pairs_with_people
 from portal.services.cycle.meetings import (
     current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state,
     verdicts_of,
 )
-from portal.services.cycle.plan import agreed_plan, current_plan, is_agreed
+from portal.services.cycle.plan import agreed_plan, is_agreed
 from portal.services import years
 from portal.services.results import mentee_growth
 
@@ -21,11 +22,22 @@ NOT_STARTED = "ещё не начат"
 Previous = Meeting.alias()
 
 
+# The pair page's own queries, their text kept (models.base.KeptSelect): the page is the mentor's busiest.
+_MEETINGS = KeptSelect(lambda pair_id: current_meetings([pair_id]).select_extend(Previous.status.alias("previous_status"))
+                       .join(Previous, JOIN.LEFT_OUTER, on=(Meeting.supersedes == Previous.id)))
+_PLAN = KeptSelect(lambda pair_id: Plan.select().where(Plan.mentorship == pair_id).order_by(Plan.version.desc()).limit(1))
+_TASKS = KeptSelect(lambda plan_id: PlanTask.select().where(PlanTask.plan == plan_id).order_by(PlanTask.id))
+_REPORT = KeptSelect(lambda pair_id: FinalReport.select().where(FinalReport.mentorship == pair_id).limit(1))
+
+
+def _first(rows):
+    return rows[0][0] if rows else None
+
+
 def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
     """Current meetings, each knowing the status of the version it replaced (`previous_status`):
     a held meeting replacing a planned one is the plan come true, not a correction."""
-    return list(current_meetings([mentorship_id]).select_extend(Previous.status.alias("previous_status"))
-                .join(Previous, JOIN.LEFT_OUTER, on=(Meeting.supersedes == Previous.id)).objects())
+    return [meeting for meeting, in _MEETINGS.models(mentorship_id)]
 
 
 def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
@@ -35,8 +47,8 @@ def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
     mentees = mentees_of(mentorship.id)
     meetings = _meetings_with_previous(mentorship.id)
     held = [m for m in meetings if m.status == "held"]
-    plan = current_plan(mentorship.id)
-    tasks = list(PlanTask.select().where(PlanTask.plan == plan).order_by(PlanTask.id)) if plan else []
+    plan = _first(_PLAN.models(mentorship.id))  # cycle.current_plan
+    tasks = [task for task, in _TASKS.models(plan.id)] if plan else []
     # The number of meetings is the agreed plan's (5.5): a newer version waiting for a confirmation does
     # not change it yet; before any agreement it is the proposal's, shown as not agreed.
     agreed = plan if is_agreed(plan) else agreed_plan(mentorship.id) if plan else None
@@ -52,7 +64,7 @@ def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
         "plan": plan, "tasks": tasks, "agreed": is_agreed(plan),
         "progress": {"held": len(held), "planned": (agreed or plan).planned_meetings if plan else None,
                      "tasks_done": sum(1 for t in tasks if t.done_at), "tasks": len(tasks)},
-        "report": FinalReport.get_or_none(FinalReport.mentorship == mentorship.id),
+        "report": _first(_REPORT.models(mentorship.id)),
     }
 
 

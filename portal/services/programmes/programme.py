@@ -3,6 +3,7 @@ format's participants."""
 from datetime import date
 
 from portal.db import atomic_write, lock_row
+from portal.models.base import KeptSelect
 from portal.formatting import full_stop, ru_date
 from portal.models import Acknowledgement, BaseMembership, Meeting, MentoringFormat, Mentorship, Person, Programme
 from portal.services import ServiceError, asking, audit
@@ -118,6 +119,15 @@ def save_programme(scope: StaffScope, format_id: int, data: dict, ip: str = "") 
     return Programme.get_by_id(programme.id)
 
 
+# Every participant's pages ask these (the choice screen, the home page): their text is kept (models.base.KeptSelect).
+_MEMBERSHIPS = KeptSelect(lambda person_id: (
+    BaseMembership.select(BaseMembership, MentoringFormat).join(MentoringFormat)
+    .where((BaseMembership.person == person_id) & (BaseMembership.status != "left"))
+    .order_by(MentoringFormat.id, BaseMembership.base)))
+_ACKNOWLEDGED = KeptSelect(lambda person_id, programme_ids: Acknowledgement.select().where(
+    (Acknowledgement.person == person_id) & Acknowledgement.programme.in_(programme_ids)))
+
+
 def for_participant(person: Person) -> list[dict]:
     """Per format the person is in a base of (not left): its programme and the person's «ознакомлен».
 
@@ -125,10 +135,8 @@ def for_participant(person: Person) -> list[dict]:
     means, so the reading page and the pairing refusal agree.
     """
     rows: dict[int, dict] = {}
-    for m in (BaseMembership.select(BaseMembership, MentoringFormat).join(MentoringFormat)
-              .where((BaseMembership.person == person) & (BaseMembership.status != "left"))
-              .order_by(MentoringFormat.id, BaseMembership.base)):
-        row = rows.setdefault(m.mentoring_format_id, {"format": m.mentoring_format, "bases": [], "programme": None,
+    for m, fmt in _MEMBERSHIPS.models(person.id):
+        row = rows.setdefault(m.mentoring_format_id, {"format": fmt, "bases": [], "programme": None,
                                                       "acknowledged": False, "acknowledged_at": None})
         row["bases"].append(m.base)
     if not rows:
@@ -136,7 +144,6 @@ def for_participant(person: Person) -> list[dict]:
     for format_id, programme in _newest_programmes(rows).items():
         rows[format_id]["programme"] = programme
     by_programme = {row["programme"].id: row for row in rows.values() if row["programme"] is not None}
-    for ack in Acknowledgement.select().where((Acknowledgement.person == person)
-                                              & Acknowledgement.programme.in_(list(by_programme))):
+    for ack, in _ACKNOWLEDGED.models(person.id, list(by_programme)):
         by_programme[ack.programme_id].update(acknowledged=True, acknowledged_at=ack.acknowledged_at)
     return list(rows.values())

@@ -14,6 +14,7 @@ from portal.models.roadmap import RoadmapEvent
 from portal.models.voice import ImprovementProposal
 from portal.models.registry import TargetModelVersion
 from portal.models.support import SupportRequest, SupportNote
+from portal.models.motivation import PublicProfile, HonourEntry, BankMaterial
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -32,6 +33,7 @@ MODELS = [
     ImprovementProposal,
     TargetModelVersion,
     SupportRequest, SupportNote,
+    PublicProfile, HonourEntry, BankMaterial,
     AuditEvent,
 ]
 

@@ -39,6 +39,8 @@ TITLES = {
     "base_proposal.declined": "Ваше предложение ученика в базу отклонено",
     "improvement.submitted": "Участник направил предложение по совершенствованию — рассмотрите его",
     "improvement.answered": "На ваше предложение по совершенствованию дан ответ",
+    "bank.submitted": "В методическую копилку добавлен материал — рассмотрите его",
+    "bank.reviewed": "Координатор рассмотрел ваш материал для методической копилки",
     # Psychological support: the titles name no one and no subject — a mail subject line is read by many eyes.
     "support.requested": "Новая просьба о психологической поддержке — свяжитесь с обратившимся",
     "support.child_asked": "Ваш ребёнок попросил о психологической поддержке",

@@ -177,7 +177,7 @@ def bank_page():
     return _public_page("bank", "public/bank.html", lambda school_id: {"materials": bank.public(school_id)})
 
 
-@bp.route("/public/bank/<token>")
+@bp.route("/public/bank/<token>/file")
 def bank_file(token):
     """A public material's file, by its random token; audited like every download."""
     return send_download(bank.public_download(token, ip=client_ip()))

@@ -52,19 +52,19 @@ def test_published_with_the_authors_consent_read_by_participants_and_publicly_on
     assert AuditEvent.select().where((AuditEvent.action == "bank.downloaded")
                                      & (AuditEvent.actor == mentee.person)).exists()
     assert "План встреч" not in visitor.get("/public/bank").get_data(as_text=True)
-    assert visitor.get(f"/public/bank/{material.public_token}").status_code == 404
+    assert visitor.get(f"/public/bank/{material.public_token}/file").status_code == 404
 
     log_in_as(client, login, mentor)
     assert client.post(f"/motivation/bank/{material.id}/agreement",
                        {"publish_agreed": "y", "public_agreed": "y"}).status_code == 303
     public = visitor.get("/public/bank").get_data(as_text=True)
     assert "План встреч для пятиклассников" in public and mentor.person.surname not in public
-    assert visitor.get(f"/public/bank/{material.public_token}").data == PDF
+    assert visitor.get(f"/public/bank/{material.public_token}/file").data == PDF
     assert AuditEvent.select().where(AuditEvent.action == "bank.downloaded_publicly").exists()
 
     # The author takes the consent back: gone from the bank and the public page at once.
     assert client.post(f"/motivation/bank/{material.id}/agreement", {}).status_code == 303
-    assert visitor.get(f"/public/bank/{material.public_token}").status_code == 404
+    assert visitor.get(f"/public/bank/{material.public_token}/file").status_code == 404
     log_in_as(client, login, mentee)
     assert client.get(f"/motivation/bank/{material.id}").status_code == 404
     assert "План встреч" not in client.get("/motivation/bank").get_data(as_text=True)

@@ -16,7 +16,7 @@ from portal.models import Account, BankMaterial, MentoringFormat, Person, Progra
 from portal.models.base import utcnow
 from portal.models.motivation import BANK_STATES
 from portal.services import NotAllowed, ServiceError, audit, notifications, uploads
-from portal.services.public_pages import new_token
+from portal.services.public_pages import clean_text as _text, new_token
 
 STATE_TITLES = dict(BANK_STATES)
 ADDER_ROLES = ("mentor", "curator", "coordinator")
@@ -39,17 +39,6 @@ class MaterialData:
     public_agreed: bool = False
     file_name: str = ""
     file_data: bytes | None = None
-
-
-def _text(value, field: str, limit: int, required: str | None = None) -> str:
-    value = (value if isinstance(value, str) else "").replace("\r\n", "\n").strip()
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if required and not value:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
 
 
 def formats_of(school_id: int) -> list[MentoringFormat]:

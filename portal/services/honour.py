@@ -8,7 +8,7 @@ from datetime import date
 from portal.db import atomic_write
 from portal.models import Account, BaseMembership, HonourEntry, Person, RoleGrant
 from portal.services import NotAllowed, ServiceError, audit, uploads
-from portal.services.public_pages import PHOTO_KINDS, consented, new_token
+from portal.services.public_pages import PHOTO_KINDS, clean_text, consented, new_token
 
 MAX_TITLE = 200
 MAX_TEXT = 1000
@@ -26,17 +26,6 @@ def _require_coordinator(actor: Person) -> None:
         raise NotAllowed("Доску почёта ведёт координатор.")
 
 
-def _clean(value, limit: int, field: str, required: str | None = None) -> str:
-    text = (value if isinstance(value, str) else "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise ServiceError(required, field=field)
-    if len(text) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
-        raise ServiceError("Поле содержит недопустимые символы.", field=field)
-    return text
-
-
 def add_entry(actor: Person, person, title: str, year: int, text: str = "", *, photo_name: str = "",
               photo_data: bytes | None = None, ip: str = "") -> HonourEntry:
     """A line of the honour board: who, which year, which title. The coordinator's (and, through it, the
@@ -47,8 +36,8 @@ def add_entry(actor: Person, person, title: str, year: int, text: str = "", *, p
                                  & Person.destroyed_at.is_null()) if isinstance(person_id, int) else None
     if subject is None:
         raise ServiceError("Выберите человека из списка.", field="person")
-    title = _clean(title, MAX_TITLE, "title", "Укажите звание или награду, например «Наставник года».")
-    text = _clean(text, MAX_TEXT, "text")
+    title = clean_text(title, "title", MAX_TITLE, "Укажите звание или награду, например «Наставник года».")
+    text = clean_text(text, "text", MAX_TEXT)
     if not isinstance(year, int) or not FIRST_YEAR <= year <= date.today().year + 1:
         raise ServiceError(f"Год — от {FIRST_YEAR} до {date.today().year + 1}.", field="year")
     with atomic_write():

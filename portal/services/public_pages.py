@@ -22,12 +22,25 @@ from portal.models.base import utcnow
 from portal.models.consent import PUBLIC_FIELDS
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit, uploads
+from portal.services.bases import CONTROL_CHARS
 from portal.services.consent.texts import public_fields_of
 
 # The roles a public page may name (a consent's «role» field); the rest are nobody's business.
 PUBLIC_ROLES = (("mentor", "наставник"), ("curator", "куратор"))
 FIELD_TITLES = dict(PUBLIC_FIELDS)
 PHOTO_KINDS = ("jpeg", "png")
+
+
+def clean_text(value, field: str, limit: int, required: str | None = None) -> str:
+    """Free text of these pages and the bank: lines kept, control characters refused, length limited."""
+    value = (value if isinstance(value, str) else "").replace("\r\n", "\n").strip()
+    if CONTROL_CHARS.search(value):
+        raise ServiceError("Текст содержит недопустимые символы.", field=field)
+    if required and not value:
+        raise ServiceError(required, field=field)
+    if len(value) > limit:
+        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
+    return value
 
 
 def new_token() -> str:
@@ -168,11 +181,7 @@ def profile_of(person: Person) -> PublicProfile | None:
 def save_profile(person: Person, text: str, photo_name: str = "", photo_data: bytes | None = None,
                  remove_photo: bool = False, ip: str = "") -> PublicProfile:
     """The person writes their own text and photo; the pages show them only as far as the consent allows."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    if len(text) > MAX_PROFILE_TEXT:
-        raise ServiceError(f"Не длиннее {MAX_PROFILE_TEXT} символов.", field="text")
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
-        raise ServiceError("Текст содержит недопустимые символы.", field="text")
+    text = clean_text(text, "text", MAX_PROFILE_TEXT)
     with atomic_write():
         profile = profile_of(person) or PublicProfile(person=person)
         profile.text = text

@@ -135,3 +135,25 @@ def _add_direct(author, title, topic, fmt):
     return bank.submit(author, ["curator"], bank.MaterialData(title=title, topic=topic, format_id=str(fmt.id),
                                                              publish_agreed=True, file_name="a.pdf",
                                                              file_data=PDF))
+
+
+@pytest.mark.quality("performance")
+def test_the_bank_page_costs_the_same_whatever_the_number_of_materials(client, login, make_account, school):
+    from tests.querycount import count_queries
+    author, coordinator = make_account("curator"), make_coordinator(school)
+    fmt = MentoringFormat.of_school(school).first()
+
+    def add(n):
+        for i in range(n):
+            bank.review(coordinator, _add_direct(author.person, f"Материал {i}", "адаптация", fmt).id, "publish")
+
+    login(author.login)
+    add(1)
+    client.get("/motivation/bank")
+    with count_queries() as one:
+        client.get("/motivation/bank")
+    add(5)
+    with count_queries() as six:
+        page = client.get("/motivation/bank").get_data(as_text=True)
+    assert page.count("Материал ") >= 6
+    assert len(six) == len(one)

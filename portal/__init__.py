@@ -41,7 +41,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import dashboard, notifications, passwords, throttle, uploads
+    from portal.services import dashboard, notifications, passwords, public_pages, throttle, uploads
     notifications.configure(mail_enabled=bool(app.config["SMTP_HOST"]))
     uploads.configure(Path(app.config["INSTANCE_PATH"]) / "files")
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
@@ -51,6 +51,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         invitations_per_ip=throttle.Limit.parse(app.config["INVITATION_LIMIT_PER_IP"])))
     if app.config["DASHBOARD_CACHE"]:
         app.extensions["dashboard_cache"] = dashboard.OverviewCache()
+    if app.config["PUBLIC_CACHE"]:
+        app.extensions["public_cache"] = public_pages.PageCache()
 
     database.init_app(app, connects_itself=lambda: request.endpoint == "public.healthz")
     _allow_uploads(app)  # before CSRFProtect, which reads the form first
@@ -120,6 +122,7 @@ def _register_blueprints(app):
     from portal.mentor import bp as mentor_bp
     from portal.parent import bp as parent_bp
     from portal.proposals import bp as proposals_bp
+    from portal.motivation import bp as motivation_bp
     from portal.psychologist import bp as psychologist_bp
     from portal.public import bp as public_bp
     from portal.recognition import bp as recognition_bp
@@ -130,7 +133,7 @@ def _register_blueprints(app):
 
     for bp in (public_bp, auth_bp, consent_bp, inbox_bp, staff_bp, coordinator_bp, curator_bp, mentor_bp, mentee_bp,
                parent_bp, class_teacher_bp, proposals_bp, complaints_bp, registry_bp, support_bp,
-               psychologist_bp, training_bp, recognition_bp):
+               psychologist_bp, training_bp, recognition_bp, motivation_bp):
         app.register_blueprint(bp)
 
 
@@ -203,10 +206,15 @@ def _register_hooks(app):
 
     @app.after_request
     def security_headers(response):
-        response.headers["Content-Security-Policy"] = CSP
+        if getattr(app.view_functions.get(request.endpoint), "embeddable", False):
+            # A public page the school's site may frame (portal.public.embeddable): no form, no button on it.
+            response.headers["Content-Security-Policy"] = CSP.replace(
+                "frame-ancestors 'none'", "frame-ancestors " + app.config["PUBLIC_EMBED_ANCESTORS"])
+        else:
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -46,6 +46,12 @@ class Config:
     PDF_MAX_CONCURRENT = int(os.environ.get("PDF_MAX_CONCURRENT", "2"))
     # Keep the dashboard's figures until the next audited change (services/dashboard.OverviewCache).
     DASHBOARD_CACHE = True
+    # Keep the rendered public pages («Наши наставники», the honour board) until the next audited change
+    # (services/public_pages.PageCache): a withdrawn consent is an audited change, so it is gone at once.
+    PUBLIC_CACHE = True
+    # Who may put the embeddable public pages in a frame (CSP frame-ancestors): the school's own site, e.g.
+    # "https://school62.ru". They carry no form or button, so framing them cannot trick anyone into a click.
+    PUBLIC_EMBED_ANCESTORS = os.environ.get("PUBLIC_EMBED_ANCESTORS", "*")
     # The addresses of the reverse proxy (nginx) whose X-Forwarded-For/-Proto/-Host the portal believes;
     # anyone else's are dropped. gunicorn.conf.py sets 127.0.0.1 when nothing is given; `flask run` trusts none.
     TRUSTED_PROXIES = [ip.strip() for ip in os.environ.get("TRUSTED_PROXIES", "").split(",") if ip.strip()]
@@ -72,6 +78,7 @@ class TestConfig(Config):
     PASSWORD_HASHER = "fast"
     # Fixtures write rows directly, without the audit events that renew the cache; its own tests turn it on.
     DASHBOARD_CACHE = False
+    PUBLIC_CACHE = False
     RATELIMIT_STORAGE_URI = "memory://"
     TRUSTED_PROXIES = []
     PRODUCTION = False

@@ -11,8 +11,8 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.formatting import quoted, ru_short_date, short_name
 from portal.services import (
-    accounts, agreements, asking, class_teachers, complaints, consent, cycle, issued, monitoring, notifications,
-    passwords, recognition, registry, roadmap, training, uploads, voice, years,
+    accounts, agreements, asking, bank, class_teachers, complaints, consent, cycle, honour, issued, monitoring,
+    notifications, passwords, public_pages, recognition, registry, roadmap, training, uploads, voice, years,
 )
 from portal.documents.training import certificate_html
 from portal.services import orders as order_rules
@@ -187,6 +187,7 @@ def load() -> School:
         _target_model()
         _training(school, mentor, teachers[2], curator_uu)
         _recognition(student_student, mentor)
+        _public_pages(school, mentor, teacher_student, curator_uu)
     return school
 
 
@@ -237,6 +238,53 @@ def _training(school, mentor, trainer, curator) -> None:
     ExternalCourse.create(school=school, person=mentor, title="Наставничество в образовательной организации",
                           provider="ФГАОУ ДПО «Академия Минпросвещения России»", hours=36,
                           completed_on=today - timedelta(days=120), certificate=stored, recorded_by=mentor)
+
+
+def _photo_png(rgb=(70, 130, 180), size=64) -> bytes:
+    """A plain square PNG: a stand-in photo for the public pages (the demo has no real faces)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+
+    row = b"\0" + bytes(rgb) * size
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * size)) + chunk(b"IEND", b""))
+
+
+def _public_pages(school, mentor, fmt, curator) -> None:
+    """«Наши наставники», the honour board and the methodical bank (s9, 3.2): the demo mentor agreed to show
+    everything and wrote about himself; another mentor agreed to the name, role and achievements only; a third
+    is on the honour board without a consent to dissemination, so the board does not show him."""
+    documents = consent.current_documents(school.id)
+    coordinator = Account.get(Account.login == "coordinator").person
+    others = [m.person for m in BaseMembership.select(BaseMembership, Person).join(Person)
+              .where((BaseMembership.base == "mentor") & (BaseMembership.status == "active")
+                     & (Person.kind == "staff") & (Person.id != mentor.id)).order_by(Person.id).limit(2)]
+    dissemination = documents["dissemination"]
+    for person, fields in [(mentor, "name,role,format,text,achievements,photo")] + (
+            [(others[0], "name,role,format,achievements")] if others else []):
+        Consent.create(document=dissemination, subject=person, signer=person, text_sha256=dissemination.sha256,
+                       identity_document="паспорт 78 10 123456, выдан ОУФМС России по Ярославской обл. 12.05.2010",
+                       address="г. Ярославль, ул. Свободы, д. 10, кв. 5", public_fields=fields,
+                       signed_at=utcnow() - timedelta(days=10), ip="192.0.2.10", user_agent="демонстрационные данные")
+    public_pages.save_profile(mentor, "Учитель математики. Помогаю ребятам полюбить задачи и не бояться экзаменов; "
+                                      "веду школьный кружок олимпиадной математики.", "фото.png", _photo_png())
+    last_year = date.today().year - 1
+    honour.add_entry(coordinator, mentor, "Наставник года", last_year,
+                     "За пару, которая прошла путь от двоек до призового места на олимпиаде.")
+    for person, title in zip(others, ("Лучший наставник-педагог", "Наставник +")):
+        honour.add_entry(coordinator, person, title, last_year, "")
+    published = bank.submit(mentor, ["mentor"], bank.MaterialData(
+        title="Сценарий первой встречи наставника и наставляемого", format_id=str(fmt.id), topic="первая встреча",
+        description="Вопросы для знакомства, упражнение «Три факта обо мне» и план на месяц.",
+        publish_agreed=True, public_agreed=True, file_name="Сценарий первой встречи.pdf", file_data=BLANK_SCAN))
+    bank.review(coordinator, published.id, "publish")
+    bank.submit(curator, ["curator"], bank.MaterialData(
+        title="Чек-лист адаптации пятиклассника", topic="адаптация", publish_agreed=True,
+        description="Что проверить с наставляемым в первые две недели сентября.",
+        file_name="Чек-лист адаптации.pdf", file_data=BLANK_SCAN))
 
 
 def _introduction_order():

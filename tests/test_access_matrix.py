@@ -766,6 +766,63 @@ def contest_nomination(samples, elsewhere=False) -> int:
 
 def event_form(samples) -> dict:
     return {"kind": "forum", "title": "Форум наставников", "held_on": date.today().isoformat(), "place": "Актовый зал"}
+# --- recognition and the methodical bank (s9, 3.2) ---------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def public_photo(samples, elsewhere=False) -> str:
+    """The token of a photo on «Наши наставники»: a mentor whose consent to dissemination names the photo."""
+    from portal.models import PublicProfile
+    person = samples.make_person(kind="staff", birth_date=ADULT)
+    document = consents.current_documents(person.school_id)["dissemination"]
+    Consent.create(document=document, subject=person, signer=person, text_sha256=document.sha256,
+                   public_fields="name,photo")
+    stored = uploads.store(person.school_id, person, "фото.png", PNG, allowed=("png",))
+    return PublicProfile.create(person=person, photo=stored, photo_token=f"photo{next(_seq)}").photo_token
+
+
+def _material(samples, elsewhere=False, author=None, **fields):
+    from portal.models import BankMaterial
+    author = author or (_stranger(samples) if elsewhere else samples.signer().person)
+    stored = uploads.store(author.school_id, author, "план.pdf", SCAN)
+    fields = {"publish_agreed": True, "public_token": f"material{next(_seq)}"} | fields
+    return BankMaterial.create(school=author.school_id, author=author, title="План встреч", topic="адаптация",
+                               file=stored, **fields)
+
+
+def own_material(samples, elsewhere=False) -> int:
+    """A material the actor added to the bank, waiting for review (elsewhere: one of another school's)."""
+    return _material(samples, elsewhere).id
+
+
+def published_material(samples, elsewhere=False) -> int:
+    """A material of the school's bank, published: every participant of the school reads it."""
+    author = _stranger(samples) if elsewhere else samples.make_person(kind="staff", birth_date=ADULT)
+    return _material(samples, author=author, status="published", published_at=utcnow()).id
+
+
+def public_material(samples, elsewhere=False) -> str:
+    author = samples.make_person(kind="staff", birth_date=ADULT)
+    return _material(samples, author=author, status="published", published_at=utcnow(), public_agreed=True,
+                     ).public_token
+
+
+def honour_entry(samples, elsewhere=False) -> int:
+    from portal.models import HonourEntry
+    person = _stranger(samples) if elsewhere else samples.make_person(kind="staff", birth_date=ADULT)
+    return HonourEntry.create(school=person.school_id, person=person, year=YEAR, title="Наставник года").id
+
+
+def honour_form(samples) -> dict:
+    mentor = samples.make_account("mentor").person
+    return {"person": str(mentor.id), "year": str(YEAR), "title": "Наставник года"}
+
+
+def material_form(samples) -> dict:
+    from io import BytesIO
+    return {"title": "План встреч", "topic": "адаптация", "publish_agreed": "y",
+            "file": (BytesIO(SCAN), "план.pdf")}
 
 
 def target_model_version(samples, elsewhere=False) -> int:
@@ -1158,6 +1215,31 @@ EXPECTED: dict[str, Route] = {
     "training.new_course": _route({"GET", "POST"}, {"curator", "mentor"}, post=lambda s: {}, post_status=422),
     "training.course_file": _route({"GET"}, TRAINING, args={"course_id": external_course},
                                    mimetype="application/pdf"),
+    # The public pages (s9): no login; photos and public files by a random token, naming nobody.
+    "public.mentors": _route({"GET"}, EVERYONE),
+    "public.mentors_embed": _route({"GET"}, EVERYONE),
+    "public.honour": _route({"GET"}, EVERYONE),
+    "public.honour_embed": _route({"GET"}, EVERYONE),
+    "public.bank_page": _route({"GET"}, EVERYONE),
+    "public.photo": _route({"GET"}, EVERYONE, args={"token": public_photo}, mimetype="image/png", scoped=False),
+    "public.bank_file": _route({"GET"}, EVERYONE, args={"token": public_material}, mimetype="application/pdf",
+                               scoped=False),
+    # Recognition and the methodical bank (s9, 3.2): a mentor's own public text, the coordinator's honour board,
+    # the bank every signed-in participant reads, mentors and curators add to and the coordinator publishes.
+    "motivation.profile": _route({"GET", "POST"}, {"mentor", "curator"}, post=lambda s: {"text": "Учу шахматам"}),
+    "motivation.honour_board": _route({"GET", "POST"}, {"coordinator"}, post=honour_form),
+    "motivation.honour_remove": _route({"GET", "POST"}, {"coordinator"}, args={"entry_id": honour_entry},
+                                       post=lambda s: {}),
+    "motivation.bank_index": _route({"GET"}, SIGNED_IN),
+    "motivation.bank_review": _route({"GET"}, {"coordinator"}),
+    "motivation.material_new": _route({"GET", "POST"}, {"mentor", "curator", "coordinator"}, post=material_form),
+    "motivation.material": _route({"GET"}, SIGNED_IN, args={"material_id": published_material}),
+    "motivation.material_file": _route({"GET"}, SIGNED_IN, args={"material_id": published_material},
+                                       mimetype="application/pdf"),
+    "motivation.material_agreement": _route({"POST"}, {"mentor", "curator", "coordinator"},
+                                            args={"material_id": own_material}, post=lambda s: {"publish_agreed": "y"}),
+    "motivation.material_review": _route({"POST"}, {"coordinator"}, args={"material_id": own_material},
+                                         post=lambda s: {"action": "publish"}),
     # Staff (3.2, 4.4, 4.5, 4.9, 4.11): the coordinator school-wide, a curator within their formats.
     "staff.people": _route({"GET"}, STAFF),
     "staff.person": _route({"GET"}, STAFF, args={"person_id": roster_person}),
@@ -1519,6 +1601,8 @@ def test_get(client, sign_in, url_for_route, endpoint, actor):
             assert response.get_data().startswith(b"PK")  # a zip, as every .xlsx and .docx is
         elif route.mimetype == "text/plain":
             assert response.get_data(as_text=True) == "ok\n"
+        elif route.mimetype == "image/png":
+            assert response.get_data().startswith(b"\x89PNG")
         else:
             assert is_russian(response.get_data(as_text=True))
     elif actor == ANONYMOUS:

@@ -573,7 +573,7 @@ def _create_competition(k) -> Case:
                 lambda: Competition.select().count())
 
 
-def _nominate(k) -> Case:
+def _nominate_for_competition(k) -> Case:
     competition, mentor = _competition(k), _mentor_in_first_format(k)
     k.login_as("coordinator")
     return Case(f"/recognition/competitions/{competition.id}/nominate",
@@ -617,6 +617,62 @@ def _contest_outcome(k) -> Case:
     k.login_as("coordinator")
     return Case(f"/recognition/contests/{row.id}/outcome", {"outcome": "winner"},
                 lambda: ContestNomination.get_by_id(row.id).outcome)
+# --- recognition and the methodical bank (s9, 3.2) ---------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _material(author: Person, **fields):
+    from portal.models import BankMaterial
+    from portal.services import uploads
+    stored = uploads.store(author.school_id, author, "план.pdf", PDF)
+    return BankMaterial.create(school=author.school_id, author=author, title="План встреч", topic="адаптация",
+                               file=stored, public_token=f"csrf{author.id}", **fields)
+
+
+def _public_profile(k) -> Case:
+    from portal.models import PublicProfile
+    person = k.login_as("mentor").person
+    return Case("/motivation/profile", {"text": "Учу шахматам"},
+                lambda: PublicProfile.select().where(PublicProfile.person == person).count())
+
+
+def _honour_add(k) -> Case:
+    from portal.models import HonourEntry
+    mentor = k.make_account("mentor").person
+    k.login_as("coordinator")
+    return Case("/motivation/honour", {"person": str(mentor.id), "year": str(date.today().year),
+                                       "title": "Наставник года"}, lambda: HonourEntry.select().count())
+
+
+def _honour_remove(k) -> Case:
+    from portal.models import HonourEntry
+    mentor = k.make_account("mentor").person
+    entry = HonourEntry.create(school=mentor.school_id, person=mentor, year=date.today().year, title="Наставник года")
+    k.login_as("coordinator")
+    return Case(f"/motivation/honour/{entry.id}/remove", {}, lambda: HonourEntry.select().count())
+
+
+def _material_new(k) -> Case:
+    from portal.models import BankMaterial
+    k.login_as("mentor")
+    return Case("/motivation/bank/new", Upload(PDF, "план.pdf", title="План встреч", topic="адаптация",
+                                               publish_agreed="y"), lambda: BankMaterial.select().count())
+
+
+def _material_agreement(k) -> Case:
+    from portal.models import BankMaterial
+    material = _material(k.login_as("mentor").person)
+    return Case(f"/motivation/bank/{material.id}/agreement", {"publish_agreed": "y"},
+                lambda: BankMaterial.get_by_id(material.id).publish_agreed)
+
+
+def _material_review(k) -> Case:
+    from portal.models import BankMaterial
+    material = _material(k.make_account("mentor").person, publish_agreed=True)
+    k.login_as("coordinator")
+    return Case(f"/motivation/bank/{material.id}/review", {"action": "publish"},
+                lambda: BankMaterial.get_by_id(material.id).status)
 
 
 def _pupil_of_7a(k) -> Person:
@@ -1266,7 +1322,7 @@ CASES: dict[str, Callable] = {
     "staff.roadmap_status": _roadmap_status,
     "staff.roadmap_delete": _roadmap_delete,
     "recognition.create": _create_competition,
-    "recognition.nominate": _nominate,
+    "recognition.nominate": _nominate_for_competition,
     "recognition.decide": _decide,
     "recognition.events": _new_event,
     "recognition.add_participant": _add_participant,
@@ -1278,6 +1334,12 @@ CASES: dict[str, Callable] = {
     "complaints.decide": _decide_complaint,
     "proposals.agreement": _improvement_agreement,
     "proposals.change_state": _improvement_state,
+    "motivation.profile": _public_profile,
+    "motivation.honour_board": _honour_add,
+    "motivation.honour_remove": _honour_remove,
+    "motivation.material_new": _material_new,
+    "motivation.material_agreement": _material_agreement,
+    "motivation.material_review": _material_review,
     "class_teacher.propose": _propose_pupil,
     "staff.accept_base_proposal": _accept_proposal,
     "staff.decline_base_proposal": _decline_proposal,

@@ -62,7 +62,8 @@ def sign(subject_id, kind):
     form.agree.label.text = agree(person, form.agree.label.text)
     if existing is None and form.validate_on_submit():
         details = consents.SigningDetails(form.identity_document.data or "", form.address.data or "",
-                                          form.subject_document.data or "", form.subject_address.data or "")
+                                          form.subject_document.data or "", form.subject_address.data or "",
+                                          ",".join(f for f in form.public_fields.data or () if isinstance(f, str)))
         signed = attempt(form, lambda: consents.sign(_account(), subject.id, kind, password=form.password.data,
                                                      agree=form.agree.data, details=details, ip=client_ip(),
                                                      user_agent=user_agent()))

@@ -18,6 +18,7 @@ from portal.models.training import (TrainingProgramme, TrainingMaterial, Trainin
                                     TrainingEnrolment, TrainingAttendance, ExternalCourse)
 from portal.models.recognition import (SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument,
                                        ContestNomination)
+from portal.models.motivation import PublicProfile, HonourEntry, BankMaterial
 from portal.models.audit import AuditEvent
 
 MODELS = [
@@ -39,6 +40,7 @@ MODELS = [
     TrainingProgramme, TrainingMaterial, TrainingGroup, TrainingSession, TrainingEnrolment, TrainingAttendance,
     ExternalCourse,
     SchoolEvent, EventParticipant, Competition, Nomination, AwardDocument, ContestNomination,
+    PublicProfile, HonourEntry, BankMaterial,
     AuditEvent,
 ]
 

@@ -15,6 +15,18 @@ CONSENT_KINDS = (
 )
 
 
+# What a consent to dissemination (152-ФЗ art. 10.1) may let the public pages show; the signer ticks them,
+# the consent's text lists the ticked ones, and the pages show nothing else. The name is always among them.
+PUBLIC_FIELDS = (
+    ("name", "фамилия, имя, отчество"),
+    ("role", "роль в программе наставничества (наставник, куратор)"),
+    ("format", "форма наставничества"),
+    ("text", "краткий рассказ о себе, написанный субъектом"),
+    ("achievements", "достижения в программе наставничества (звания и награды доски почёта)"),
+    ("photo", "фотография"),
+)
+
+
 class ConsentDocument(BaseModel):
     """One version of a consent text; a new wording is a new version, never an edit."""
 
@@ -46,6 +58,8 @@ class Consent(BaseModel):
     signed_at = DateTimeField(default=utcnow)
     ip = CharField(max_length=45, default="")
     user_agent = CharField(max_length=300, default="")
+    # A consent to dissemination: the PUBLIC_FIELDS codes the signer ticked, comma-separated; empty otherwise.
+    public_fields = CharField(max_length=100, default="")
 
     class Meta:
         indexes = ((("document", "subject", "signer", "signed_at"), True),)

@@ -7,8 +7,8 @@ from portal.auth.access import home_url, safe_next
 from portal.extensions import csrf, limiter
 from portal.models import School
 from portal.public import bp
-from portal.services import issued, mail
-from portal.web import attempt, client_ip, form_status, serving
+from portal.services import bank, issued, mail, public_pages
+from portal.web import attempt, client_ip, form_status, send_download, serving
 from portal.web.forms import EmptyForm
 from portal.web.menu import LOW_VISION_COOKIE, LOW_VISION_YEAR
 
@@ -105,6 +105,82 @@ def unsubscribe_one_click(token):
         mail.set_mail_off(person, True, actor=None, ip=client_ip(), via="one-click")
         return "Уведомления на почту больше не приходят.\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
     return redirect(url_for("public.unsubscribe", token=token), 303)
+
+
+# --- «Наши наставники», «Лучшие наставники», the public part of the methodical bank (s9, 3.2) ---------------
+# No login, no session (their layout asks no CSRF token, so no cookie is set), no id or name in any address.
+# The pages are kept rendered until the next audited change (services.public_pages.PageCache): a request that
+# finds its page costs one query, and a withdrawn consent takes the person off at the next request.
+
+def embeddable(view):
+    """A page the school's site may show in a frame: the app factory relaxes frame-ancestors for it only."""
+    view.embeddable = True
+    return view
+
+
+def _public_page(name: str, template: str, data, embed: bool = False):
+    low_vision = request.cookies.get(LOW_VISION_COOKIE) == "1"
+
+    def build():
+        school = public_pages.school()
+        return render_template(template, school=school, embed=embed, low_vision=low_vision,
+                               **(data(school.id) if school else {}))
+
+    cache = current_app.extensions.get("public_cache")
+    key = f"{name}:{int(embed)}:{int(low_vision)}"
+    return cache.page(key, build) if cache is not None else build()
+
+
+def _mentors(school_id):
+    return {"cards": public_pages.mentors(school_id)}
+
+
+def _honour(school_id):
+    return {"years": public_pages.honour_board(school_id)}
+
+
+@bp.route("/public/mentors")
+def mentors():
+    """«Наши наставники»: the mentors who agreed to be shown, with what they agreed to show."""
+    return _public_page("mentors", "public/mentors.html", _mentors)
+
+
+@bp.route("/public/mentors/embed")
+@embeddable
+def mentors_embed():
+    """The same list without the portal's header, for a frame on the school's site."""
+    return _public_page("mentors", "public/mentors.html", _mentors, embed=True)
+
+
+@bp.route("/public/honour")
+def honour():
+    """The honour board «Лучшие наставники», by year."""
+    return _public_page("honour", "public/honour.html", _honour)
+
+
+@bp.route("/public/honour/embed")
+@embeddable
+def honour_embed():
+    return _public_page("honour", "public/honour.html", _honour, embed=True)
+
+
+@bp.route("/public/photo/<token>")
+def photo(token):
+    """A photo on a public page, by its random token, while the consent names the photo; shown, not downloaded."""
+    found = public_pages.photo(token)
+    return found.data, 200, {"Content-Type": found.mimetype, "Cache-Control": "no-store"}
+
+
+@bp.route("/public/bank")
+def bank_page():
+    """The methodical bank's public part: what the coordinator published and the author let everyone see."""
+    return _public_page("bank", "public/bank.html", lambda school_id: {"materials": bank.public(school_id)})
+
+
+@bp.route("/public/bank/<token>/file")
+def bank_file(token):
+    """A public material's file, by its random token; audited like every download."""
+    return send_download(bank.public_download(token, ip=client_ip()))
 
 
 # --- the proxy's health check (deploy/nginx) ----------------------------------------------------------

@@ -43,6 +43,8 @@ TITLES = {
     "complaint.filed": "Поступила жалоба на работу наставнической пары",
     "complaint.explained": "Наставник дал объяснение по жалобе — примите решение",
     "complaint.decided": "По жалобе на работу наставнической пары принято решение",
+    "bank.submitted": "В методическую копилку добавлен материал — рассмотрите его",
+    "bank.reviewed": "Координатор рассмотрел ваш материал для методической копилки",
     # Psychological support: the titles name no one and no subject — a mail subject line is read by many eyes.
     "support.requested": "Новая просьба о психологической поддержке — свяжитесь с обратившимся",
     "support.child_asked": "Ваш ребёнок попросил о психологической поддержке",

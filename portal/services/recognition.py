@@ -29,7 +29,7 @@ from portal.models.recognition import (
     COMPETITION_KINDS, COMPETITION_STATES, CONTEST_LEVELS, CONTEST_OUTCOMES, EVENT_KINDS, NOMINATOR_ROLES,
 )
 from portal.names import first_name, full_name, name_and_patronymic
-from portal.services import NotAllowed, ServiceError, audit, bases, issued, uploads, years
+from portal.services import NotAllowed, ServiceError, audit, bases, honour, issued, uploads, years
 from portal.services.staff import StaffScope
 
 EVENT_KIND_TITLES = dict(EVENT_KINDS)
@@ -233,6 +233,12 @@ def decide(scope: StaffScope, competition_id, places: dict, ip: str = "", today:
         audit.record("recognition.decided", actor=scope.person, obj=found, school=scope.school_id, ip=ip,
                      places={str(k): v for k, v in chosen.items()})
         _issue_documents(scope, found, [r for r in rows if r.id in chosen], ip, today or date.today())
+        # The winner goes on the honour board «Лучшие наставники» (s9); the public page shows them only while their
+        # consent to dissemination allows (services.public_pages).
+        for row in rows:
+            if chosen.get(row.id) == 1:
+                honour.add_entry(scope.person, row.nominee_id, f"Победитель конкурса «{COMPETITION_TITLES[found.kind]}»",
+                                 min(found.year + 1, date.today().year), ip=ip)
     return found
 
 

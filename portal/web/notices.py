@@ -54,6 +54,9 @@ LINKS: dict[str, Link | dict[str, Link]] = {
     "complaint.filed": ("complaints.show", "complaint_id"),
     "complaint.explained": ("complaints.show", "complaint_id"),
     "complaint.decided": ("complaints.show", "complaint_id"),
+    # A material of the methodical bank (3.2, s9): its page, where the coordinator publishes and the author reads.
+    "bank.submitted": ("motivation.material", "material_id"),
+    "bank.reviewed": ("motivation.material", "material_id"),
     # A support request has one page for everyone who may read it: the psychologist acts there, the asker and a
     # parent follow its state.
     "support.requested": ("support.request_page", "request_id"),

@@ -91,6 +91,7 @@ def live_server(database_url, tmp_path):
         # As in production: browser flows change data only through the services, whose audit events
         # renew the dashboard's kept figures — the monitoring flow proves it.
         DASHBOARD_CACHE = True
+        PUBLIC_CACHE = True  # the public pages kept between requests, renewed by any audited change
 
     app = create_app(Config)
     with db.connection_context():

@@ -200,3 +200,20 @@ def test_the_mentors_recognition_and_the_years_summary(world):
                                         "placed": 1}]
     regional = next(c for c in summary["contests"] if c["level"] == "региональный")
     assert regional == {"level": "региональный", "total": 1, "outcomes": {"призёр": 1}}
+
+
+@pytest.mark.clause("s9")
+def test_the_winner_goes_on_the_honour_board_shown_only_with_a_consent_to_dissemination(world, client):
+    """The decision puts the winner (not the runner-up) on «Лучшие наставники»; the public board shows them once
+    their consent to dissemination names them, and not before."""
+    from portal.models import Consent, HonourEntry
+    from portal.services import consent as consents
+    _decide(world, world["daughter"], world["son"])
+    entry, = HonourEntry.select()
+    assert (entry.person_id, entry.title) == (world["daughter"].id, "Победитель конкурса «Наставник года»")
+    assert "Соколова" not in client.get("/public/honour").get_data(as_text=True)
+    document = consents.current_documents(world["daughter"].school_id)["dissemination"]
+    Consent.create(document=document, subject=world["daughter"], signer=world["mother"], text_sha256=document.sha256,
+                   public_fields="name,role,achievements")
+    board = client.get("/public/honour").get_data(as_text=True)
+    assert "Соколова" in board and "Победитель конкурса «Наставник года»" in board and "Волков" not in board

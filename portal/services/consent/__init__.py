@@ -15,6 +15,7 @@ A package of modules by aggregate; callers use `from portal.services import cons
 from portal.services.consent.texts import (  # noqa: F401
     TEXTS, KIND_TITLES, MIN_TEXT_LENGTH, BLANK, PLACEHOLDERS, PLACEHOLDER_NAMES, REQUIRED_PLACEHOLDERS, sha256,
     seed_documents, current_documents, text_versions, placeholder_guide, new_version, SigningDetails, render_text,
+    PUBLIC_FIELD_TITLES, public_fields_of, public_fields_text,
 )
 from portal.services.consent.gate import (  # noqa: F401
     MINOR_KIND_FOR_BASE, PARTICIPATION_KINDS, PRE_ACTIVE, required_kind, bases_opened_by, valid_consents,

@@ -14,7 +14,7 @@ def _issue(consent: Consent, signer: Person, subject: Person, basis: str, ip: st
     transaction. A later change of any of these changes nothing the signer was given."""
     school = School.get_by_id(consent.document.school_id)
     details = SigningDetails(consent.identity_document, consent.address, consent.subject_document,
-                             consent.subject_address)
+                             consent.subject_address, consent.public_fields)
     data = {"consent": consent, "signer": signer, "subject": subject, "school": school,
             "self_signed": signer.id == subject.id, "basis": basis or "родитель",
             "text": render_text(consent.document, school, signer, subject, details, basis)}

@@ -14,7 +14,9 @@ from portal.services.consent.gate import (
     signs_online, subject_for_signer, valid_consents,
 )
 from portal.services.consent.issuing import _issue
-from portal.services.consent.texts import current_documents, _has_control_characters, KIND_TITLES, SigningDetails
+from portal.services.consent.texts import (
+    current_documents, _has_control_characters, KIND_TITLES, public_fields_of, SigningDetails,
+)
 
 
 def accept_esign_agreement(account: Account, password: str, agree: bool, ip: str = "", user_agent: str = "") -> Consent:
@@ -50,6 +52,7 @@ def sign(account: Account, subject_id: int, kind: str, *, password: str, agree: 
     if not has_esign_agreement(signer):
         raise ServiceError("Сначала примите соглашение об использовании простой электронной подписи.")
     _check_details(signer, subject, kind, details)
+    public_fields = _public_fields(kind, details.public_fields)
     if not agree:
         raise ServiceError("Отметьте, что вы прочитали текст и даёте согласие.", field="agree")
     if not passwords.verify_password(account.password_hash, password):
@@ -64,12 +67,20 @@ def sign(account: Account, subject_id: int, kind: str, *, password: str, agree: 
             document=document, subject=subject, signer=signer, text_sha256=document.sha256,
             identity_document=details.identity_document.strip(), address=details.address.strip(),
             subject_document=details.subject_document.strip(), subject_address=details.subject_address.strip(),
-            ip=ip, user_agent=user_agent)
+            public_fields=public_fields, ip=ip, user_agent=user_agent)
         audit.record("consent.signed", actor=signer, obj=consent, ip=ip, kind=kind, subject=subject.id,
                      version=document.version, sha256=document.sha256)
         _issue(consent, signer, subject, basis, ip=ip)
         _activate(subject, kind, signer, ip)
     return consent
+
+
+def _public_fields(kind: str, codes: str) -> str:
+    """A consent to dissemination names its fields (152-ФЗ art. 10.1 p. 9: the subject chooses what is
+    disseminated); the name is always among them, since a page can show nobody without it."""
+    if kind != "dissemination":
+        return ""
+    return ",".join(public_fields_of("name," + (codes or "")))
 
 
 def esign_agreement(person: Person) -> Consent | None:

@@ -9,13 +9,14 @@ from peewee import JOIN, IntegrityError, fn
 
 from portal.db import atomic_write, db
 from portal.models import Account, Consent, ConsentDocument, Person, RoleGrant, School
-from portal.models.consent import CONSENT_KINDS
+from portal.models.consent import CONSENT_KINDS, PUBLIC_FIELDS
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit
 
 
 TEXTS = Path(__file__).resolve().parents[2] / "data" / "consents"
 KIND_TITLES = dict(CONSENT_KINDS)
+PUBLIC_FIELD_TITLES = dict(PUBLIC_FIELDS)
 
 
 MIN_TEXT_LENGTH = 50
@@ -41,6 +42,8 @@ PLACEHOLDERS = (
     ("signer_name", "ФИО подписывающего: самого участника или законного представителя"),
     ("acting_for", "«в отношении себя —» или «как законный представитель» — для текстов, которые подписывают "
                    "и за себя, и за ребёнка"),
+    ("public_fields", "перечень сведений, которые подписывающий разрешил показывать на публичных страницах "
+                      "(согласие на распространение)"),
 )
 PLACEHOLDER_NAMES = frozenset(name for name, _ in PLACEHOLDERS)
 # The items of 152-ФЗ art. 9 p. 4 a text must carry; each entry lists placeholders that satisfy it.
@@ -170,6 +173,22 @@ class SigningDetails:
     address: str = ""
     subject_document: str = ""
     subject_address: str = ""
+    # A consent to dissemination: the PUBLIC_FIELDS codes ticked, comma-separated.
+    public_fields: str = ""
+
+
+def public_fields_of(codes: str) -> list[str]:
+    """The known field codes of a stored list, in the order of PUBLIC_FIELDS."""
+    given = set((codes or "").split(","))
+    return [code for code, _ in PUBLIC_FIELDS if code in given]
+
+
+def public_fields_text(codes: str) -> str:
+    """The fields a consent to dissemination names, in Russian, for its text."""
+    named = public_fields_of(codes)
+    if not named:
+        return "сведения, отмеченные при подписании (" + "; ".join(t for _, t in PUBLIC_FIELDS) + ")"
+    return "; ".join(PUBLIC_FIELD_TITLES[code] for code in named)
 
 
 def render_text(document: ConsentDocument, school: School, signer: Person, subject: Person,
@@ -195,5 +214,11 @@ def render_text(document: ConsentDocument, school: School, signer: Person, subje
         "subject_birth_date": subject.birth_date.strftime("%d.%m.%Y") if subject.birth_date else blank,
         "subject_document": (details.identity_document if self_signed else details.subject_document) or blank,
         "subject_address": (details.address if self_signed else details.subject_address) or blank,
+        "public_fields": public_fields_text(details.public_fields),
     }
-    return Template(document.body).safe_substitute(values)
+    text = Template(document.body).safe_substitute(values)
+    if document.kind == "dissemination" and "public_fields" not in set(Template(document.body).get_identifiers()):
+        # A wording older than the list of fields: the signed text still names what it allows.
+        text += ("\n\nПеречень персональных данных, разрешённых для распространения на публичных страницах: "
+                 + values["public_fields"] + ".")
+    return text

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from portal.models import (
-    Answer, AuditEvent, Complaint, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Notification, Question,
-    Questionnaire, Response,
+    Answer, AuditEvent, Complaint, Guardianship, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound,
+    Notification, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
 from portal.services import complaints
@@ -291,6 +291,26 @@ def test_the_mentor_reads_satisfaction_only_from_three_answers(client, pair, log
     _satisfied(pair, make_person, 1)
     page = client.get("/complaints/my-work").get_data(as_text=True)
     assert "недостаточно ответов для показа" not in page and "полностью согласен" in page
+
+
+@pytest.mark.clause("s6")
+def test_one_mentees_answers_over_three_rounds_stay_hidden_from_the_mentor(client, pair, login):
+    """«Anonymous aggregates»: three answers of one mentee (three monitoring rounds) are that mentee's own view of
+    the mentor, not an aggregate — the mentor does not read them."""
+    questionnaire = Questionnaire.select().where((Questionnaire.school == pair["format"].school_id)
+                                                 & (Questionnaire.kind == "satisfaction")).first()
+    question = Question.select().where((Question.questionnaire == questionnaire)
+                                       & (Question.answer_type == "agree")).order_by(Question.position).first()
+    for _ in range(3):
+        round_ = MonitoringRound.create(mentoring_format=pair["format"], kind="intermediate")
+        response = Response.create(questionnaire=questionnaire, respondent=pair["mentee"].person_id,
+                                   about=pair["mentor"].person_id, mentorship=pair["mentorship"],
+                                   monitoring_round=round_)
+        Answer.create(response=response, question=question, scale_value="disagree")
+    login(pair["mentor"].login)
+    page = client.get("/complaints/my-work").get_data(as_text=True)
+    assert question.text in page and "недостаточно ответов для показа" in page
+    assert "<svg" not in page and "совсем не согласен" not in page
 
 
 @pytest.mark.clause("s8")

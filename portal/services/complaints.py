@@ -19,7 +19,7 @@ from datetime import date
 from peewee import JOIN, fn
 
 from portal import names
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.ids import parse_id
 from portal.models import (
     Account, Complaint, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Person, RoleGrant,
@@ -137,7 +137,8 @@ def pairs_to_complain_about(person: Person, role: str | None, scope: StaffScope 
 def file(person: Person, role: str | None, pair_key, text, name_shown: bool, scope: StaffScope | None = None,
          ip: str = "") -> Complaint:
     """A complaint about one of the pairs `pairs_to_complain_about` offers; the mentor and the coordinators are
-    told at once — the mentor of the complainant's role only, unless the complainant allowed their name."""
+    told at once — the mentor of the complainant's role only, unless the complainant allowed their name.
+    The same complaint sent twice (a double submit) is the one already filed: nothing is filed or told again."""
     if role not in FILER_ROLES:
         raise NotAllowed("Жалобы подают наставляемые, родители, кураторы и координатор.")
     choice = next((c for c in pairs_to_complain_about(person, role, scope) if c.key == str(pair_key or "")), None)
@@ -145,7 +146,13 @@ def file(person: Person, role: str | None, pair_key, text, name_shown: bool, sco
         raise ServiceError("Выберите пару из списка.", field="pair")
     text = _text(text, "text", MAX_TEXT, "Опишите, на что вы жалуетесь.")
     with atomic_write():
+        lock_row(Mentorship, choice.mentorship_id)  # two posts of one form take turns (SQLite: IMMEDIATE already)
         pair = Mentorship.get_by_id(choice.mentorship_id)
+        same = Complaint.get_or_none((Complaint.mentorship == pair.id) & (Complaint.filed_by == person.id)
+                                     & (Complaint.on_behalf_of == choice.child_id) & (Complaint.text == text)
+                                     & (Complaint.status == "filed"))
+        if same is not None:
+            return same
         complaint = Complaint.create(school=person.school_id, mentorship=pair.id, filed_by=person.id, filed_as=role,
                                      on_behalf_of=choice.child_id, text=text, name_shown=bool(name_shown))
         audit.record("complaint.filed", actor=person, obj=complaint, school=person.school_id, ip=ip, role=role,

@@ -203,8 +203,10 @@ def summaries(format_ids, since: date | None = None, year: int | None = None) ->
 
 def about_person(person_id: int) -> list[QuestionSummary]:
     """The satisfaction answers about one person (a mentee's satisfaction with their mentor, Response.about),
-    counted per question over every pair and round; one query. Every summary is about someone, so one with fewer
-    than MIN_ABOUT answers is hidden: the person it is about reads it («Оценка моей работы»)."""
+    counted per question over every pair and round; two queries. Every summary is about someone, so one with fewer
+    than MIN_ABOUT answers is hidden: the person it is about reads it («Оценка моей работы»). So is one that fewer
+    than MIN_ABOUT people gave, however many rounds they answered in: one mentee's answers over three rounds are
+    that mentee's view, not an anonymous aggregate."""
     query = (Answer.select(Question.position, Question.text, Question.answer_type, Answer.scale_value,
                            fn.COUNT(Answer.id))
              .join(Question).join(Questionnaire).switch(Answer).join(Response)
@@ -218,4 +220,12 @@ def about_person(person_id: int) -> list[QuestionSummary]:
         summary = found.setdefault((position, text), QuestionSummary(kind="satisfaction", text=text, scale=scale,
                                                                       about_someone=True))
         summary.counts[code] = summary.counts.get(code, 0) + n
+    people = (Answer.select(Question.position, Question.text, fn.COUNT(Response.respondent.distinct()))
+              .join(Question).join(Questionnaire).switch(Answer).join(Response)
+              .where((Response.about == person_id) & (Questionnaire.kind == "satisfaction")
+                     & Question.answer_type.in_(list(SCALES)))
+              .group_by(Question.position, Question.text))
+    for position, text, n in people.tuples():
+        if (position, text) in found and n < MIN_ABOUT:
+            found[(position, text)].withheld = True
     return [found[key] for key in sorted(found)]

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from portal.models import (
-    Answer, AuditEvent, Complaint, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Notification, Question,
-    Questionnaire, Response,
+    Answer, AuditEvent, Complaint, Guardianship, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound,
+    Notification, Question, Questionnaire, Response,
 )
 from portal.models.base import utcnow
 from portal.services import complaints
@@ -182,6 +182,36 @@ def test_bad_explanations_and_decisions_are_refused_in_russian(client, pair, log
     assert Complaint.get_by_id(complaint.id).outcome == "upheld"
 
 
+@pytest.mark.clause("s6")
+def test_a_double_submit_files_one_complaint_and_tells_once(client, pair, login):
+    """The form sent twice (a double click, a reload after a slow answer) is one complaint, not two for the
+    mentor to explain and the coordinator to decide."""
+    login(pair["mentee"].login)
+    first = _file(client, pair["mentorship"].id)
+    second = _file(client, pair["mentorship"].id)
+    assert first.status_code == second.status_code == 303
+    complaint, = Complaint.select()
+    assert second.headers["Location"].endswith(f"/complaints/{complaint.id}")
+    assert Notification.select().where((Notification.kind == "complaint.filed")
+                                       & (Notification.person == pair["mentor"].person_id)).count() == 1
+    assert AuditEvent.select().where(AuditEvent.action == "complaint.filed").count() == 1
+    # Another complaint about the same pair, in other words, is a complaint of its own.
+    assert _file(client, pair["mentorship"].id, text="Наставник не отвечает на сообщения.").status_code == 303
+    assert Complaint.select().count() == 2
+
+
+@pytest.mark.clause("s6")
+def test_an_explanation_after_the_decision_says_why_it_was_refused(client, pair, login, make_account):
+    complaint = _complaint(pair, pair["mentee"].person_id)
+    _, scope = _coordinator(make_account)
+    complaints.decide(scope, complaint.id, "not_upheld", "Встречи шли по плану.")
+    login(pair["mentor"].login)
+    response = client.post(f"/complaints/{complaint.id}/explain", {"explanation": "Болел."})
+    assert response.status_code == 422
+    assert "По жалобе уже принято решение." in response.get_data(as_text=True)
+    assert Complaint.get_by_id(complaint.id).explanation == ""
+
+
 # --- the coordinator's and the curator's lists -------------------------------------------------------------
 
 @pytest.mark.clause("s6")
@@ -261,6 +291,26 @@ def test_the_mentor_reads_satisfaction_only_from_three_answers(client, pair, log
     _satisfied(pair, make_person, 1)
     page = client.get("/complaints/my-work").get_data(as_text=True)
     assert "недостаточно ответов для показа" not in page and "полностью согласен" in page
+
+
+@pytest.mark.clause("s6")
+def test_one_mentees_answers_over_three_rounds_stay_hidden_from_the_mentor(client, pair, login):
+    """«Anonymous aggregates»: three answers of one mentee (three monitoring rounds) are that mentee's own view of
+    the mentor, not an aggregate — the mentor does not read them."""
+    questionnaire = Questionnaire.select().where((Questionnaire.school == pair["format"].school_id)
+                                                 & (Questionnaire.kind == "satisfaction")).first()
+    question = Question.select().where((Question.questionnaire == questionnaire)
+                                       & (Question.answer_type == "agree")).order_by(Question.position).first()
+    for _ in range(3):
+        round_ = MonitoringRound.create(mentoring_format=pair["format"], kind="intermediate")
+        response = Response.create(questionnaire=questionnaire, respondent=pair["mentee"].person_id,
+                                   about=pair["mentor"].person_id, mentorship=pair["mentorship"],
+                                   monitoring_round=round_)
+        Answer.create(response=response, question=question, scale_value="disagree")
+    login(pair["mentor"].login)
+    page = client.get("/complaints/my-work").get_data(as_text=True)
+    assert question.text in page and "недостаточно ответов для показа" in page
+    assert "<svg" not in page and "совсем не согласен" not in page
 
 
 @pytest.mark.clause("s8")

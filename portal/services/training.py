@@ -103,7 +103,7 @@ def _time(value, field: str) -> str:
     if not value:
         return ""
     hours, _, minutes = value.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+    if not (hours.isascii() and minutes.isascii() and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
         raise ServiceError(f"Укажите время в виде {TIME_FORMAT}, например 15:00.", field=field)
     return f"{int(hours):02d}:{minutes}"
 

@@ -232,3 +232,16 @@ def test_the_training_history_is_on_the_card_and_in_the_export(client, school, l
     text = export.data.decode("utf-8-sig")
     assert "Соколова Анна" in text and "«Школа наставников»" in text and "внешний курс" in text
     assert "Академия Минпросвещения России" in text and f"сертификат ШН-{enrolment.id}" in text
+
+
+@pytest.mark.quality("validation")
+@pytest.mark.parametrize("starts_at", ["²:00", "1:٣٠", "１５:00"])
+def test_a_start_time_in_other_digits_is_refused_beside_the_field(client, school, login_as, starts_at):
+    """Characters Python counts as digits but int() cannot read (or reads from another script) are not a time."""
+    made = group(school.id, sessions=1)
+    login_as("coordinator")
+    response = client.post(f"/training/groups/{made.id}/sessions", {"held_on": "01.10.2026", "starts_at": starts_at,
+                                                                    "topic": "Обратная связь"})
+    assert response.status_code == 422
+    assert field_errors(response, "starts_at") == ["Укажите время в виде ЧЧ:ММ, например 15:00."]
+    assert len(training.sessions([made.id])) == 1

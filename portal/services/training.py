@@ -14,9 +14,9 @@ same transaction. `actor` is an `Actor`: the person and the roles their account 
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.documents.training import certificate_html
 from portal.ids import parse_id
 from portal.models import (
@@ -318,17 +318,25 @@ def enrol(actor: Actor, group_id, person_id=None, ip: str = "") -> TrainingEnrol
         person = next((p for p in trainees(actor.school_id) if p.id == person_id), None)
         if person is None:
             raise ServiceError("Выберите наставника или куратора из списка.", field="person")
-    if TrainingEnrolment.select().where((TrainingEnrolment.group == found.id)
-                                        & (TrainingEnrolment.person == person.id)).exists():
-        raise ServiceError("Уже записан(а) в эту группу." if person_id else "Вы уже записаны в эту группу.",
-                           field="person" if person_id else None)
-    with atomic_write():
-        enrolment = TrainingEnrolment.create(group=found, person=person, enrolled_by=actor.person)
-        audit.record("training.enrolled", actor=actor.person, obj=enrolment, school=actor.school_id, ip=ip,
-                     group=found.id, person=person.id, self_enrolled=person_id is None)
-        notifications.notify([person], "training.enrolled", obj=found,
-                             details=f"«{found.programme.title}», {found.title}")
+    twice = ServiceError("Уже записан(а) в эту группу." if person_id else "Вы уже записаны в эту группу.",
+                         field="person" if person_id else None)
+    try:
+        with atomic_write():
+            if _enrolled(found.id, person.id):
+                raise twice
+            enrolment = TrainingEnrolment.create(group=found, person=person, enrolled_by=actor.person)
+            audit.record("training.enrolled", actor=actor.person, obj=enrolment, school=actor.school_id, ip=ip,
+                         group=found.id, person=person.id, self_enrolled=person_id is None)
+            notifications.notify([person], "training.enrolled", obj=found,
+                                 details=f"«{found.programme.title}», {found.title}")
+    except IntegrityError:  # a double click: the other request enrolled them a moment ago (the unique index holds)
+        raise twice from None
     return enrolment
+
+
+def _enrolled(group_id: int, person_id: int) -> bool:
+    return TrainingEnrolment.select().where((TrainingEnrolment.group == group_id)
+                                            & (TrainingEnrolment.person == person_id)).exists()
 
 
 # --- attendance -------------------------------------------------------------------------------------------------
@@ -402,6 +410,7 @@ def complete(actor: Actor, group_id, ip: str = "") -> list[TrainingEnrolment]:
     school = School.get_by_id(actor.school_id)
     done = []
     with atomic_write():
+        lock_row(TrainingGroup, found.id)  # a double click sums up once: the second waits and finds them certified
         for progress in roster(found):
             if not progress.completed or progress.enrolment.certificate_id is not None:
                 continue

@@ -245,3 +245,17 @@ def test_a_start_time_in_other_digits_is_refused_beside_the_field(client, school
     assert response.status_code == 422
     assert field_errors(response, "starts_at") == ["Укажите время в виде ЧЧ:ММ, например 15:00."]
     assert len(training.sessions([made.id])) == 1
+
+
+@pytest.mark.quality("concurrency")
+def test_a_double_click_on_join_enrols_once_with_a_message_not_a_500(client, school, login_as, monkeypatch):
+    """Two requests at the same moment: the second's check runs before the first commits, so only the unique index
+    on (group, person) stops it; the mentor gets the message, and one enrolment and one notification stay."""
+    made = group(school.id)
+    mentor = login_as("mentor")
+    assert client.post(f"/training/groups/{made.id}/join", {}).status_code == 303
+    monkeypatch.setattr(training, "_enrolled", lambda *args: False)  # as if the first had not committed yet
+    response = client.post(f"/training/groups/{made.id}/join", {}, follow_redirects=True)
+    assert response.status_code == 200 and "Вы уже записаны в эту группу." in response.get_data(as_text=True)
+    assert TrainingEnrolment.select().count() == 1
+    assert Notification.select().where(Notification.person == mentor.person_id).count() == 1

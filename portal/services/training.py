@@ -18,6 +18,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from portal.db import atomic_write, lock_row
 from portal.documents.training import certificate_html
+from portal.formatting import plural
 from portal.ids import parse_id
 from portal.models import (
     Account, ExternalCourse, IssuedDocument, Person, RoleGrant, School, StoredFile, TrainingAttendance, TrainingEnrolment,
@@ -531,7 +532,7 @@ def history(school_id: int, person_ids: list[int] | None = None) -> list[History
         if e.certificate_id is not None:
             result = f"сертификат {certificate_number(e)}"
         else:
-            result = f"обучение: посещено {present} из {total} занятий"
+            result = f"обучение: посещено {present} из {plural(total, 'занятия', 'занятий', 'занятий')}"
         rows.append(HistoryRow(e.person_id, "school", e.title, school.short_name or school.name, e.hours,
                                last_days.get(e.group_id), result, enrolment_id=e.id,
                                has_certificate=e.certificate_id is not None))

@@ -259,3 +259,13 @@ def test_a_double_click_on_join_enrols_once_with_a_message_not_a_500(client, sch
     assert response.status_code == 200 and "Вы уже записаны в эту группу." in response.get_data(as_text=True)
     assert TrainingEnrolment.select().count() == 1
     assert Notification.select().where(Notification.person == mentor.person_id).count() == 1
+
+
+@pytest.mark.quality("language")
+def test_the_history_counts_one_session_in_the_genitive_singular(school, make_account):
+    """«посещено 0 из 1 занятия», not «из 1 занятий», on the person's card and in the export."""
+    mentor = make_account("mentor")
+    made = group(school.id, sessions=1)
+    training.enrol(coordinator_of(school.id), made.id, mentor.person_id)
+    (row,) = training.history(school.id, [mentor.person_id])
+    assert row.result == "обучение: посещено 0 из 1 занятия"

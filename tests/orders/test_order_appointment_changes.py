@@ -114,7 +114,12 @@ def test_an_appointment_taken_out_or_a_draft_deleted_grants_nothing(client, coor
     taken = Appointment.get(Appointment.person == first)
     assert client.post(f"/coordinator/orders/{order.id}/appointments/{taken.id}/remove").status_code == 303
     assert [a.person_id for a in Appointment.select()] == [second.id]
-    assert client.post(f"/coordinator/orders/{order.id}/delete").status_code == 303
+    confirm = text(client.get(f"/coordinator/orders/{order.id}/delete"))
+    assert "назначения проекта отменяются: никто не станет куратором по этому проекту" in confirm
+    assert "пары проекта" not in confirm  # an appointment order has no pairs to give back
+    deleted = client.post(f"/coordinator/orders/{order.id}/delete", follow_redirects=True)
+    assert "Проект приказа удалён. Его назначения отменены." in text(deleted)
+    assert "Его пары снова ждут приказа" not in text(deleted)
     assert not Order.select().where(Order.kind == "appointment").exists() and not Appointment.select().exists()
     assert curator_grants(first) == [] and curator_grants(second) == []
 

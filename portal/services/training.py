@@ -362,12 +362,21 @@ def attendance_of(session_ids: list[int]) -> dict[tuple[int, int], bool]:
         .where(TrainingAttendance.session.in_(session_ids)).tuples()}
 
 
-def mark_attendance(actor: Actor, session_id, present_ids, ip: str = "") -> int:
+def ahead(found: TrainingSession, today: date | None = None) -> bool:
+    """A session not held yet: nobody can have attended it."""
+    return found.held_on > (today or date.today())
+
+
+def mark_attendance(actor: Actor, session_id, present_ids, ip: str = "", today: date | None = None) -> int:
     """The session's attendance as one form gives it: the ticked enrolments were there, the others were not.
-    Marked by the group's trainer, a curator or the coordinator; returns how many were there."""
+    Marked by the group's trainer, a curator or the coordinator, on the session's day or later; returns how many
+    were there."""
     found = session(actor, session_id)
     if not may_mark(actor, found.group):
         raise NotAllowed("Посещаемость отмечает ведущий группы, куратор или координатор.")
+    if ahead(found, today):
+        raise ServiceError(f"Занятие {found.held_on.strftime('%d.%m.%Y')} ещё не прошло: посещаемость отмечают "
+                           "в день занятия или после него.")
     enrolments = {e.id for e in TrainingEnrolment.select(TrainingEnrolment.id)
                   .where(TrainingEnrolment.group == found.group_id)}
     ticked = {parse_id(value) for value in present_ids or ()}

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 
 from portal.models import AuditEvent, ExternalCourse, IssuedDocument, Notification, TrainingEnrolment
-from portal.services import training
+from portal.services import ServiceError, training
 from tests.conftest import field_errors
 from tests.orders.test_orders import pdf_text
 from tests.querycount import count_queries
@@ -269,3 +269,25 @@ def test_the_history_counts_one_session_in_the_genitive_singular(school, make_ac
     training.enrol(coordinator_of(school.id), made.id, mentor.person_id)
     (row,) = training.history(school.id, [mentor.person_id])
     assert row.result == "обучение: посещено 0 из 1 занятия"
+
+
+@pytest.mark.clause("s10")
+def test_attendance_at_a_session_not_yet_held_is_refused(client, school, login_as, make_account):
+    """Nobody attended a session that is still ahead: ticking it would count towards the certificate in advance."""
+    made = group(school.id, sessions=1)
+    boss = coordinator_of(school.id)
+    enrolment = training.enrol(boss, made.id, make_account("mentor").person_id)
+    upcoming = training.add_session(boss, made.id, date.today() + timedelta(days=1), "15:00", "каб. 21",
+                                    "Итоговая встреча")
+    login_as("coordinator")
+    page = client.get(f"/training/groups/{made.id}").get_data(as_text=True)
+    assert page.count("Отметить посещаемость") == 1 and "занятие ещё не прошло" in page
+    form = client.get(f"/training/sessions/{upcoming.id}/attendance").get_data(as_text=True)
+    assert "Занятие ещё не прошло" in form and 'name="present"' not in form
+    response = client.post(f"/training/sessions/{upcoming.id}/attendance", {"present": str(enrolment.id)})
+    assert response.status_code == 422 and "ещё не прошло" in response.get_data(as_text=True)
+    assert training.attendance_of([upcoming.id]) == {}
+    with pytest.raises(ServiceError):
+        training.mark_attendance(boss, upcoming.id, [enrolment.id])
+    # On the session's day it is marked.
+    assert training.mark_attendance(boss, upcoming.id, [enrolment.id], today=upcoming.held_on) == 1

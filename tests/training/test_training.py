@@ -291,3 +291,23 @@ def test_attendance_at_a_session_not_yet_held_is_refused(client, school, login_a
         training.mark_attendance(boss, upcoming.id, [enrolment.id])
     # On the session's day it is marked.
     assert training.mark_attendance(boss, upcoming.id, [enrolment.id], today=upcoming.held_on) == 1
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_a_mentors_data_erases_the_scan_of_their_external_course(client, school, login_as, make_account):
+    """The scan of a course certificate names the person: it goes with their data (4.11), the course's hours stay."""
+    from portal.models import Consent, ConsentWithdrawal, StoredFile
+    from portal.services import consent as consents
+    mentor = make_account("mentor")
+    course = training.record_course(actor(mentor), training.CourseData(
+        "Наставничество в образовании", "Академия Минпросвещения России", 36, date.today() - timedelta(days=3),
+        "удостоверение Соколовой.pdf", PDF))
+    document = consents.current_documents(school.id)["adult_self"]
+    signed = Consent.create(document=document, subject=mentor.person, signer=mentor.person,
+                            text_sha256=document.sha256)
+    consents.withdraw(mentor, signed.id)
+    boss = login_as("coordinator")
+    consents.destroy(boss.person, ConsentWithdrawal.get().id, school.id)
+    assert "Соколовой" not in StoredFile.get_by_id(course.certificate_id).name
+    assert client.get(f"/training/courses/{course.id}/file").status_code == 404
+    assert ExternalCourse.get_by_id(course.id).hours == 36

@@ -205,7 +205,7 @@ def _appointment_order(curators) -> None:
 def _training(school, mentor, trainer, curator) -> None:
     """«Школа наставников» (s10, s6, 3.2): one programme with a material; «Группа 1» met four times — the demo
     mentor attended every session and holds the certificate, the curator attended two of four (short of the 75 %
-    rule); «Группа 2» is open for enrolment with two sessions ahead. The mentor also recorded a federal course.
+    rule); «Группа 2» is open for enrolment, its two sessions a week ago and today. The mentor also recorded a federal course.
     Enrolments and the certificate are written directly, like the demo's other rows, so no demo inbox changes."""
     boss = training.Actor(Person.get(Person.id == Account.get(Account.login == "coordinator").person_id),
                           frozenset({"coordinator"}))
@@ -231,8 +231,8 @@ def _training(school, mentor, trainer, curator) -> None:
                             render=lambda verification: certificate_html(dict(data, verification=verification)))
     TrainingEnrolment.update(certificate=document).where(TrainingEnrolment.id == enrolled[0].id).execute()
     second = training.create_group(boss, programme.id, "Группа 2", trainer.id, True)
-    for n, topic in enumerate(topics[:2]):
-        training.add_session(boss, second.id, today + timedelta(days=7 * (n + 1)), "15:30", "каб. 21", topic)
+    for n, topic in enumerate(topics[:2]):  # a week ago and today: attendance is marked once a session is held
+        training.add_session(boss, second.id, today - timedelta(days=7 * (1 - n)), "15:30", "каб. 21", topic)
     stored = uploads.store(school.id, mentor, "Удостоверение о повышении квалификации.pdf", BLANK_SCAN,
                            allowed=uploads.SCANS, purpose="external_course")
     ExternalCourse.create(school=school, person=mentor, title="Наставничество в образовательной организации",

@@ -53,6 +53,10 @@ class ScanForm(OrderForm):
     scan = FileField("Скан подписанного приказа (PDF, JPEG или PNG, до 20 МБ)")
 
 
+# What deleting a draft gives back, for the message after it.
+_DELETED = {"pairs": "Проект приказа удалён. Его пары снова ждут приказа.",
+            "changes": "Проект приказа удалён. Его изменения снова ждут приказа об изменениях.",
+            "appointment": "Проект приказа удалён. Его назначения отменены."}
 # What registration changed besides freezing the order, for the message after it.
 _REGISTERED = {"pairs": ". Пары приказа действуют", "changes": ". Новые пары приказа действуют",
                "appointment": ". Назначенные кураторы получили доступ к своим формам"}
@@ -280,10 +284,11 @@ def order_delete(order_id):
     """GET asks «удалить проект?», POST deletes it; a registered order is never deleted."""
     form = EmptyForm()
     if form.is_submitted():
+        kind = order_rules.order_of(staff_scope(), order_id, order_rules.ALL_KINDS).kind
         refused = _refused(order_id, form, lambda: order_rules.delete_draft(staff_scope(), order_id, ip=client_ip()))
         if refused:
             return refused
-        flash("Проект приказа удалён. Его пары снова ждут приказа.", "success")
+        flash(_DELETED.get(kind, "Проект приказа удалён."), "success")
         return redirect(url_for("coordinator.orders"), code=303)
     page = order_rules.order_page(staff_scope(), order_id)
     return render_template("coordinator/order_delete.html", form=form, **page)

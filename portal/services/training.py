@@ -14,10 +14,11 @@ same transaction. `actor` is an `Actor`: the person and the roles their account 
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.documents.training import certificate_html
+from portal.formatting import plural
 from portal.ids import parse_id
 from portal.models import (
     Account, ExternalCourse, IssuedDocument, Person, RoleGrant, School, StoredFile, TrainingAttendance, TrainingEnrolment,
@@ -103,7 +104,7 @@ def _time(value, field: str) -> str:
     if not value:
         return ""
     hours, _, minutes = value.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+    if not (hours.isascii() and minutes.isascii() and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
         raise ServiceError(f"Укажите время в виде {TIME_FORMAT}, например 15:00.", field=field)
     return f"{int(hours):02d}:{minutes}"
 
@@ -318,17 +319,25 @@ def enrol(actor: Actor, group_id, person_id=None, ip: str = "") -> TrainingEnrol
         person = next((p for p in trainees(actor.school_id) if p.id == person_id), None)
         if person is None:
             raise ServiceError("Выберите наставника или куратора из списка.", field="person")
-    if TrainingEnrolment.select().where((TrainingEnrolment.group == found.id)
-                                        & (TrainingEnrolment.person == person.id)).exists():
-        raise ServiceError("Уже записан(а) в эту группу." if person_id else "Вы уже записаны в эту группу.",
-                           field="person" if person_id else None)
-    with atomic_write():
-        enrolment = TrainingEnrolment.create(group=found, person=person, enrolled_by=actor.person)
-        audit.record("training.enrolled", actor=actor.person, obj=enrolment, school=actor.school_id, ip=ip,
-                     group=found.id, person=person.id, self_enrolled=person_id is None)
-        notifications.notify([person], "training.enrolled", obj=found,
-                             details=f"«{found.programme.title}», {found.title}")
+    twice = ServiceError("Уже записан(а) в эту группу." if person_id else "Вы уже записаны в эту группу.",
+                         field="person" if person_id else None)
+    try:
+        with atomic_write():
+            if _enrolled(found.id, person.id):
+                raise twice
+            enrolment = TrainingEnrolment.create(group=found, person=person, enrolled_by=actor.person)
+            audit.record("training.enrolled", actor=actor.person, obj=enrolment, school=actor.school_id, ip=ip,
+                         group=found.id, person=person.id, self_enrolled=person_id is None)
+            notifications.notify([person], "training.enrolled", obj=found,
+                                 details=f"«{found.programme.title}», {found.title}")
+    except IntegrityError:  # a double click: the other request enrolled them a moment ago (the unique index holds)
+        raise twice from None
     return enrolment
+
+
+def _enrolled(group_id: int, person_id: int) -> bool:
+    return TrainingEnrolment.select().where((TrainingEnrolment.group == group_id)
+                                            & (TrainingEnrolment.person == person_id)).exists()
 
 
 # --- attendance -------------------------------------------------------------------------------------------------
@@ -353,12 +362,21 @@ def attendance_of(session_ids: list[int]) -> dict[tuple[int, int], bool]:
         .where(TrainingAttendance.session.in_(session_ids)).tuples()}
 
 
-def mark_attendance(actor: Actor, session_id, present_ids, ip: str = "") -> int:
+def ahead(found: TrainingSession, today: date | None = None) -> bool:
+    """A session not held yet: nobody can have attended it."""
+    return found.held_on > (today or date.today())
+
+
+def mark_attendance(actor: Actor, session_id, present_ids, ip: str = "", today: date | None = None) -> int:
     """The session's attendance as one form gives it: the ticked enrolments were there, the others were not.
-    Marked by the group's trainer, a curator or the coordinator; returns how many were there."""
+    Marked by the group's trainer, a curator or the coordinator, on the session's day or later; returns how many
+    were there."""
     found = session(actor, session_id)
     if not may_mark(actor, found.group):
         raise NotAllowed("Посещаемость отмечает ведущий группы, куратор или координатор.")
+    if ahead(found, today):
+        raise ServiceError(f"Занятие {found.held_on.strftime('%d.%m.%Y')} ещё не прошло: посещаемость отмечают "
+                           "в день занятия или после него.")
     enrolments = {e.id for e in TrainingEnrolment.select(TrainingEnrolment.id)
                   .where(TrainingEnrolment.group == found.group_id)}
     ticked = {parse_id(value) for value in present_ids or ()}
@@ -402,6 +420,7 @@ def complete(actor: Actor, group_id, ip: str = "") -> list[TrainingEnrolment]:
     school = School.get_by_id(actor.school_id)
     done = []
     with atomic_write():
+        lock_row(TrainingGroup, found.id)  # a double click sums up once: the second waits and finds them certified
         for progress in roster(found):
             if not progress.completed or progress.enrolment.certificate_id is not None:
                 continue
@@ -522,7 +541,7 @@ def history(school_id: int, person_ids: list[int] | None = None) -> list[History
         if e.certificate_id is not None:
             result = f"сертификат {certificate_number(e)}"
         else:
-            result = f"обучение: посещено {present} из {total} занятий"
+            result = f"обучение: посещено {present} из {plural(total, 'занятия', 'занятий', 'занятий')}"
         rows.append(HistoryRow(e.person_id, "school", e.title, school.short_name or school.name, e.hours,
                                last_days.get(e.group_id), result, enrolment_id=e.id,
                                has_certificate=e.certificate_id is not None))

@@ -153,7 +153,7 @@ def _group_page(actor, found, session_form=None, enrol_form=None, status=200):
     return render_template(
         "training/group.html", actor=actor, group=found, schedule=schedule, people=people,
         mine=next((p for p in people if p.enrolment.person_id == actor.person.id), None),
-        may_mark=rules.may_mark(actor, found), button=EmptyForm(),
+        may_mark=rules.may_mark(actor, found), ahead=rules.ahead, button=EmptyForm(),
         session_form=session_form or SessionForm(fresh=True),
         enrol_form=enrol_form or EnrolForm(fresh=True).with_choices(actor.school_id, enrolled)), status
 
@@ -243,7 +243,7 @@ def attendance(session_id):
     people = rules.roster(found.group)
     marks = rules.attendance_of([found.id])
     return render_template("training/attendance.html", session=found, group=found.group, people=people,
-                           marks=marks, form=form), 422 if form.errors or form.form_errors else 200
+                           marks=marks, form=form, ahead=rules.ahead(found)), 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/certificates/<int:enrolment_id>")

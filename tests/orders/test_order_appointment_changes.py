@@ -114,7 +114,12 @@ def test_an_appointment_taken_out_or_a_draft_deleted_grants_nothing(client, coor
     taken = Appointment.get(Appointment.person == first)
     assert client.post(f"/coordinator/orders/{order.id}/appointments/{taken.id}/remove").status_code == 303
     assert [a.person_id for a in Appointment.select()] == [second.id]
-    assert client.post(f"/coordinator/orders/{order.id}/delete").status_code == 303
+    confirm = text(client.get(f"/coordinator/orders/{order.id}/delete"))
+    assert "назначения проекта отменяются: никто не станет куратором по этому проекту" in confirm
+    assert "пары проекта" not in confirm  # an appointment order has no pairs to give back
+    deleted = client.post(f"/coordinator/orders/{order.id}/delete", follow_redirects=True)
+    assert "Проект приказа удалён. Его назначения отменены." in text(deleted)
+    assert "Его пары снова ждут приказа" not in text(deleted)
     assert not Order.select().where(Order.kind == "appointment").exists() and not Appointment.select().exists()
     assert curator_grants(first) == [] and curator_grants(second) == []
 
@@ -178,3 +183,29 @@ def test_no_changes_no_order_of_changes(client, coordinator, order_world):
     response = client.post("/coordinator/orders/changes/new")
     assert response.status_code == 422 and "Изменений нет" in text(response)
     assert not Order.select().where(Order.kind == "changes").exists()
+
+
+@pytest.mark.clause("4.13")
+def test_newly_formed_pairs_of_one_mentor_merge_into_a_group_in_the_order_of_changes(client, coordinator, order_world):
+    """The page of an order of changes offers «Объединить в группу» for one mentor's new pairs: it works there too."""
+    w = order_world
+    teacher = w.mentor(TEACHER_PUPIL, "Петрова", "Анна", "Сергеевна", sex="f", capacity=3)
+    other = w.mentor(TEACHER_PUPIL, "Козлов", "Дмитрий", "Олегович", capacity=1)
+    (ended,) = activate(client, w.pair(other, w.mentee(TEACHER_PUPIL, "Иванов", "Пётр", "Сергеевич",
+                                                       school_class="7Б")))
+    assert end(client, ended, "left_school", "").status_code == 303
+    first = w.pair(teacher, w.mentee(TEACHER_PUPIL, "Орлова", "Мария", "Ивановна", sex="f"))
+    second = w.pair(teacher, w.mentee(TEACHER_PUPIL, "Сидоров", "Кирилл", "Львович"))
+    assert client.post("/coordinator/orders/changes/new").status_code == 303
+    order = Order.get(Order.kind == "changes")
+    assert client.post(f"/coordinator/orders/{order.id}/items",
+                       {"mentorships": [str(first.id), str(second.id)]}).status_code == 303
+    assert "Объединить в группу" in text(client.get(f"/coordinator/orders/{order.id}"))
+    assert client.get(f"/coordinator/orders/{order.id}/merge/{second.id}").status_code == 200
+    response = client.post(f"/coordinator/orders/{order.id}/merge/{second.id}")
+    assert response.status_code == 303, error_messages(response)
+    assert {i.mentorship_id for i in OrderItem.select().where(OrderItem.order == order)} == {ended.id, first.id}
+    assert Mentorship.get_by_id(second.id).status == "cancelled"
+    assert order_rules.changes.pending(w.scope) == []  # the merged-away pair was never approved: no change to record
+    assert registered(client, order, number="78-од").status_code == 303
+    assert Mentorship.get_by_id(first.id).status == "active"

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 
 from portal.models import AuditEvent, ExternalCourse, IssuedDocument, Notification, TrainingEnrolment
-from portal.services import training
+from portal.services import ServiceError, training
 from tests.conftest import field_errors
 from tests.orders.test_orders import pdf_text
 from tests.querycount import count_queries
@@ -232,3 +232,82 @@ def test_the_training_history_is_on_the_card_and_in_the_export(client, school, l
     text = export.data.decode("utf-8-sig")
     assert "Соколова Анна" in text and "«Школа наставников»" in text and "внешний курс" in text
     assert "Академия Минпросвещения России" in text and f"сертификат ШН-{enrolment.id}" in text
+
+
+@pytest.mark.quality("validation")
+@pytest.mark.parametrize("starts_at", ["²:00", "1:٣٠", "１５:00"])
+def test_a_start_time_in_other_digits_is_refused_beside_the_field(client, school, login_as, starts_at):
+    """Characters Python counts as digits but int() cannot read (or reads from another script) are not a time."""
+    made = group(school.id, sessions=1)
+    login_as("coordinator")
+    response = client.post(f"/training/groups/{made.id}/sessions", {"held_on": "01.10.2026", "starts_at": starts_at,
+                                                                    "topic": "Обратная связь"})
+    assert response.status_code == 422
+    assert field_errors(response, "starts_at") == ["Укажите время в виде ЧЧ:ММ, например 15:00."]
+    assert len(training.sessions([made.id])) == 1
+
+
+@pytest.mark.quality("concurrency")
+def test_a_double_click_on_join_enrols_once_with_a_message_not_a_500(client, school, login_as, monkeypatch):
+    """Two requests at the same moment: the second's check runs before the first commits, so only the unique index
+    on (group, person) stops it; the mentor gets the message, and one enrolment and one notification stay."""
+    made = group(school.id)
+    mentor = login_as("mentor")
+    assert client.post(f"/training/groups/{made.id}/join", {}).status_code == 303
+    monkeypatch.setattr(training, "_enrolled", lambda *args: False)  # as if the first had not committed yet
+    response = client.post(f"/training/groups/{made.id}/join", {}, follow_redirects=True)
+    assert response.status_code == 200 and "Вы уже записаны в эту группу." in response.get_data(as_text=True)
+    assert TrainingEnrolment.select().count() == 1
+    assert Notification.select().where(Notification.person == mentor.person_id).count() == 1
+
+
+@pytest.mark.quality("language")
+def test_the_history_counts_one_session_in_the_genitive_singular(school, make_account):
+    """«посещено 0 из 1 занятия», not «из 1 занятий», on the person's card and in the export."""
+    mentor = make_account("mentor")
+    made = group(school.id, sessions=1)
+    training.enrol(coordinator_of(school.id), made.id, mentor.person_id)
+    (row,) = training.history(school.id, [mentor.person_id])
+    assert row.result == "обучение: посещено 0 из 1 занятия"
+
+
+@pytest.mark.clause("s10")
+def test_attendance_at_a_session_not_yet_held_is_refused(client, school, login_as, make_account):
+    """Nobody attended a session that is still ahead: ticking it would count towards the certificate in advance."""
+    made = group(school.id, sessions=1)
+    boss = coordinator_of(school.id)
+    enrolment = training.enrol(boss, made.id, make_account("mentor").person_id)
+    upcoming = training.add_session(boss, made.id, date.today() + timedelta(days=1), "15:00", "каб. 21",
+                                    "Итоговая встреча")
+    login_as("coordinator")
+    page = client.get(f"/training/groups/{made.id}").get_data(as_text=True)
+    assert page.count("Отметить посещаемость") == 1 and "занятие ещё не прошло" in page
+    form = client.get(f"/training/sessions/{upcoming.id}/attendance").get_data(as_text=True)
+    assert "Занятие ещё не прошло" in form and 'name="present"' not in form
+    response = client.post(f"/training/sessions/{upcoming.id}/attendance", {"present": str(enrolment.id)})
+    assert response.status_code == 422 and "ещё не прошло" in response.get_data(as_text=True)
+    assert training.attendance_of([upcoming.id]) == {}
+    with pytest.raises(ServiceError):
+        training.mark_attendance(boss, upcoming.id, [enrolment.id])
+    # On the session's day it is marked.
+    assert training.mark_attendance(boss, upcoming.id, [enrolment.id], today=upcoming.held_on) == 1
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_a_mentors_data_erases_the_scan_of_their_external_course(client, school, login_as, make_account):
+    """The scan of a course certificate names the person: it goes with their data (4.11), the course's hours stay."""
+    from portal.models import Consent, ConsentWithdrawal, StoredFile
+    from portal.services import consent as consents
+    mentor = make_account("mentor")
+    course = training.record_course(actor(mentor), training.CourseData(
+        "Наставничество в образовании", "Академия Минпросвещения России", 36, date.today() - timedelta(days=3),
+        "удостоверение Соколовой.pdf", PDF))
+    document = consents.current_documents(school.id)["adult_self"]
+    signed = Consent.create(document=document, subject=mentor.person, signer=mentor.person,
+                            text_sha256=document.sha256)
+    consents.withdraw(mentor, signed.id)
+    boss = login_as("coordinator")
+    consents.destroy(boss.person, ConsentWithdrawal.get().id, school.id)
+    assert "Соколовой" not in StoredFile.get_by_id(course.certificate_id).name
+    assert client.get(f"/training/courses/{course.id}/file").status_code == 404
+    assert ExternalCourse.get_by_id(course.id).hours == 36

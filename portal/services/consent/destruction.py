@@ -9,8 +9,8 @@ from peewee import JOIN
 from portal.db import atomic_write
 from portal.models import (
     Account, Answer, AuditEvent, BaseMembership, BaseProposal, Complaint, Consent, ConsentDocument, ConsentWithdrawal,
-    FinalReport, ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation, MembershipCategory,
-    Mentorship, Notification, OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
+    ExternalCourse, FinalReport, ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation,
+    MembershipCategory, Mentorship, Notification, OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
     StoredFile, SupportNote, SupportRequest,
 )
 from portal.models.accounts import STAFF_ROLES
@@ -264,6 +264,11 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
     for signed in SignedAgreement.select().where(SignedAgreement.person == person):
         uploads.erase(signed.scan)
         erased_files.append(signed.scan_id)
+    # The certificates of courses taken elsewhere (s10): the scan names the person; the course's title, hours and
+    # date stay for the counts.
+    for course in ExternalCourse.select().where(ExternalCourse.person == person):
+        uploads.erase(course.certificate)
+        erased_files.append(course.certificate_id)
     # The audit trail quotes the coordinator's answers and the erased files' own names: blanked, the records stay.
     _blank_audit_details((AuditEvent.object_type == "ImprovementProposal") & AuditEvent.object_id.in_(written_ids),
                          "answer", "name")

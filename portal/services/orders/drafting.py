@@ -162,9 +162,10 @@ def merge_group(scope: StaffScope, order_id: int, mentorship_id: int, ip: str = 
     """One mentor's separate pairs of one format in this draft become one group (4.13: «пары/группы»).
 
     The oldest pair keeps its id and history; the others give it their mentees and proposals and are
-    cancelled as «объединена в группу», so nothing is deleted and every step stays traceable."""
+    cancelled as «объединена в группу», so nothing is deleted and every step stays traceable. In an order of changes
+    only its newly formed pairs (waiting for the order) merge."""
     with atomic_write():
-        order = _locked_draft(scope, order_id)
+        order = _locked_draft(scope, order_id, PAIR_KINDS)
         chosen = (Mentorship.select(Mentorship).join(OrderItem)
                   .where((OrderItem.order == order) & (Mentorship.id == mentorship_id)).first())
         if chosen is None:

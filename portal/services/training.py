@@ -28,6 +28,7 @@ from portal.models.training import DEFAULT_MIN_ATTENDANCE
 from portal.names import full_name
 from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads
 from portal.services.bases import CONTROL_CHARS, checked_text as _line
+from portal.services.staff import scope_for
 
 # Who trains: mentors and curators (s6: the mentor's right to training; 3.2: the teachers' growth).
 TRAINEE_ROLES = ("mentor", "curator")
@@ -488,11 +489,16 @@ def record_course(actor: Actor, data: CourseData, ip: str = "", today: date | No
 
 
 def course_file(actor: Actor, course_id, ip: str = "") -> uploads.Download:
-    """The certificate of an external course: for the person who took it, the coordinator and the curators."""
+    """The certificate of an external course: for the person who took it, the coordinator, and a curator for the
+    people of their circle — the scan names the person, and a curator's reach is the person's card's."""
     course_id = parse_id(course_id)
     condition = ExternalCourse.person == actor.person.id
-    if actor.is_staff:
+    if actor.is_coordinator:
         condition |= ExternalCourse.school == actor.school_id
+    elif actor.is_staff:
+        account = Account.get_or_none(Account.person == actor.person.id)
+        if account is not None:
+            condition |= ExternalCourse.person.in_(scope_for(account).circle())
     found = (ExternalCourse.select(ExternalCourse, StoredFile).join(StoredFile)
              .where((ExternalCourse.id == course_id) & (ExternalCourse.school == actor.school_id) & condition).first()
              if course_id is not None else None)

@@ -311,3 +311,19 @@ def test_destroying_a_mentors_data_erases_the_scan_of_their_external_course(clie
     assert "Соколовой" not in StoredFile.get_by_id(course.certificate_id).name
     assert client.get(f"/training/courses/{course.id}/file").status_code == 404
     assert ExternalCourse.get_by_id(course.id).hours == 36
+
+
+@pytest.mark.quality("privacy")
+def test_a_curator_downloads_the_course_scans_of_their_circle_only(client, school, login, make_account):
+    """A course scan names its person: a curator reaches it as they reach the person's card — their forms' people."""
+    from portal.models import BaseMembership, MentoringFormat
+    curator = make_account("curator")
+    inside, outside = make_account("mentor"), make_account("mentor")
+    BaseMembership.create(mentoring_format=MentoringFormat.of_school(school).first(), person=inside.person,
+                          base="mentor", status="active")
+    courses = [training.record_course(actor(m), training.CourseData(
+        "Наставничество в образовании", "Академия Минпросвещения России", 36, date.today() - timedelta(days=3),
+        "удостоверение.pdf", PDF)) for m in (inside, outside)]
+    login(curator.login)
+    assert client.get(f"/training/courses/{courses[0].id}/file").data == PDF
+    assert client.get(f"/training/courses/{courses[1].id}/file").status_code == 404

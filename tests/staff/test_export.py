@@ -132,6 +132,8 @@ def test_the_export_holds_the_proposals_written_by_the_person_and_for_them(clien
     """A proposal a parent wrote for the child is in both exports, naming who acted and for whom."""
     from portal.services import voice
     mentee = Person.get_by_id(pair["mentee"].person_id)
+    mentee.birth_date = date(date.today().year - 12, 1, 1)  # a parent writes for a minor (s8)
+    mentee.save()
     parent = make_person(kind="parent", sex="f", birth_date=date(1980, 1, 1))
     Guardianship.create(parent=parent, child=mentee, confirmed_at=utcnow())
     voice.submit(parent, "parent", voice.ProposalData(topic="school", child_id=mentee.id, text="Кружок робототехники"))

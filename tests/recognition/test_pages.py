@@ -155,3 +155,15 @@ def test_the_years_report_shows_the_competitions_contests_and_events(client, log
     assert "Конференция наставников" in part
     assert "Соколова" not in text  # the report names nobody
     assert len(after) == len(before)
+
+
+@pytest.mark.clause("s9")
+def test_a_mentor_reading_the_results_sees_no_empty_list_of_their_own_nominations(client, login, make_account, world):
+    scope = world["scope"]
+    row = recognition.nominate(scope.person, "coordinator", world["competition"].id, world["daughter"].id,
+                               "Ведёт пару.", scope=scope)
+    recognition.decide(scope, world["competition"].id, {row.id: 1})
+    _as(login, make_account("mentor", person=world["son"]))
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "1 место</strong> — Соколова Мария Андреевна" in page
+    assert "Ваши выдвижения" not in page

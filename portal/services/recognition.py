@@ -267,7 +267,7 @@ def _issue_documents(scope: StaffScope, found: Competition, placed: list[Nominat
             letter = dict(common, dear="Уважаемая" if parent.sex == "f" else "Уважаемый",
                           parent_name=name_and_patronymic(parent), child_word="дочери" if daughter else "сына",
                           child_genitive=first_name(mentor, "genitive"), child_nominative=first_name(mentor),
-                          child_word_dative="вашей дочери" if daughter else "вашему сыну",
+                          child_word_dative="Вашей дочери" if daughter else "Вашему сыну",
                           child_dative=first_name(mentor, "dative"),
                           place_title_genitive=PLACE_TITLES_GENITIVE[row.place],
                           helped="помогала" if daughter else "помогал", showed="проявляла" if daughter else "проявлял")

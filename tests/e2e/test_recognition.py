@@ -73,7 +73,7 @@ def test_the_coordinator_runs_mentor_of_the_year_and_prints_the_winners_document
     letter = pdf_text(_download(page, re.compile(rf"^Скачать благодарственное письмо .* — {full_name(mother)}$")))
     assert f"Уважаемая {name_and_patronymic(mother)}!" in letter
     assert f"за воспитание дочери {first_name(girl, 'genitive')} — победителя школьного конкурса" in letter
-    assert f"Желаем Вам и вашей дочери {first_name(girl, 'dative')} здоровья" in letter
+    assert f"Желаем Вам и Вашей дочери {first_name(girl, 'dative')} здоровья" in letter
 
     batch = pdf_text(_download(page, "Скачать все одним файлом (PDF)"))
     assert f"Уважаемая {name_and_patronymic(mother)}!" in batch and full_name(girl) in batch

@@ -126,7 +126,7 @@ def test_the_letter_to_a_daughters_mother_declines_every_name(world, engine):
     text = pdf_text(issued.pdf_bytes(letter))
     assert "Уважаемая Ольга Николаевна!" in text
     assert "за воспитание дочери Марии — победителя школьного конкурса «Наставник года»" in text
-    assert "Желаем Вам и вашей дочери Марии здоровья" in text
+    assert "Желаем Вам и Вашей дочери Марии здоровья" in text
     assert "Мария помогала своим подопечным, проявляла ответственность" in text
     award = pdf_text(issued.pdf_bytes(IssuedDocument.get(IssuedDocument.kind == "award")))
     assert "Соколова Мария Андреевна" in award and "обучающаяся" in award
@@ -140,7 +140,7 @@ def test_the_letter_to_a_sons_father_declines_every_name(world, engine):
     text = pdf_text(issued.pdf_bytes(letter))
     assert "Уважаемый Илья Сергеевич!" in text
     assert "за воспитание сына Петра — призёра школьного конкурса «Наставник года»" in text
-    assert "Желаем Вам и вашему сыну Петру здоровья" in text
+    assert "Желаем Вам и Вашему сыну Петру здоровья" in text
     assert "Пётр помогал своим подопечным, проявлял ответственность" in text
 
 

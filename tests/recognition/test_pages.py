@@ -167,3 +167,16 @@ def test_a_mentor_reading_the_results_sees_no_empty_list_of_their_own_nomination
     page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
     assert "1 место</strong> — Соколова Мария Андреевна" in page
     assert "Ваши выдвижения" not in page
+
+
+@pytest.mark.clause("s9")
+def test_the_card_speaks_of_a_woman_mentor_in_her_gender(client, login, world):
+    scope = world["scope"]
+    recognition.nominate(scope.person, "coordinator", world["competition"].id, world["daughter"].id, "Да.", scope=scope)
+    event = recognition.create_event(scope, "forum", "Форум наставников", world["today"], "Актовый зал", "")
+    recognition.add_participant(scope, event.id, world["daughter"].id)
+    _as(login, world["coordinator"])
+    card = client.get(f"/staff/people/{world['daughter'].id}").get_data(as_text=True)
+    section = card.split('id="recognition"', 1)[1]
+    assert ": выдвинута</li>" in section and "«Форум наставников»" in section and ": участница</li>" in section
+    assert "(а)" not in section and ": участник</li>" not in section

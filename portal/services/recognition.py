@@ -51,6 +51,8 @@ PLACE_TITLES_GENITIVE = {1: "победителя", 2: "призёра", 3: "п�
 PAIR_STATES = ("active", "suspended", "completed")
 MAX_REASON = 2000
 MAX_TITLE = 300
+# The guardianship bases (services/people/listing.py GUARDIAN_BASES) under which the letter says «дочери», «сына».
+PARENT_BASES = ("родитель", "приёмный родитель")
 AWARD_TITLE = "Грамота «Лучший наставник»"
 LETTER_TITLE = "Благодарственное письмо родителям"
 
@@ -252,7 +254,7 @@ def _issue_documents(scope: StaffScope, found: Competition, placed: list[Nominat
                  .where(Guardianship.child.in_(nominee_ids) & Guardianship.confirmed_at.is_null(False)
                         & Person.destroyed_at.is_null())
                  .order_by(Person.surname, Person.first_name, Person.id)):
-        parents.setdefault(link.child_id, []).append(link.parent)
+        parents.setdefault(link.child_id, []).append((link.parent, link.basis))
     common = {"school": school, "competition_title": title_of(found), "year_label": years.label(found.year),
               "issued_on": today}
     for row in placed:
@@ -263,11 +265,14 @@ def _issue_documents(scope: StaffScope, found: Competition, placed: list[Nominat
         if mentor.kind != "student":
             continue
         daughter = mentor.sex == "f"
-        for parent in parents.get(mentor.id, []):
+        for parent, basis in parents.get(mentor.id, []):
+            # A guardian (опекун, попечитель) is written to about the child by name, not «дочь» or «сын».
+            own = basis in PARENT_BASES
             letter = dict(common, dear="Уважаемая" if parent.sex == "f" else "Уважаемый",
-                          parent_name=name_and_patronymic(parent), child_word="дочери" if daughter else "сына",
+                          parent_name=name_and_patronymic(parent),
+                          child_word=("дочери" if daughter else "сына") if own else "",
                           child_genitive=first_name(mentor, "genitive"), child_nominative=first_name(mentor),
-                          child_word_dative="Вашей дочери" if daughter else "Вашему сыну",
+                          child_word_dative=("Вашей дочери" if daughter else "Вашему сыну") if own else "",
                           child_dative=first_name(mentor, "dative"),
                           place_title_genitive=PLACE_TITLES_GENITIVE[row.place],
                           helped="помогала" if daughter else "помогал", showed="проявляла" if daughter else "проявлял")

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from portal.models import AuditEvent, AwardDocument, IssuedDocument, Nomination
+from portal.models import AuditEvent, AwardDocument, Guardianship, IssuedDocument, Nomination
 from portal.services import NotAllowed, ServiceError, issued, recognition
 from portal.services.staff import scope_for
 from tests.querycount import count_queries
@@ -142,6 +142,16 @@ def test_the_letter_to_a_sons_father_declines_every_name(world, engine):
     assert "за воспитание сына Петра — призёра школьного конкурса «Наставник года»" in text
     assert "Желаем Вам и Вашему сыну Петру здоровья" in text
     assert "Пётр помогал своим подопечным, проявлял ответственность" in text
+
+
+@pytest.mark.clause("s9")
+def test_the_letter_to_a_guardian_does_not_call_the_ward_a_son(world, engine):
+    Guardianship.update(basis="опекун").where(Guardianship.parent == world["father"].id).execute()
+    _decide(world, world["son"])
+    text = pdf_text(issued.pdf_bytes(IssuedDocument.get(IssuedDocument.kind == "thanks_letter")))
+    assert "Уважаемый Илья Сергеевич!" in text
+    assert "за воспитание Петра — победителя школьного конкурса «Наставник года»" in text
+    assert "Желаем Вам и Петру здоровья" in text and "сын" not in text
 
 
 @pytest.mark.clause("s9")

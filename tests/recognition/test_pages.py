@@ -180,3 +180,15 @@ def test_the_card_speaks_of_a_woman_mentor_in_her_gender(client, login, world):
     section = card.split('id="recognition"', 1)[1]
     assert ": выдвинута</li>" in section and "«Форум наставников»" in section and ": участница</li>" in section
     assert "(а)" not in section and ": участник</li>" not in section
+
+
+@pytest.mark.clause("s9")
+def test_a_certificates_download_link_reads_in_the_accusative(client, login, world):
+    scope = world["scope"]
+    row = recognition.nominate(scope.person, "coordinator", world["competition"].id, world["son"].id, "Да.",
+                               scope=scope)
+    recognition.decide(scope, world["competition"].id, {row.id: 1})
+    _as(login, world["coordinator"])
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "Скачать<span class=\"visually-hidden\"> грамоту «Лучший наставник» — Волков Пётр Ильич" in page
+    assert "Скачать<span class=\"visually-hidden\"> благодарственное письмо родителям — Волков Илья" in page

@@ -295,6 +295,7 @@ class AwardRow:
     nominee: str
     place: int
     competition_id: int
+    erased: bool = False  # destroyed with the person's data (consent.destroy): listed, no longer handed out
 
 
 def documents(school_id: int, *, competition_id: int | None = None, event_id: int | None = None) -> list[AwardRow]:
@@ -304,7 +305,7 @@ def documents(school_id: int, *, competition_id: int | None = None, event_id: in
     query = (AwardDocument.select(IssuedDocument.id, IssuedDocument.kind, IssuedDocument.title, IssuedDocument.code,
                                   recipient.surname, recipient.first_name, recipient.patronymic,
                                   nominee.surname, nominee.first_name, nominee.patronymic, Nomination.place,
-                                  Competition.id)
+                                  Competition.id, IssuedDocument.erased_at)
              .join(IssuedDocument, on=(AwardDocument.document == IssuedDocument.id))
              .switch(AwardDocument).join(recipient, on=(AwardDocument.recipient == recipient.id))
              .switch(AwardDocument).join(Nomination, on=(AwardDocument.nomination == Nomination.id))
@@ -318,9 +319,9 @@ def documents(school_id: int, *, competition_id: int | None = None, event_id: in
     query = query.order_by(Competition.kind, Competition.id, Nomination.place, nominee.surname, Nomination.id,
                            IssuedDocument.kind, IssuedDocument.id)
     rows = []
-    for doc_id, kind, title, code, rs, rf, rp, ns, nf, np, place, comp_id in query.tuples():
+    for doc_id, kind, title, code, rs, rf, rp, ns, nf, np, place, comp_id, erased_at in query.tuples():
         rows.append(AwardRow(doc_id, kind, title, code, " ".join(p for p in (rs, rf, rp) if p),
-                             " ".join(p for p in (ns, nf, np) if p), place, comp_id))
+                             " ".join(p for p in (ns, nf, np) if p), place, comp_id, erased_at is not None))
     return rows
 
 
@@ -352,6 +353,9 @@ def batch_pdf(scope: StaffScope, *, competition_id=None, event_id=None, ip: str 
         name = f"event-{obj.id}.pdf"
     if not rows:
         raise ServiceError("Документов ещё нет: они выдаются, когда подведены итоги конкурса.")
+    rows = [r for r in rows if not r.erased]
+    if not rows:
+        raise ServiceError("Все документы уничтожены вместе с персональными данными.")
     by_id = {d.id: d for d in IssuedDocument.select().where(IssuedDocument.id.in_([r.document_id for r in rows]))}
     data = merge_pdfs([issued.pdf_bytes(by_id[r.document_id]) for r in rows])
     return uploads.audited(data, name, "application/pdf", actor=scope.person, action="recognition.batch_downloaded",

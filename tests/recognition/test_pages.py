@@ -192,3 +192,12 @@ def test_a_certificates_download_link_reads_in_the_accusative(client, login, wor
     page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
     assert "Скачать<span class=\"visually-hidden\"> грамоту «Лучший наставник» — Волков Пётр Ильич" in page
     assert "Скачать<span class=\"visually-hidden\"> благодарственное письмо родителям — Волков Илья" in page
+
+
+@pytest.mark.clause("s9")
+def test_the_jury_reads_who_nominated_in_their_gender(client, login, world):
+    recognition.nominate(world["mentee_mother"], "parent", world["competition"].id, world["daughter"].id,
+                         "Помогла сыну с математикой.")
+    _as(login, world["coordinator"])
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "Выдвинула: родитель наставляемого Зайцева И. О." in page and "(а)" not in page

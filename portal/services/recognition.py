@@ -218,6 +218,9 @@ def decide(scope: StaffScope, competition_id, places: dict, ip: str = "", today:
         place = parse_id(value)
         if place not in PLACES:
             raise ServiceError("Место — 1, 2 или 3.", field="places")
+        if row.nominee.destroyed_at is not None:
+            raise ServiceError(f"{row.nominee.full_name}: данные уничтожены после отзыва согласия, "
+                               "место не присуждается.", field="places")
         chosen[row.id] = place
     if 1 not in chosen.values():
         raise ServiceError("Назовите победителя: хотя бы одному наставнику — 1 место.", field="places")

@@ -210,3 +210,19 @@ def test_the_mentors_recognition_and_the_years_summary(world):
                                         "placed": 1}]
     regional = next(c for c in summary["contests"] if c["level"] == "региональный")
     assert regional == {"level": "региональный", "total": 1, "outcomes": {"призёр": 1}}
+
+
+@pytest.mark.clause("s9")
+def test_no_certificate_is_issued_to_a_person_whose_data_were_destroyed(world):
+    from portal.models import Person
+    from portal.models.base import utcnow
+    scope = world["scope"]
+    gone = _nominate(world, scope.person, "coordinator", world["son"], scope)
+    kept = _nominate(world, scope.person, "coordinator", world["daughter"], scope)
+    Person.update(surname=f"Участник №{world['son'].id}", first_name="", patronymic="",
+                  destroyed_at=utcnow()).where(Person.id == world["son"].id).execute()
+    with pytest.raises(ServiceError, match="данные уничтожены"):
+        recognition.decide(scope, world["competition"].id, {gone.id: 1, kept.id: 2})
+    assert not IssuedDocument.select().exists()
+    recognition.decide(scope, world["competition"].id, {kept.id: 1})
+    assert AwardDocument.select().where(AwardDocument.recipient == world["son"].id).count() == 0

@@ -51,6 +51,8 @@ PLACE_TITLES_GENITIVE = {1: "победителя", 2: "призёра", 3: "п�
 PAIR_STATES = ("active", "suspended", "completed")
 MAX_REASON = 2000
 MAX_TITLE = 300
+# The guardianship bases (services/people/listing.py GUARDIAN_BASES) under which the letter says «дочери», «сына».
+PARENT_BASES = ("родитель", "приёмный родитель")
 AWARD_TITLE = "Грамота «Лучший наставник»"
 LETTER_TITLE = "Благодарственное письмо родителям"
 
@@ -216,6 +218,9 @@ def decide(scope: StaffScope, competition_id, places: dict, ip: str = "", today:
         place = parse_id(value)
         if place not in PLACES:
             raise ServiceError("Место — 1, 2 или 3.", field="places")
+        if row.nominee.destroyed_at is not None:
+            raise ServiceError(f"{row.nominee.full_name}: данные уничтожены после отзыва согласия, "
+                               "место не присуждается.", field="places")
         chosen[row.id] = place
     if 1 not in chosen.values():
         raise ServiceError("Назовите победителя: хотя бы одному наставнику — 1 место.", field="places")
@@ -258,7 +263,7 @@ def _issue_documents(scope: StaffScope, found: Competition, placed: list[Nominat
                  .where(Guardianship.child.in_(nominee_ids) & Guardianship.confirmed_at.is_null(False)
                         & Person.destroyed_at.is_null())
                  .order_by(Person.surname, Person.first_name, Person.id)):
-        parents.setdefault(link.child_id, []).append(link.parent)
+        parents.setdefault(link.child_id, []).append((link.parent, link.basis))
     common = {"school": school, "competition_title": title_of(found), "year_label": years.label(found.year),
               "issued_on": today}
     for row in placed:
@@ -269,11 +274,14 @@ def _issue_documents(scope: StaffScope, found: Competition, placed: list[Nominat
         if mentor.kind != "student":
             continue
         daughter = mentor.sex == "f"
-        for parent in parents.get(mentor.id, []):
+        for parent, basis in parents.get(mentor.id, []):
+            # A guardian (опекун, попечитель) is written to about the child by name, not «дочь» or «сын».
+            own = basis in PARENT_BASES
             letter = dict(common, dear="Уважаемая" if parent.sex == "f" else "Уважаемый",
-                          parent_name=name_and_patronymic(parent), child_word="дочери" if daughter else "сына",
+                          parent_name=name_and_patronymic(parent),
+                          child_word=("дочери" if daughter else "сына") if own else "",
                           child_genitive=first_name(mentor, "genitive"), child_nominative=first_name(mentor),
-                          child_word_dative="вашей дочери" if daughter else "вашему сыну",
+                          child_word_dative=("Вашей дочери" if daughter else "Вашему сыну") if own else "",
                           child_dative=first_name(mentor, "dative"),
                           place_title_genitive=PLACE_TITLES_GENITIVE[row.place],
                           helped="помогала" if daughter else "помогал", showed="проявляла" if daughter else "проявлял")
@@ -296,6 +304,7 @@ class AwardRow:
     nominee: str
     place: int
     competition_id: int
+    erased: bool = False  # destroyed with the person's data (consent.destroy): listed, no longer handed out
 
 
 def documents(school_id: int, *, competition_id: int | None = None, event_id: int | None = None) -> list[AwardRow]:
@@ -305,7 +314,7 @@ def documents(school_id: int, *, competition_id: int | None = None, event_id: in
     query = (AwardDocument.select(IssuedDocument.id, IssuedDocument.kind, IssuedDocument.title, IssuedDocument.code,
                                   recipient.surname, recipient.first_name, recipient.patronymic,
                                   nominee.surname, nominee.first_name, nominee.patronymic, Nomination.place,
-                                  Competition.id)
+                                  Competition.id, IssuedDocument.erased_at)
              .join(IssuedDocument, on=(AwardDocument.document == IssuedDocument.id))
              .switch(AwardDocument).join(recipient, on=(AwardDocument.recipient == recipient.id))
              .switch(AwardDocument).join(Nomination, on=(AwardDocument.nomination == Nomination.id))
@@ -319,9 +328,9 @@ def documents(school_id: int, *, competition_id: int | None = None, event_id: in
     query = query.order_by(Competition.kind, Competition.id, Nomination.place, nominee.surname, Nomination.id,
                            IssuedDocument.kind, IssuedDocument.id)
     rows = []
-    for doc_id, kind, title, code, rs, rf, rp, ns, nf, np, place, comp_id in query.tuples():
+    for doc_id, kind, title, code, rs, rf, rp, ns, nf, np, place, comp_id, erased_at in query.tuples():
         rows.append(AwardRow(doc_id, kind, title, code, " ".join(p for p in (rs, rf, rp) if p),
-                             " ".join(p for p in (ns, nf, np) if p), place, comp_id))
+                             " ".join(p for p in (ns, nf, np) if p), place, comp_id, erased_at is not None))
     return rows
 
 
@@ -353,6 +362,9 @@ def batch_pdf(scope: StaffScope, *, competition_id=None, event_id=None, ip: str 
         name = f"event-{obj.id}.pdf"
     if not rows:
         raise ServiceError("Документов ещё нет: они выдаются, когда подведены итоги конкурса.")
+    rows = [r for r in rows if not r.erased]
+    if not rows:
+        raise ServiceError("Все документы уничтожены вместе с персональными данными.")
     by_id = {d.id: d for d in IssuedDocument.select().where(IssuedDocument.id.in_([r.document_id for r in rows]))}
     data = merge_pdfs([issued.pdf_bytes(by_id[r.document_id]) for r in rows])
     return uploads.audited(data, name, "application/pdf", actor=scope.person, action="recognition.batch_downloaded",

@@ -452,3 +452,33 @@ def test_destroying_blanks_the_answer_and_the_files_name_in_the_audit_trail(clie
     trail = [(e.action, e.details) for e in AuditEvent.select()]
     assert {"file.uploaded", "improvement.accept", "improvement.file_downloaded"} <= {a for a, _ in trail}
     assert not any("справка Петра" in d or "Пётр может" in d for _, d in trail)
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_erases_the_certificate_and_the_parents_letter_naming_the_person(client, signed_in_parent,
+                                                                                   coordinator, school):
+    """A pupil placed in a school competition (s9): the reason written about them, their «Лучший наставник»
+    certificate and the thank-you letter to their parent all name the child — they go; the batch skips them."""
+    from portal.models import AwardDocument, Competition, IssuedDocument, Nomination
+    from portal.services import NotAllowed as Refused
+    from portal.services import ServiceError, recognition
+    from portal.services.staff import scope_for
+    child = signed_in_parent["child"]
+    scope = scope_for(coordinator)
+    competition = Competition.create(school=school, kind="mentor_of_year", year=date.today().year)
+    row = Nomination.create(competition=competition, nominee=child, nominated_by=coordinator.person,
+                            nominator_role="coordinator", reason="Пётр помогал пятиклассникам")
+    recognition.decide(scope, competition.id, {row.id: 1})
+    assert AwardDocument.select().count() == 2  # the certificate and the mother's letter
+    sign_for_child(client, child, "parent_mentee")
+    withdraw(client, consent_of(child, "parent_mentee"))
+    consents.destroy(coordinator.person, ConsentWithdrawal.get().id, child.school_id)
+    assert Nomination.get_by_id(row.id).reason == ""
+    for document in IssuedDocument.select().where(IssuedDocument.kind.in_(("award", "thanks_letter"))):
+        assert document.erased_at is not None and document.html == "" and document.pdf is None
+        with pytest.raises(Refused):
+            recognition.document_pdf(scope, document.id)
+    with pytest.raises(ServiceError, match="уничтожены"):
+        recognition.batch_pdf(scope, competition_id=competition.id)
+    page_rows = recognition.documents(school.id, competition_id=competition.id)
+    assert [r.erased for r in page_rows] == [True, True]

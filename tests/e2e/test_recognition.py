@@ -65,7 +65,7 @@ def test_the_coordinator_runs_mentor_of_the_year_and_prints_the_winners_document
     expect(page.locator("#results")).to_contain_text(f"1 место — {full_name(girl)}")
     on_a_phone(page, "recognition-decided")
 
-    certificate = pdf_text(_download(page, re.compile(rf"^Скачать грамота .* — {full_name(girl)}$")))
+    certificate = pdf_text(_download(page, re.compile(rf"^Скачать грамоту .* — {full_name(girl)}$")))
     assert "ГРАМОТА" in certificate and "«Лучший наставник»" in certificate
     assert full_name(girl) in certificate
     assert "победитель школьного конкурса «Наставник года» (1 место)" in certificate
@@ -73,7 +73,7 @@ def test_the_coordinator_runs_mentor_of_the_year_and_prints_the_winners_document
     letter = pdf_text(_download(page, re.compile(rf"^Скачать благодарственное письмо .* — {full_name(mother)}$")))
     assert f"Уважаемая {name_and_patronymic(mother)}!" in letter
     assert f"за воспитание дочери {first_name(girl, 'genitive')} — победителя школьного конкурса" in letter
-    assert f"Желаем Вам и вашей дочери {first_name(girl, 'dative')} здоровья" in letter
+    assert f"Желаем Вам и Вашей дочери {first_name(girl, 'dative')} здоровья" in letter
 
     batch = pdf_text(_download(page, "Скачать все одним файлом (PDF)"))
     assert f"Уважаемая {name_and_patronymic(mother)}!" in batch and full_name(girl) in batch

@@ -155,3 +155,49 @@ def test_the_years_report_shows_the_competitions_contests_and_events(client, log
     assert "Конференция наставников" in part
     assert "Соколова" not in text  # the report names nobody
     assert len(after) == len(before)
+
+
+@pytest.mark.clause("s9")
+def test_a_mentor_reading_the_results_sees_no_empty_list_of_their_own_nominations(client, login, make_account, world):
+    scope = world["scope"]
+    row = recognition.nominate(scope.person, "coordinator", world["competition"].id, world["daughter"].id,
+                               "Ведёт пару.", scope=scope)
+    recognition.decide(scope, world["competition"].id, {row.id: 1})
+    _as(login, make_account("mentor", person=world["son"]))
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "1 место</strong> — Соколова Мария Андреевна" in page
+    assert "Ваши выдвижения" not in page
+
+
+@pytest.mark.clause("s9")
+def test_the_card_speaks_of_a_woman_mentor_in_her_gender(client, login, world):
+    scope = world["scope"]
+    recognition.nominate(scope.person, "coordinator", world["competition"].id, world["daughter"].id, "Да.", scope=scope)
+    event = recognition.create_event(scope, "forum", "Форум наставников", world["today"], "Актовый зал", "")
+    recognition.add_participant(scope, event.id, world["daughter"].id)
+    _as(login, world["coordinator"])
+    card = client.get(f"/staff/people/{world['daughter'].id}").get_data(as_text=True)
+    section = card.split('id="recognition"', 1)[1]
+    assert ": выдвинута</li>" in section and "«Форум наставников»" in section and ": участница</li>" in section
+    assert "(а)" not in section and ": участник</li>" not in section
+
+
+@pytest.mark.clause("s9")
+def test_a_certificates_download_link_reads_in_the_accusative(client, login, world):
+    scope = world["scope"]
+    row = recognition.nominate(scope.person, "coordinator", world["competition"].id, world["son"].id, "Да.",
+                               scope=scope)
+    recognition.decide(scope, world["competition"].id, {row.id: 1})
+    _as(login, world["coordinator"])
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "Скачать<span class=\"visually-hidden\"> грамоту «Лучший наставник» — Волков Пётр Ильич" in page
+    assert "Скачать<span class=\"visually-hidden\"> благодарственное письмо родителям — Волков Илья" in page
+
+
+@pytest.mark.clause("s9")
+def test_the_jury_reads_who_nominated_in_their_gender(client, login, world):
+    recognition.nominate(world["mentee_mother"], "parent", world["competition"].id, world["daughter"].id,
+                         "Помогла сыну с математикой.")
+    _as(login, world["coordinator"])
+    page = client.get(f"/recognition/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "Выдвинула: родитель наставляемого Зайцева И. О." in page and "(а)" not in page

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from portal.models import AuditEvent, AwardDocument, IssuedDocument, Nomination
+from portal.models import AuditEvent, AwardDocument, Guardianship, IssuedDocument, Nomination
 from portal.services import NotAllowed, ServiceError, issued, recognition
 from portal.services.staff import scope_for
 from tests.querycount import count_queries
@@ -126,7 +126,7 @@ def test_the_letter_to_a_daughters_mother_declines_every_name(world, engine):
     text = pdf_text(issued.pdf_bytes(letter))
     assert "Уважаемая Ольга Николаевна!" in text
     assert "за воспитание дочери Марии — победителя школьного конкурса «Наставник года»" in text
-    assert "Желаем Вам и вашей дочери Марии здоровья" in text
+    assert "Желаем Вам и Вашей дочери Марии здоровья" in text
     assert "Мария помогала своим подопечным, проявляла ответственность" in text
     award = pdf_text(issued.pdf_bytes(IssuedDocument.get(IssuedDocument.kind == "award")))
     assert "Соколова Мария Андреевна" in award and "обучающаяся" in award
@@ -140,8 +140,18 @@ def test_the_letter_to_a_sons_father_declines_every_name(world, engine):
     text = pdf_text(issued.pdf_bytes(letter))
     assert "Уважаемый Илья Сергеевич!" in text
     assert "за воспитание сына Петра — призёра школьного конкурса «Наставник года»" in text
-    assert "Желаем Вам и вашему сыну Петру здоровья" in text
+    assert "Желаем Вам и Вашему сыну Петру здоровья" in text
     assert "Пётр помогал своим подопечным, проявлял ответственность" in text
+
+
+@pytest.mark.clause("s9")
+def test_the_letter_to_a_guardian_does_not_call_the_ward_a_son(world, engine):
+    Guardianship.update(basis="опекун").where(Guardianship.parent == world["father"].id).execute()
+    _decide(world, world["son"])
+    text = pdf_text(issued.pdf_bytes(IssuedDocument.get(IssuedDocument.kind == "thanks_letter")))
+    assert "Уважаемый Илья Сергеевич!" in text
+    assert "за воспитание Петра — победителя школьного конкурса «Наставник года»" in text
+    assert "Желаем Вам и Петру здоровья" in text and "сын" not in text
 
 
 @pytest.mark.clause("s9")
@@ -217,3 +227,19 @@ def test_the_winner_goes_on_the_honour_board_shown_only_with_a_consent_to_dissem
                    public_fields="name,role,achievements")
     board = client.get("/public/honour").get_data(as_text=True)
     assert "Соколова" in board and "Победитель конкурса «Наставник года»" in board and "Волков" not in board
+
+
+@pytest.mark.clause("s9")
+def test_no_certificate_is_issued_to_a_person_whose_data_were_destroyed(world):
+    from portal.models import Person
+    from portal.models.base import utcnow
+    scope = world["scope"]
+    gone = _nominate(world, scope.person, "coordinator", world["son"], scope)
+    kept = _nominate(world, scope.person, "coordinator", world["daughter"], scope)
+    Person.update(surname=f"Участник №{world['son'].id}", first_name="", patronymic="",
+                  destroyed_at=utcnow()).where(Person.id == world["son"].id).execute()
+    with pytest.raises(ServiceError, match="данные уничтожены"):
+        recognition.decide(scope, world["competition"].id, {gone.id: 1, kept.id: 2})
+    assert not IssuedDocument.select().exists()
+    recognition.decide(scope, world["competition"].id, {kept.id: 1})
+    assert AwardDocument.select().where(AwardDocument.recipient == world["son"].id).count() == 0

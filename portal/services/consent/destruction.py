@@ -8,10 +8,10 @@ from peewee import JOIN
 
 from portal.db import atomic_write
 from portal.models import (
-    Account, Answer, AuditEvent, BaseMembership, BaseProposal, Complaint, Consent, ConsentDocument, ConsentWithdrawal,
-    ExternalCourse, FinalReport, ImprovementProposal, Invitation, IssuedDocument, Meeting, MeetingConfirmation,
-    MembershipCategory, Mentorship, Notification, OutboxMail, Person, Plan, PlanTask, Proposal, Response, RoleGrant, SignedAgreement,
-    StoredFile, SupportNote, SupportRequest,
+    Account, Answer, AuditEvent, AwardDocument, BaseMembership, BaseProposal, Complaint, Consent, ConsentDocument,
+    ConsentWithdrawal, ExternalCourse, FinalReport, ImprovementProposal, Invitation, IssuedDocument, Meeting,
+    MeetingConfirmation, MembershipCategory, Mentorship, Nomination, Notification, OutboxMail, Person, Plan, PlanTask,
+    Proposal, Response, RoleGrant, SignedAgreement, StoredFile, SupportNote, SupportRequest,
 )
 from portal.models.accounts import STAFF_ROLES
 from portal.models.base import utcnow
@@ -260,6 +260,11 @@ def _pseudonymise(person: Person, actor: Person | None, ip: str) -> None:
                                           & Notification.object_id.in_(written_ids)).execute()
     # Complaints the person filed or that were filed for them (s8): their words go, the rows stay.
     _erase_complaints((Complaint.filed_by == person) | (Complaint.on_behalf_of == person))
+    # School competitions (s9): the reasons written about the person or by them, and the certificates and letters
+    # naming them — their own «Лучший наставник» and the letters to their parents about them, or addressed to them.
+    Nomination.update(reason="").where((Nomination.nominee == person) | (Nomination.nominated_by == person)).execute()
+    issued.erase(IssuedDocument.id.in_(AwardDocument.select(AwardDocument.document).join(Nomination)
+                                       .where((Nomination.nominee == person) | (AwardDocument.recipient == person))))
     # An external mentor's signed agreement: the scan names them; the number and date stay as evidence.
     for signed in SignedAgreement.select().where(SignedAgreement.person == person):
         uploads.erase(signed.scan)

@@ -327,3 +327,21 @@ def test_a_curator_downloads_the_course_scans_of_their_circle_only(client, schoo
     login(curator.login)
     assert client.get(f"/training/courses/{courses[0].id}/file").data == PDF
     assert client.get(f"/training/courses/{courses[1].id}/file").status_code == 404
+
+
+@pytest.mark.quality("privacy")
+def test_destroying_a_mentors_data_erases_their_training_certificate(client, school, login_as, make_account):
+    """The certificate names its holder (4.11): it goes with their data; /verify still knows the code."""
+    from portal.models import Consent, ConsentWithdrawal
+    from portal.services import consent as consents
+    mentor = make_account("mentor")
+    boss = login_as("coordinator")
+    enrolment = certified(school.id, mentor.person)
+    document = consents.current_documents(school.id)["adult_self"]
+    signed = Consent.create(document=document, subject=mentor.person, signer=mentor.person,
+                            text_sha256=document.sha256)
+    consents.withdraw(mentor, signed.id)
+    consents.destroy(boss.person, ConsentWithdrawal.get().id, school.id)
+    certificate = IssuedDocument.get_by_id(TrainingEnrolment.get_by_id(enrolment.id).certificate_id)
+    assert certificate.erased_at is not None and certificate.html == ""
+    assert client.get(f"/training/certificates/{enrolment.id}").status_code == 404

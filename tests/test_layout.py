@@ -19,7 +19,8 @@ def menu_of(response) -> tuple[list[str], list[str], list[tuple[str, str]]]:
 def test_the_coordinators_menu_is_grouped_by_task_and_marks_where_one_is(client, conn, login_as):
     login_as("coordinator")
     groups, open_groups, current = menu_of(client.get("/staff/people?page=1"))
-    assert groups == ["Люди и базы", "Программы и пары", "Ход и мониторинг", "Документы", "Настройки"]
+    assert groups == ["Люди и базы", "Программы и пары", "Ход и мониторинг", "Обучение и поощрение", "Документы",
+                      "Настройки"]
     assert open_groups == ["Люди и базы"] and current == [("/staff/people", "Люди")]
     # The home page is «Школа», not every page under /coordinator/.
     assert menu_of(client.get("/coordinator/"))[2] == [("/coordinator/", "Школа")]

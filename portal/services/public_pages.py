@@ -88,10 +88,12 @@ def mentors(school_id: int) -> list[dict]:
                                    & RoleGrant.role.in_([r for r, _ in PUBLIC_ROLES])).distinct().tuples()):
         roles.setdefault(person_id, []).append(role)
     formats: dict[int, list[str]] = {}
-    for person_id, name in (BaseMembership.select(BaseMembership.person, MentoringFormat.name).join(MentoringFormat)
-                            .where(BaseMembership.person.in_(ids) & (BaseMembership.base == "mentor")
-                                   & (BaseMembership.status == "active"))
-                            .order_by(MentoringFormat.id).distinct().tuples()):
+    # The form's id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
+    for person_id, name, _ in (BaseMembership.select(BaseMembership.person, MentoringFormat.name, MentoringFormat.id)
+                               .join(MentoringFormat)
+                               .where(BaseMembership.person.in_(ids) & (BaseMembership.base == "mentor")
+                                      & (BaseMembership.status == "active"))
+                               .order_by(MentoringFormat.id).distinct().tuples()):
         formats.setdefault(person_id, []).append(name)
     profiles = {p.person_id: p for p in PublicProfile.select().where(PublicProfile.person.in_(ids))}
     titles = dict(PUBLIC_ROLES)

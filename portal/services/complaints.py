@@ -27,7 +27,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.models.voice import COMPLAINANT_ROLES, COMPLAINT_OUTCOMES, COMPLAINT_STATES
 from portal.services import NotAllowed, ServiceError, audit, notifications, representation, results
-from portal.services.bases import CONTROL_CHARS
+from portal.services.bases import checked_text
 from portal.services.staff import StaffScope
 
 ROLE_TITLES = dict(COMPLAINANT_ROLES)
@@ -50,14 +50,8 @@ def role_to_file_as(held: list[str], current: str | None) -> str | None:
 
 
 def _text(value, field: str, limit: int, empty: str) -> str:
-    value = (value if isinstance(value, str) else "").strip()
-    if not value:
-        raise ServiceError(empty, field=field)
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
+    """A complaint's texts keep their lines (services.bases.checked_text)."""
+    return checked_text(value, field, limit, empty, lines=True)
 
 
 def _children(parent_id: int) -> list[int]:

@@ -21,8 +21,8 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.models.consent import PUBLIC_FIELDS
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, audit, uploads
-from portal.services.bases import CONTROL_CHARS
+from portal.services import NotAllowed, audit, uploads
+from portal.services.bases import checked_text
 from portal.services.consent.texts import public_fields_of
 
 # The roles a public page may name (a consent's «role» field); the rest are nobody's business.
@@ -33,14 +33,8 @@ PHOTO_KINDS = ("jpeg", "png")
 
 def clean_text(value, field: str, limit: int, required: str | None = None) -> str:
     """Free text of these pages and the bank: lines kept, control characters refused, length limited."""
-    value = (value if isinstance(value, str) else "").replace("\r\n", "\n").strip()
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if required and not value:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
+    value = (value if isinstance(value, str) else "").replace("\r\n", "\n")
+    return checked_text(value, field, limit, required, lines=True)
 
 
 def new_token() -> str:

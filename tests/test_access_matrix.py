@@ -1289,6 +1289,8 @@ EXPECTED: dict[str, Route] = {
                                                           "order_number": "1-к", "order_date": "2026-01-12"}),
     "coordinator.remove_curator": _route({"GET", "POST"}, {"coordinator"}, args={"grant_id": curator_grant},
                                          post=lambda s: {}),
+    "coordinator.change_coordinator": _route({"GET", "POST"}, {"coordinator"},
+                                             post=lambda s: {"person": s.make_person(kind="staff", birth_date=ADULT).id}),
     "staff.programmes": _route({"GET"}, STAFF),
     "staff.programme": _route({"GET", "POST"}, STAFF, args={"format_id": first_format}, post=lambda s: {
         "title": "П", "starts_on": "2026-09-01", "ends_on": "2027-05-31"}),

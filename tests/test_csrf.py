@@ -406,6 +406,13 @@ def _appoint_curator(k) -> Case:
                 lambda: Appointment.select().where(Appointment.person == teacher).count())
 
 
+def _change_coordinator(k) -> Case:
+    k.login_as("coordinator")
+    teacher = k.make_person(kind="staff", birth_date=ADULT)
+    return Case("/coordinator/formats/coordinator/change", {"person": str(teacher.id)},
+                lambda: Appointment.select().where(Appointment.person == teacher).count())
+
+
 def _remove_curator(k) -> Case:
     k.login_as("coordinator")
     account = k.make_account(person=k.make_person(kind="staff", birth_date=ADULT))
@@ -1309,6 +1316,7 @@ CASES: dict[str, Callable] = {
     "coordinator.activate_format": _activate_format,
     "coordinator.appoint_curator": _appoint_curator,
     "coordinator.remove_curator": _remove_curator,
+    "coordinator.change_coordinator": _change_coordinator,
     "coordinator.class_teachers_page": _grant_class_teacher,
     "coordinator.remove_class_teacher": _remove_class_teacher,
     "coordinator.psychologists_page": _grant_psychologist,

@@ -1,4 +1,4 @@
-"""Mentoring formats (5.1) and their curators, appointed by the director's order (4.3, 2.7).
+"""Mentoring formats (5.1), their curators and the coordinator, appointed by the director's order (4.3, 2.7).
 
 The forms only carry text: the rules and their Russian messages live in services.programmes."""
 from flask import flash, redirect, render_template, url_for
@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.coordinator import bp
 from portal.names import full_name
 from portal.services import programmes
+from portal.services.orders import appointment as appointments
 from portal.web import attempt, client_ip, form_status, staff_scope
 from portal.web.forms import EmptyForm, TextForm
 
@@ -25,6 +26,15 @@ class FormatForm(TextForm):
         """Who may be in the bases stays as the bases were built: only name and description change."""
         del self.mentor_kind
         del self.mentee_kind
+        return self
+
+
+class CoordinatorForm(TextForm):
+    person = SelectField("Кто назначается координатором", choices=[], validate_choice=False)
+
+    def with_people(self, people):
+        self.person.choices = [SelectChoice("", "— выберите —")] + [
+            SelectChoice(str(p.id), p.full_name + (f" — {p.position}" if p.position else "")) for p in people]
         return self
 
 
@@ -51,8 +61,9 @@ def _back(fmt=None):
 
 @bp.route("/formats")
 def formats():
-    return render_template("coordinator/formats.html", rows=programmes.formats_overview(staff_scope()),
-                           form=EmptyForm())
+    staff = staff_scope()
+    return render_template("coordinator/formats.html", rows=programmes.formats_overview(staff),
+                           coordinator=programmes.coordinator_card(staff), form=EmptyForm())
 
 
 @bp.route("/formats/new", methods=["GET", "POST"])
@@ -134,3 +145,21 @@ def remove_curator(grant_id):
         return _back(grant.mentoring_format)
     return render_template("coordinator/formats_curator_remove.html", form=form, grant=grant,
                            whom=full_name(grant.account.person, "accusative"))
+
+
+@bp.route("/formats/coordinator/change", methods=["GET", "POST"])
+def change_coordinator():
+    """4.3: the coordinator changes by the director's order. The new one goes into the draft of the appointment
+    order and takes over, relieving the one before, when it is registered."""
+    staff = staff_scope()
+    form = CoordinatorForm().with_people(appointments.coordinator_candidates(staff))
+    if form.validate_on_submit():
+        appointment = attempt(form, lambda: appointments.appoint_coordinator(staff, form.person.data, ip=client_ip()))
+        if appointment is not None:
+            flash(f"{appointment.person.full_name} — в проекте приказа «О назначении координатора и кураторов» "
+                  "новым координатором. Назначение ждёт приказа: распечатайте проект на подпись директору и "
+                  "зарегистрируйте его номер и дату — тогда новый координатор получит доступ, а прежний его "
+                  "утратит.", "success")
+            return redirect(url_for("coordinator.order", order_id=appointment.order_id), code=303)
+    return render_template("coordinator/formats_coordinator.html", form=form,
+                           coordinator=programmes.coordinator_card(staff)), form_status(form)

@@ -5,6 +5,7 @@ school's data and a few typed fields. Every kind is one list, one order page, on
 the scan of the signed paper), one PDF and DOCX. A registered order is never edited; a correction is a new order."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from flask_wtf.file import FileField
@@ -12,6 +13,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from portal.auth.access import home_url
 from portal.coordinator import bp
 from portal.services import ending
 from portal.services import orders as order_rules
@@ -59,7 +61,8 @@ _DELETED = {"pairs": "Проект приказа удалён. Его пары 
             "appointment": "Проект приказа удалён. Его назначения отменены."}
 # What registration changed besides freezing the order, for the message after it.
 _REGISTERED = {"pairs": ". Пары приказа действуют", "changes": ". Новые пары приказа действуют",
-               "appointment": ". Назначенные кураторы получили доступ к своим формам"}
+               "appointment": ". Назначенные получили доступ: кураторы — к своим формам, новый координатор — ко всей "
+                              "школе"}
 
 
 def _uploaded():
@@ -304,6 +307,11 @@ def order_register(order_id):
                                                           ip=client_ip(), scan_name=scan_name, scan=scan))
         if done is not None:
             flash(f"Приказ № {done.number} зарегистрирован{_REGISTERED.get(done.kind, '')}.", "success")
+            current_user._roles = None  # the order may have relieved this very coordinator: read the grants again
+            if not current_user.has_role("coordinator"):
+                flash("По этому приказу вы больше не координатор: страницы координатора вам больше не доступны.",
+                      "success")
+                return redirect(home_url(), code=303)
             return redirect(url_for("coordinator.order", order_id=order_id), code=303)
     problem = form.form_errors[0] if form.form_errors else None
     return _order_page(order_id, status=422, register_form=form, problem=problem)

@@ -147,13 +147,18 @@ class OrderItem(BaseModel):
         indexes = ((("order", "mentorship"), True),)
 
 
+APPOINTED_ROLES = (("coordinator", "координатор"), ("curator", "куратор"))
+
+
 class Appointment(BaseModel):
-    """A curator of a format appointed by the director's order (4.3): listed in a draft «О назначении координатора
-    и кураторов», it becomes a RoleGrant only when that order is registered; until then it waits for the order."""
+    """A curator of a format, or the new coordinator, appointed by the director's order (4.3): listed in a draft
+    «О назначении координатора и кураторов», it becomes a RoleGrant only when that order is registered; until then
+    it waits for the order. A coordinator's appointment names no format."""
 
     order = ForeignKeyField(Order, backref="appointments", on_delete="CASCADE")
     person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
-    mentoring_format = ForeignKeyField(MentoringFormat, backref="+", on_delete="CASCADE")
+    role = CharField(max_length=12, choices=APPOINTED_ROLES, default="curator")
+    mentoring_format = ForeignKeyField(MentoringFormat, null=True, backref="+", on_delete="CASCADE")
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
     created_at = DateTimeField(default=utcnow)
 

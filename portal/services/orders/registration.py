@@ -132,7 +132,7 @@ def _register_typed(scope: StaffScope, order: Order, number: str, dated_on: date
                     scan: bytes | None) -> Order:
     """An order not about pairs (kinds.py, appointment.py): its typed fields must be complete (an appointment order's
     curators are granted), then it is registered and frozen."""
-    if order.kind == appointment.KIND:  # the curators it appoints are granted now, with its number and date
+    if order.kind == appointment.KIND:  # those it appoints are granted now, with its number and date
         appointment.register_locked(scope, order, number, dated_on, ip)
     try:
         typed._checked(scope, order.kind, typed.details(order))
@@ -147,6 +147,8 @@ def _register_typed(scope: StaffScope, order: Order, number: str, dated_on: date
     audit.record("order.registered", actor=scope.person, obj=order, school=scope.school_id, ip=ip, kind=order.kind,
                  number=number, dated_on=dated_on.isoformat(), scan=stored.sha256 if stored else None)
     _freeze(Order.get_by_id(order.id), actor=scope.person, ip=ip)
+    if order.kind == appointment.KIND:  # a new coordinator relieves the one the frozen text names
+        appointment.relieve_locked(scope, order, number, ip)
     return Order.get_by_id(order.id)
 
 

@@ -22,7 +22,7 @@ from portal.services.programmes.formats import (  # noqa: F401
     kinds_text, formats_overview, format_of_school, create_format, update_format, format_summary, set_active,
 )
 from portal.services.programmes.curators import (  # noqa: F401
-    curator_candidates, appoint_curator, curator_grant, remove_curator,
+    curator_candidates, appoint_curator, curator_grant, remove_curator, coordinator_card,
 )
 from portal.services.programmes.programme import (  # noqa: F401
     programme_of_format, programmes_in_scope, save_programme, for_participant,

@@ -59,3 +59,12 @@ def remove_curator(scope: StaffScope, grant_id: int, ip: str = "") -> RoleGrant:
                          person=grant.account.person_id, account=grant.account_id,
                          order_number=grant.order_number, order_date=grant.order_date)
     return grant
+
+
+# --- the coordinator, changed by order (4.2, 4.3) --------------------------------------------------------------
+
+def coordinator_card(scope: StaffScope) -> dict:
+    """The coordinators now (with their orders) and the new one a draft names: the formats page's card."""
+    _coordinator(scope)
+    return {"grants": appointment.coordinators(scope.school_id),
+            "waiting": appointment.waiting_coordinator(scope.school_id)}

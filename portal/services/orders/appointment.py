@@ -13,13 +13,13 @@ from datetime import date
 
 from peewee import JOIN, IntegrityError
 
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import Account, Appointment, MentoringFormat, Order, Person, RoleGrant, School
 from portal.models.mentorship import ORDER_KINDS
 from portal.services import NotAllowed, ServiceError, accounts, audit
 from portal.services.people import login_for
 from portal.services.staff import StaffScope
-from portal.services.orders.reading import _locked_draft, _require_coordinator
+from portal.services.orders.reading import _locked_draft, _require_coordinator, school_draft
 from portal.services.orders import kinds as typed
 from portal.ids import parse_id
 
@@ -32,9 +32,19 @@ COORDINATOR_KINDS = ("staff",)
 
 
 def open_draft(school_id: int) -> Order | None:
-    """The school's draft of the appointment order that new appointments join (the oldest, if several)."""
-    return (Order.select().where((Order.school == school_id) & (Order.kind == KIND) & (Order.status == "draft"))
-            .order_by(Order.id).first())
+    """The school's draft of the appointment order that new appointments join."""
+    return school_draft(school_id, KIND)
+
+
+def _draft_to_join(scope: StaffScope, ip: str) -> Order:
+    """Inside the appointment's transaction: the open draft, or a new one. The school's row is locked first, so
+    two coordinators appointing at the same moment join one draft instead of making two."""
+    lock_row(School, scope.school_id)
+    order = open_draft(scope.school_id)
+    if order is None:
+        order = Order.create(school=scope.school_id, kind=KIND, title=TITLE, created_by=scope.person)
+        audit.record("order.drafted", actor=scope.person, obj=order, school=scope.school_id, ip=ip, kind=KIND)
+    return order
 
 
 def appoint_curator(scope: StaffScope, fmt: MentoringFormat, person: Person, ip: str = "") -> Appointment:
@@ -56,10 +66,7 @@ def appoint_curator(scope: StaffScope, fmt: MentoringFormat, person: Person, ip:
             if waiting:
                 raise ServiceError(f"{person.full_name} уже в проекте приказа о назначении куратором формы "
                                    f"«{fmt.name}»: назначение ждёт приказа.", field="person")
-            order = open_draft(scope.school_id)
-            if order is None:
-                order = Order.create(school=scope.school_id, kind=KIND, title=TITLE, created_by=scope.person)
-                audit.record("order.drafted", actor=scope.person, obj=order, school=scope.school_id, ip=ip, kind=KIND)
+            order = _draft_to_join(scope, ip)
             appointment = Appointment.create(order=order, person=person, mentoring_format=fmt, created_by=scope.person)
             audit.record("curator.proposed", actor=scope.person, obj=fmt, school=scope.school_id, ip=ip,
                          person=person.id, order=order.id)
@@ -110,10 +117,7 @@ def appoint_coordinator(scope: StaffScope, person_id, ip: str = "") -> Appointme
                 raise ServiceError(f"В проекте приказа координатором уже назначен(а) {named.person.full_name}. "
                                    "Чтобы назначить другого, сначала уберите это назначение из проекта.",
                                    field="person")
-            order = open_draft(scope.school_id)
-            if order is None:
-                order = Order.create(school=scope.school_id, kind=KIND, title=TITLE, created_by=scope.person)
-                audit.record("order.drafted", actor=scope.person, obj=order, school=scope.school_id, ip=ip, kind=KIND)
+            order = _draft_to_join(scope, ip)
             appointment = Appointment.create(order=order, person=person, role="coordinator", mentoring_format=None,
                                              created_by=scope.person)
             audit.record("coordinator.proposed", actor=scope.person, obj=order, school=scope.school_id, ip=ip,

@@ -8,13 +8,13 @@ newly formed pairs the way the pairs order takes them (drafting._add), prints it
 as the pairs order (registration.register): its new pairs start work then, the changes it records stay as they are,
 and the order is frozen. A change in a draft waits there; deleting the draft returns it to the list.
 """
-from portal.db import atomic_write
+from portal.db import atomic_write, lock_row
 from portal.models import Mentorship, Order, OrderItem, School
 from portal.models.mentorship import END_REASON_TITLES, ORDER_KINDS
 from portal.services import ServiceError, audit
 from portal.services.staff import StaffScope
 from portal.services.orders.reading import (
-    _in_scope, _pairs, _require_coordinator, _with_members, mentees_of,
+    _in_scope, _pairs, _require_coordinator, _with_members, mentees_of, school_draft,
 )
 from portal.services.orders import kinds as typed
 
@@ -49,14 +49,14 @@ def pending(scope: StaffScope) -> list[Mentorship]:
 
 
 def open_draft(school_id: int) -> Order | None:
-    return (Order.select().where((Order.school == school_id) & (Order.kind == KIND) & (Order.status == "draft"))
-            .order_by(Order.id).first())
+    return school_draft(school_id, KIND)
 
 
 def draft(scope: StaffScope, ip: str = "") -> Order:
     """Every pending change put into the school's open draft of the order of changes (a new draft when none)."""
     _require_coordinator(scope)
     with atomic_write():
+        lock_row(School, scope.school_id)  # two coordinators at the same moment make one draft, not two
         found = pending(scope)
         order = open_draft(scope.school_id)
         if not found and order is None:
@@ -82,11 +82,12 @@ def recorded(order: Order, pairs) -> set[int]:
 
 
 def change_words(pair: Mentorship, new: bool) -> str:
-    """What happened to the pair, as the order says it."""
+    """What happened to the pair, as the order says it: the reason from the short list only. The free text about
+    why stays on the pair's card, where destroying a person's data erases it; a frozen order could not forget it."""
     if new:
         return "сформирована"
     when = pair.status_changed_at.strftime("%d.%m.%Y") if pair.status_changed_at else ""
-    reason = ": ".join(part for part in (END_REASON_TITLES.get(pair.end_reason or "", ""), pair.ended_reason) if part)
+    reason = END_REASON_TITLES.get(pair.end_reason or "", "")
     if pair.status == "carried":
         return f"продолжена в новом учебном году с {when}" if when else "продолжена в новом учебном году"
     words = "досрочно завершена" if pair.status == "ended" else "отменена"

@@ -140,6 +140,13 @@ def order_of(scope: StaffScope, order_id: int, kinds=("pairs",)) -> Order:
     return order
 
 
+def school_draft(school_id: int, kind: str) -> Order | None:
+    """The school's open draft of an order that joins changes as they happen (appointments, changes to pairs): the
+    oldest, should there be several."""
+    return (Order.select().where((Order.school == school_id) & (Order.kind == kind) & (Order.status == "draft"))
+            .order_by(Order.id).first())
+
+
 def _locked_draft(scope: StaffScope, order_id: int, kinds=("pairs",)) -> Order:
     """Inside a write transaction: the draft, locked so a registration and an edit cannot interleave."""
     order = order_of(scope, order_id, kinds)

@@ -12,7 +12,7 @@ Every change is one function here that checks who acts, writes the audit record 
 same transaction. `actor` is an `Actor`: the person and the roles their account holds.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError, fn
 
@@ -26,7 +26,7 @@ from portal.models import (
 )
 from portal.models.training import DEFAULT_MIN_ATTENDANCE
 from portal.names import full_name
-from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads
+from portal.services import NotAllowed, ServiceError, audit, issued, notifications, uploads, years
 from portal.services.bases import CONTROL_CHARS, checked_text as _line
 from portal.services.staff import scope_for
 
@@ -582,13 +582,27 @@ def enrolled_group_ids(person: Person) -> set[int]:
 
 # --- the order on the «Школа наставников» ------------------------------------------------------------------------
 
-def for_order(school_id: int) -> list[dict]:
-    """The school's programmes with their groups and schedules, for the order on the «Школа наставников»:
-    three queries."""
+def for_order(school_id: int, year: int | None = None) -> list[dict]:
+    """The school's programmes with their groups and schedules, for the order on the «Школа наставников» of the
+    school year `year`: a group belongs to the year its sessions are held in (one with no session yet, to the year it
+    was made in), and a programme is listed with its groups of the year (one with no group yet, in the year it was
+    made in), so next year's order does not repeat this year's schedule. Three queries."""
     found = programmes(school_id)
     schedule: dict[int, list] = {}
     for s in sessions([g.id for p in found for g in p.groups_list]):
         schedule.setdefault(s.group_id, []).append(s)
-    return [{"programme": p, "topics": [t for t in p.topics.split("\n") if t.strip()],
-             "groups": [{"group": g, "sessions": schedule.get(g.id, [])} for g in p.groups_list]}
-            for p in reversed(found)]
+    starts, ends = years.window(year) if year is not None else (date.min, date.max)
+
+    def in_year(day) -> bool:
+        return starts <= (day.date() if isinstance(day, datetime) else day) < ends
+
+    listed = []
+    for p in reversed(found):
+        groups = [g for g in p.groups_list if any(in_year(s.held_on) for s in schedule.get(g.id, []))
+                  or (not schedule.get(g.id) and in_year(g.created_at))]
+        if groups or (not p.groups_list and in_year(p.created_at)):
+            listed.append({"programme": p, "topics": [t for t in p.topics.split("\n") if t.strip()],
+                           "groups": [{"group": g,
+                                       "sessions": [s for s in schedule.get(g.id, []) if in_year(s.held_on)]}
+                                      for g in groups]})
+    return listed

@@ -1,20 +1,26 @@
 """The order on the «Школа наставников» (s10) lists the programmes and the groups' schedules the portal holds,
 beside the fields the coordinator types; the PDF and the DOCX say the same."""
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.models import Order
 from portal.services import orders as order_rules
+from portal.services import training
 from tests.conftest import error_messages
 from tests.orders.test_order_kinds import assert_same_text
-from tests.training.helpers import group
+from tests.training.helpers import coordinator_of, group, trainer
 
 
 @pytest.mark.clause("s10", part="school-of-mentors-order")
 def test_the_order_lists_the_programmes_and_the_schedules(client, school, login_as, make_person, engine):
     made = group(school.id, sessions=2)
+    # Last year's programme and schedule belong to last year's order.
+    boss = coordinator_of(school.id)
+    old = training.create_programme(boss, training.ProgrammeData("Прошлогодний курс", 18, "Старая тема", 75))
+    old_group = training.create_group(boss, old.id, "Группа прошлого года", trainer(school.id).id, False)
+    training.add_session(boss, old_group.id, date.today() - timedelta(days=400), "16:00", "каб. 5", "Старое занятие")
     login_as("coordinator")
     head = make_person(kind="staff", sex="f", birth_date=date(1980, 3, 3), surname="Волкова", first_name="Ирина",
                        patronymic="Павловна")
@@ -32,3 +38,4 @@ def test_the_order_lists_the_programmes_and_the_schedules(client, school, login_
                   "«Наставник: роль и инструменты», Группа 1 (ведущий — Ведущая И. П.)",
                   "15:00, каб. 21 — Занятие 1", "15:00, каб. 21 — Занятие 2"]:
         assert words in printed, words
+    assert "Прошлогодний курс" not in printed and "Старое занятие" not in printed

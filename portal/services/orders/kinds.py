@@ -253,5 +253,5 @@ def document_data(order: Order) -> dict:
                   if name in ("starts_on", "event_on") and isinstance(v, str) and v},
         "corrected": None,
         # The «Школа наставников» as the portal holds it: programmes with their topics, groups and schedules.
-        "training": training.for_order(order.school_id) if order.kind == "school_of_mentors" else [],
+        "training": training.for_order(order.school_id, year) if order.kind == "school_of_mentors" else [],
     }

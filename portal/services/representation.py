@@ -54,7 +54,12 @@ def refusal(child: Person, action: str, day: date | None = None) -> str | None:
     day = day or date.today()
     if action not in ACTIONS:
         return "Это ребёнок делает сам."
-    if child.destroyed_at is not None or not child.is_minor(day):
+    if child.destroyed_at is not None:
+        return "Данные ребёнка уничтожены: действовать за него в портале больше нельзя."
+    if child.birth_date is None:
+        return ("В карточке ребёнка не указана дата рождения, поэтому портал не может проверить, что он "
+                "несовершеннолетний. Попросите куратора или координатора указать её.")
+    if not child.is_minor(day):
         return "Ребёнку уже исполнилось 18 лет: теперь он действует в портале от своего имени."
     if action == "choose":
         age = child.age_on(day)

@@ -48,6 +48,12 @@ def test_the_rule_what_a_parent_may_do_for_a_child(conn, make_person):
     assert representation.may_act_for(parent, young, "choose")
     assert not representation.may_act_for(parent, teen, "choose")
     assert "С 14 лет наставника выбирает сам ребёнок" in representation.refusal(teen, "choose")
+    assert "исполнилось 18" in representation.refusal(grown, "propose")
+    # A child with no birth date on the card: the portal cannot tell they are a minor, and says so (not «18»).
+    unknown = make_person(birth_date=None)
+    Guardianship.create(parent=parent, child=unknown, confirmed_at=utcnow())
+    assert not representation.may_act_for(parent, unknown, "propose")
+    assert "не указана дата рождения" in representation.refusal(unknown, "propose")
     for own in representation.OWN_ONLY:  # the plan, the questionnaires, the programme: the child's own
         assert not representation.may_act_for(parent, young, own)
     # The day a child turns 14 the choice passes to them.

@@ -23,7 +23,7 @@ from portal.models.base import utcnow
 from portal.models.bases import CATEGORY_TITLES, PROPOSAL_STATES  # noqa: F401 (the lists name categories)
 from portal.services import NotAllowed, ServiceError, accounts, audit, notifications
 from portal.services import bases as base_rules
-from portal.services.people import login_for
+from portal.services import staff_grants
 from portal.services.staff import StaffScope
 
 ROLE = "class_teacher"
@@ -287,11 +287,7 @@ def grant(staff: StaffScope, person_id, class_id, ip: str = "") -> tuple[RoleGra
     """The coordinator makes a teacher the class teacher of a class; a teacher without an account gets one (they
     log in once staff print an invitation from their card), as a curator's appointment does."""
     _coordinator(staff)
-    person_id = parse_id(person_id)
-    person = Person.get_or_none((Person.id == person_id) & (Person.school == staff.school_id)) \
-        if person_id is not None else None
-    if person is None or person.destroyed_at is not None or person.kind not in TEACHER_KINDS:
-        raise ServiceError("Выберите сотрудника школы из списка.", field="person")
+    person = staff_grants.chosen_person(staff, person_id, TEACHER_KINDS)
     class_id = parse_id(class_id)
     school_class = SchoolClass.get_or_none((SchoolClass.id == class_id) & (SchoolClass.school == staff.school_id)) \
         if class_id is not None else None
@@ -299,11 +295,9 @@ def grant(staff: StaffScope, person_id, class_id, ip: str = "") -> tuple[RoleGra
         raise ServiceError("Выберите класс из списка.", field="school_class")
     try:
         with atomic_write():
-            account = Account.get_or_none(Account.person == person)
-            if account is None:
-                account = accounts.create_account(staff.person, person, login_for(person), ip=ip)
-            elif RoleGrant.select().where((RoleGrant.account == account) & (RoleGrant.role == ROLE)
-                                          & (RoleGrant.school_class == school_class)).exists():
+            account, new = staff_grants.account_for(staff, person, ip)
+            if not new and RoleGrant.select().where((RoleGrant.account == account) & (RoleGrant.role == ROLE)
+                                                    & (RoleGrant.school_class == school_class)).exists():
                 raise ServiceError(f"{person.full_name} уже классный руководитель {school_class.name} класса.",
                                    field="school_class")
             granted = accounts.grant_role(staff.person, account, ROLE, school_class=school_class, ip=ip)
@@ -332,7 +326,4 @@ def remove_grant(staff: StaffScope, grant_id, ip: str = "") -> RoleGrant:
     """The teacher loses the class at once; their proposals stay (decided or waiting for the curator)."""
     found = class_teacher_grant(staff, grant_id)
     with atomic_write():
-        if RoleGrant.delete().where(RoleGrant.id == found.id).execute():
-            audit.record("class_teacher.removed", actor=staff.person, obj=found.account, school=staff.school_id,
-                         ip=ip, person=found.account.person_id, school_class=found.school_class_id)
-    return found
+        return staff_grants.removed(staff, found, "class_teacher.removed", ip, school_class=found.school_class_id)

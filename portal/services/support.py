@@ -27,7 +27,7 @@ from portal.models.base import utcnow
 from portal.models.support import ASKED_AS, STATES
 from portal.services import NotAllowed, ServiceError, accounts, audit, notifications, representation, years
 from portal.services import bases as base_rules
-from portal.services.people import login_for
+from portal.services import staff_grants
 from portal.services.staff import StaffScope
 
 ROLE = "psychologist"
@@ -341,17 +341,11 @@ def grant(staff: StaffScope, person_id, ip: str = "") -> tuple[RoleGrant, Accoun
     """The coordinator makes a staff member (or an invited specialist) a psychologist; one without an account gets
     one, and logs in once staff print an invitation from their card, as a class teacher does."""
     _coordinator(staff)
-    person_id = parse_id(person_id)
-    person = Person.get_or_none((Person.id == person_id) & (Person.school == staff.school_id)) \
-        if person_id is not None else None
-    if person is None or person.destroyed_at is not None or person.kind not in PSYCHOLOGIST_KINDS:
-        raise ServiceError("Выберите сотрудника школы из списка.", field="person")
+    person = staff_grants.chosen_person(staff, person_id, PSYCHOLOGIST_KINDS)
     try:
         with atomic_write():
-            account = Account.get_or_none(Account.person == person)
-            if account is None:
-                account = accounts.create_account(staff.person, person, login_for(person), ip=ip)
-            elif RoleGrant.select().where((RoleGrant.account == account) & (RoleGrant.role == ROLE)).exists():
+            account, new = staff_grants.account_for(staff, person, ip)
+            if not new and RoleGrant.select().where((RoleGrant.account == account) & (RoleGrant.role == ROLE)).exists():
                 raise ServiceError(f"{person.full_name} уже педагог-психолог в портале.", field="person")
             granted = accounts.grant_role(staff.person, account, ROLE, ip=ip)
             audit.record("psychologist.granted", actor=staff.person, obj=account, school=staff.school_id, ip=ip,
@@ -377,7 +371,4 @@ def remove_grant(staff: StaffScope, grant_id, ip: str = "") -> RoleGrant:
     """The person stops reading requests at once; the requests and the notes stay for the other psychologists."""
     found = psychologist_grant(staff, grant_id)
     with atomic_write():
-        if RoleGrant.delete().where(RoleGrant.id == found.id).execute():
-            audit.record("psychologist.removed", actor=staff.person, obj=found.account, school=staff.school_id,
-                         ip=ip, person=found.account.person_id)
-    return found
+        return staff_grants.removed(staff, found, "psychologist.removed", ip)

@@ -179,11 +179,21 @@ def nominate(person: Person, role: str | None, competition_id, nominee_id, reaso
                 made = Nomination.create(competition=found, nominee=nominee, nominated_by=person,
                                          nominator_role=role, reason=reason)
         except IntegrityError:
-            raise ServiceError(f"{nominee.full_name} уже в числе выдвинутых на этот конкурс.",
-                               field="nominee") from None
+            raise ServiceError(_already(found, nominee, person), field="nominee") from None
         audit.record("recognition.nominated", actor=person, obj=made, school=person.school_id, ip=ip,
                      competition=found.id, nominee=nominee.id, role=role)
     return made
+
+
+def _already(found: Competition, nominee: Person, person: Person) -> str:
+    """The refusal of a second nomination of the same mentor. Who made the first is the coordinator's to read
+    (`nominations`): the message says only whether it was the person themself."""
+    own = Nomination.select().where((Nomination.competition == found.id) & (Nomination.nominee == nominee.id)
+                                    & (Nomination.nominated_by == person.id)).exists()
+    if own:
+        return f"Вы уже выдвинули {nominee.full_name} на этот конкурс."
+    done = "выдвинута" if nominee.sex == "f" else "выдвинут"
+    return f"{nominee.full_name} уже {done} на этот конкурс: второе выдвижение не нужно, жюри рассмотрит кандидатуру."
 
 
 def _nominations_query():

@@ -90,8 +90,25 @@ def test_nominations_are_refused_to_others_and_without_a_reason(world):
     with pytest.raises(ServiceError, match="за что вы выдвигаете"):
         _nominate(world, scope.person, "coordinator", world["son"], scope, reason="   ")
     _nominate(world, scope.person, "coordinator", world["son"], scope)
-    with pytest.raises(ServiceError, match="уже в числе выдвинутых"):
+    with pytest.raises(ServiceError, match="Вы уже выдвинули"):
         _nominate(world, scope.person, "coordinator", world["son"], scope)
+    assert Nomination.select().count() == 1
+
+
+@pytest.mark.clause("s9")
+@pytest.mark.quality("privacy")
+def test_a_second_nomination_of_the_same_mentor_does_not_say_who_made_the_first(world):
+    """The mother nominated her child's mentor; the child trying too learns it is done, not by whom (only the
+    coordinator reads the nominators); the mother trying again is told it was she."""
+    _nominate(world, world["mentee_mother"], "parent", world["daughter"])
+    with pytest.raises(ServiceError) as refused:
+        _nominate(world, world["mentee"], "mentee", world["daughter"])
+    message = refused.value.message
+    assert "Соколова Мария Андреевна уже выдвинута на этот конкурс" in message and "Вы уже" not in message
+    for telling in ("Зайцева", "Ирина", "родител", "мам", "куратор", "координатор"):
+        assert telling not in message
+    with pytest.raises(ServiceError, match="Вы уже выдвинули"):
+        _nominate(world, world["mentee_mother"], "parent", world["daughter"])
     assert Nomination.select().count() == 1
 
 

@@ -306,7 +306,8 @@ def public_data(sid, size, rng, teacher_mentors, formats, docs, now) -> None:
     format_ids = sorted(formats.values())
     bulk(BankMaterial, [{"school": sid, "author": shown[i % len(shown)], "file": file_id,
                          "title": f"Материал для наставника № {i + 1}: {BANK_TOPICS[i % len(BANK_TOPICS)]}",
-                         "mentoring_format": format_ids[i % len(format_ids)], "topic": BANK_TOPICS[i % len(BANK_TOPICS)],
+                         "mentoring_format": format_ids[i % len(format_ids)],
+                         "topic": BANK_TOPICS[i % len(BANK_TOPICS)],
                          "description": "Сценарий встречи, вопросы для беседы и памятка для наставляемого.",
                          "publish_agreed": True, "public_agreed": i < size.public_materials,
                          "status": "published", "published_at": signed + timedelta(hours=i),

@@ -1,6 +1,8 @@
 """The recognition pages (s9, s6): the coordinator announces a competition and records the jury's decision, the
 mentee's side nominates through the form, a mentor reads the results; documents download one by one and as a
 batch; the pages cost a fixed number of queries."""
+import re
+
 import pytest
 
 from portal.models import AwardDocument, Competition, ContestNomination, IssuedDocument, Nomination, SchoolEvent
@@ -113,6 +115,28 @@ def test_the_coordinator_keeps_events_and_outside_contests(client, login, world)
     assert ContestNomination.get_by_id(row.id).outcome == "prize"
     card = client.get(f"/staff/people/{world['daughter'].id}").get_data(as_text=True)
     assert "Всероссийский конкурс «Наставник»" in card and "Форум наставников" in card
+
+
+def duplicated_ids(html: str) -> list[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.quality("accessibility")
+def test_the_contests_page_gives_each_row_its_csrf_token_under_no_repeated_id(client, login, world):
+    """One outcome form per row: each carries the token, none repeats an element id (a repeated id breaks labels
+    and assistive technology); saving one row still works."""
+    _as(login, world["coordinator"])
+    for contest in ("Всероссийский конкурс «Наставник»", "Региональный конкурс «Лидер»", "Городской конкурс"):
+        assert client.post("/recognition/contests", {"person": str(world["daughter"].id), "level": "regional",
+                                                     "contest": contest, "year": str(world["competition"].year),
+                                                     "outcome": "pending"}).status_code == 303
+    page = client.get("/recognition/contests").get_data(as_text=True)
+    assert duplicated_ids(page) == []
+    forms = re.findall(r'<form method="post" action="/recognition/contests/\d+/outcome".*?</form>', page, re.S)
+    assert len(forms) == 3 and all('name="csrf_token"' in form for form in forms)
+    row = ContestNomination.select().order_by(ContestNomination.id).first()
+    assert client.post(f"/recognition/contests/{row.id}/outcome", {"outcome": "winner"}).status_code == 303
 
 
 @pytest.mark.clause("s9")

@@ -117,6 +117,31 @@ def test_the_coordinator_keeps_events_and_outside_contests(client, login, world)
     assert "Всероссийский конкурс «Наставник»" in card and "Форум наставников" in card
 
 
+@pytest.mark.clause("s9")
+@pytest.mark.quality("access")
+def test_a_coordinator_who_is_a_curator_too_nominates_as_curator_the_mentors_of_their_forms(
+        client, login, make_account, world):
+    """Acting as curator (the role switch), the list is a curator's: the mentors of the forms they curate — not
+    empty, and not the whole school's either; the nomination is recorded as the curator's."""
+    both = make_account("coordinator", "curator")  # curator of «Ученик – ученик», the daughter's and the son's form
+    competition = world["competition"]
+    _as(login, both)
+    assert client.post("/role", {"role": "curator"}).status_code in (302, 303)
+    page = client.get(f"/recognition/competitions/{competition.id}").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)"', page)
+    assert sorted(options) == sorted([str(world["daughter"].id), str(world["son"].id)])
+    assert client.post(f"/recognition/competitions/{competition.id}/nominate",
+                       {"nominee": str(world["daughter"].id), "reason": "Ведёт кружок."}).status_code == 303
+    assert Nomination.get().nominator_role == "curator"
+    teacher = world["pair"]["mentor"].person  # a form the person does not curate
+    refused = client.post(f"/recognition/competitions/{competition.id}/nominate",
+                          {"nominee": str(teacher.id), "reason": "Хороший."})
+    assert refused.status_code == 422 and field_errors(refused, "nominee") == ["Выберите наставника из списка."]
+    assert client.post("/role", {"role": "coordinator"}).status_code in (302, 303)
+    page = client.get(f"/recognition/competitions/{competition.id}").get_data(as_text=True)
+    assert str(teacher.id) in re.findall(r'<option value="(\d+)"', page)
+
+
 def duplicated_ids(html: str) -> list[str]:
     ids = re.findall(r'\sid="([^"]+)"', html)
     return sorted({i for i in ids if ids.count(i) > 1})

@@ -27,7 +27,9 @@ def _role() -> str | None:
 
 
 def _scope_for(role):
-    return staff_scope() if role in ("coordinator", "curator") else None
+    """The reach of the role one nominates in: a coordinator who is a curator too, acting as curator, nominates
+    the mentors of the forms they curate."""
+    return staff_scope(acting_as=role) if role in ("coordinator", "curator") else None
 
 
 def _choices(blank: str, pairs) -> list[SelectChoice]:

@@ -4,7 +4,8 @@ issued for a competition's places.
 
 Who nominates: the coordinator (any mentor of the school), a curator (a mentor of their forms: in their forms'
 mentor base or leading a pair there), the mentee's side — a mentee (the mentor of their own pair) or a parent
-(the mentor of their child's pair). Every nomination carries a reason. The coordinator alone runs a competition
+(the mentor of their child's pair, while the child is a minor: representation.py — the child nominates themself at
+any age). Every nomination carries a reason. The coordinator alone runs a competition
 and records the jury's decision once: a place (1 — the winner, 2 and 3 — prize places) per nomination. The same
 transaction issues the documents (services/issued.py): a «Лучший наставник» certificate for every placed mentor
 and, for a mentor who is a pupil, a thank-you letter to each of their confirmed parents — names declined by
@@ -29,7 +30,7 @@ from portal.models.recognition import (
     COMPETITION_KINDS, COMPETITION_STATES, CONTEST_LEVELS, CONTEST_OUTCOMES, EVENT_KINDS, NOMINATOR_ROLES,
 )
 from portal.names import first_name, full_name, name_and_patronymic
-from portal.services import NotAllowed, ServiceError, audit, bases, honour, issued, uploads, years
+from portal.services import NotAllowed, ServiceError, audit, bases, honour, issued, representation, uploads, years
 from portal.services.staff import StaffScope
 
 EVENT_KIND_TITLES = dict(EVENT_KINDS)
@@ -150,9 +151,12 @@ def candidates(person: Person, role: str | None, scope: StaffScope | None = None
     if role == "mentee":
         return _mentors_of_mentees([person.id])
     if role == "parent":
-        children = Guardianship.select(Guardianship.child).where(
-            (Guardianship.parent == person.id) & Guardianship.confirmed_at.is_null(False))
-        return _mentors_of_mentees(children)
+        # As in every action a parent takes for a child (representation.py): a confirmed link, the child a minor.
+        children = (Person.select().join(Guardianship, on=(Guardianship.child == Person.id))
+                    .where((Guardianship.parent == person.id) & Guardianship.confirmed_at.is_null(False)))
+        today = date.today()
+        minors = [child.id for child in children if representation.acts_for(child, "nominate", today)]
+        return _mentors_of_mentees(minors) if minors else []
     return []
 
 
@@ -175,11 +179,21 @@ def nominate(person: Person, role: str | None, competition_id, nominee_id, reaso
                 made = Nomination.create(competition=found, nominee=nominee, nominated_by=person,
                                          nominator_role=role, reason=reason)
         except IntegrityError:
-            raise ServiceError(f"{nominee.full_name} уже в числе выдвинутых на этот конкурс.",
-                               field="nominee") from None
+            raise ServiceError(_already(found, nominee, person), field="nominee") from None
         audit.record("recognition.nominated", actor=person, obj=made, school=person.school_id, ip=ip,
                      competition=found.id, nominee=nominee.id, role=role)
     return made
+
+
+def _already(found: Competition, nominee: Person, person: Person) -> str:
+    """The refusal of a second nomination of the same mentor. Who made the first is the coordinator's to read
+    (`nominations`): the message says only whether it was the person themself."""
+    own = Nomination.select().where((Nomination.competition == found.id) & (Nomination.nominee == nominee.id)
+                                    & (Nomination.nominated_by == person.id)).exists()
+    if own:
+        return f"Вы уже выдвинули {nominee.full_name} на этот конкурс."
+    done = "выдвинута" if nominee.sex == "f" else "выдвинут"
+    return f"{nominee.full_name} уже {done} на этот конкурс: второе выдвижение не нужно, жюри рассмотрит кандидатуру."
 
 
 def _nominations_query():

@@ -8,6 +8,7 @@ What a mentee does in the portal, and whether a parent with a confirmed Guardian
   complain         complain about the pair's work (the complaints service)             — yes
   ask_support      ask the school psychologist for support (support.ask)               — yes
   ask_end          ask the curator to end the pair (ending.request_end)                — yes
+  nominate         nominate the pair's mentor for a competition (recognition.nominate) — yes
   choose           choose a mentor among the proposed ones (pairing.choose)            — only under 14
 
 and what stays the mentee's own:
@@ -40,6 +41,7 @@ ACTIONS = {
     "complain": "подать жалобу",
     "ask_support": "попросить о психологической поддержке",
     "ask_end": "попросить завершить пару",
+    "nominate": "выдвинуть наставника на конкурс",
     "choose": "выбрать наставника",
 }
 OWN_ONLY = {

@@ -63,8 +63,12 @@ class StaffScope:
         return format_id in self.format_ids
 
 
-def scope_for(account: Account) -> StaffScope:
+def scope_for(account: Account, acting_as: str | None = None) -> StaffScope:
+    """The account's reach: a coordinator's whole school, else the forms they curate. `acting_as="curator"` asks
+    for the curator's reach of someone who is the coordinator too (a step they take in the curator's name)."""
     roles = set(account.role_names())
+    if acting_as == "curator" and "curator" in roles:
+        roles.discard("coordinator")
     if "coordinator" in roles:
         ids = MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.school == account.school_id)
     elif "curator" in roles:

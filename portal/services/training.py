@@ -62,6 +62,11 @@ class Actor:
     def trains(self) -> bool:
         return bool(set(TRAINEE_ROLES) & self.roles)
 
+    @property
+    def holds_a_role(self) -> bool:
+        """A coordinator, curator or mentor; otherwise here only as the trainer of a group (`leads_a_group`)."""
+        return bool(set(ROLES) & self.roles)
+
 
 def completed(present: int, total: int, min_attendance: int) -> bool:
     """The programme's rule: at least `min_attendance` per cent of the group's sessions attended (75 of 100:
@@ -237,6 +242,17 @@ def group(actor: Actor, group_id) -> TrainingGroup:
     if found is None:
         raise NotAllowed("Нет такой группы.")
     return found
+
+
+def leads_a_group(person: Person) -> bool:
+    """Is the person the trainer of a group of their school, whatever roles their account holds? One query.
+    A trainer with no role of the school's («Школа наставников» is theirs only as far as their groups go)."""
+    return (TrainingGroup.select().join(TrainingProgramme)
+            .where((TrainingGroup.trainer == person.id) & (TrainingProgramme.school == person.school_id)).exists())
+
+
+def led_by(actor: Actor, found: TrainingGroup) -> bool:
+    return found.trainer_id == actor.person.id
 
 
 def may_mark(actor: Actor, found: TrainingGroup) -> bool:

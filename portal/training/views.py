@@ -82,7 +82,12 @@ class CourseForm(FlaskForm):
 def index():
     """The school's programmes and groups; the actor's own groups, certificates and external courses."""
     actor = _actor()
-    return render_template("training/index.html", actor=actor, programmes=rules.programmes(actor.school_id),
+    programmes = rules.programmes(actor.school_id)
+    if not actor.holds_a_role:  # a trainer only: the groups they lead
+        for p in programmes:
+            p.groups_list = [g for g in p.groups_list if rules.led_by(actor, g)]
+        programmes = [p for p in programmes if p.groups_list]
+    return render_template("training/index.html", actor=actor, programmes=programmes,
                            mine=rules.my_enrolments(actor.person), courses=rules.my_courses(actor.person))
 
 
@@ -161,7 +166,10 @@ def _group_page(actor, found, session_form=None, enrol_form=None, status=200):
 @bp.route("/groups/<int:group_id>")
 def group(group_id):
     actor = _actor()
-    return _group_page(actor, rules.group(actor, group_id))
+    found = rules.group(actor, group_id)
+    if not actor.holds_a_role and not rules.led_by(actor, found):
+        abort(404)  # a trainer only: another group is «not found», like any object outside one's reach
+    return _group_page(actor, found)
 
 
 @bp.route("/groups/<int:group_id>/sessions", methods=["POST"])

@@ -37,13 +37,13 @@ def actor():
     return current_user.person if current_user.is_authenticated else None
 
 
-def staff_scope():
-    """The current staff member's reach: the formats they coordinate or curate.
+def staff_scope(acting_as: str | None = None):
+    """The current staff member's reach: the formats they coordinate or curate (`acting_as`: services.staff.scope_for).
 
     A person without a staff role is outside the area, so 403 (DECISIONS.md); an object outside the
     reach is the service's NotAllowed, answered 404 like one that does not exist."""
     try:
-        return scope_for(current_user._get_current_object())
+        return scope_for(current_user._get_current_object(), acting_as)
     except NotAllowed:
         abort(403)
 

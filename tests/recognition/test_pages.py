@@ -1,6 +1,8 @@
 """The recognition pages (s9, s6): the coordinator announces a competition and records the jury's decision, the
 mentee's side nominates through the form, a mentor reads the results; documents download one by one and as a
 batch; the pages cost a fixed number of queries."""
+import re
+
 import pytest
 
 from portal.models import AwardDocument, Competition, ContestNomination, IssuedDocument, Nomination, SchoolEvent
@@ -113,6 +115,53 @@ def test_the_coordinator_keeps_events_and_outside_contests(client, login, world)
     assert ContestNomination.get_by_id(row.id).outcome == "prize"
     card = client.get(f"/staff/people/{world['daughter'].id}").get_data(as_text=True)
     assert "Всероссийский конкурс «Наставник»" in card and "Форум наставников" in card
+
+
+@pytest.mark.clause("s9")
+@pytest.mark.quality("access")
+def test_a_coordinator_who_is_a_curator_too_nominates_as_curator_the_mentors_of_their_forms(
+        client, login, make_account, world):
+    """Acting as curator (the role switch), the list is a curator's: the mentors of the forms they curate — not
+    empty, and not the whole school's either; the nomination is recorded as the curator's."""
+    both = make_account("coordinator", "curator")  # curator of «Ученик – ученик», the daughter's and the son's form
+    competition = world["competition"]
+    _as(login, both)
+    assert client.post("/role", {"role": "curator"}).status_code in (302, 303)
+    page = client.get(f"/recognition/competitions/{competition.id}").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)"', page)
+    assert sorted(options) == sorted([str(world["daughter"].id), str(world["son"].id)])
+    assert client.post(f"/recognition/competitions/{competition.id}/nominate",
+                       {"nominee": str(world["daughter"].id), "reason": "Ведёт кружок."}).status_code == 303
+    assert Nomination.get().nominator_role == "curator"
+    teacher = world["pair"]["mentor"].person  # a form the person does not curate
+    refused = client.post(f"/recognition/competitions/{competition.id}/nominate",
+                          {"nominee": str(teacher.id), "reason": "Хороший."})
+    assert refused.status_code == 422 and field_errors(refused, "nominee") == ["Выберите наставника из списка."]
+    assert client.post("/role", {"role": "coordinator"}).status_code in (302, 303)
+    page = client.get(f"/recognition/competitions/{competition.id}").get_data(as_text=True)
+    assert str(teacher.id) in re.findall(r'<option value="(\d+)"', page)
+
+
+def duplicated_ids(html: str) -> list[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.quality("accessibility")
+def test_the_contests_page_gives_each_row_its_csrf_token_under_no_repeated_id(client, login, world):
+    """One outcome form per row: each carries the token, none repeats an element id (a repeated id breaks labels
+    and assistive technology); saving one row still works."""
+    _as(login, world["coordinator"])
+    for contest in ("Всероссийский конкурс «Наставник»", "Региональный конкурс «Лидер»", "Городской конкурс"):
+        assert client.post("/recognition/contests", {"person": str(world["daughter"].id), "level": "regional",
+                                                     "contest": contest, "year": str(world["competition"].year),
+                                                     "outcome": "pending"}).status_code == 303
+    page = client.get("/recognition/contests").get_data(as_text=True)
+    assert duplicated_ids(page) == []
+    forms = re.findall(r'<form method="post" action="/recognition/contests/\d+/outcome".*?</form>', page, re.S)
+    assert len(forms) == 3 and all('name="csrf_token"' in form for form in forms)
+    row = ContestNomination.select().order_by(ContestNomination.id).first()
+    assert client.post(f"/recognition/contests/{row.id}/outcome", {"outcome": "winner"}).status_code == 303
 
 
 @pytest.mark.clause("s9")

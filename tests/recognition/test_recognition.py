@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from portal.models import AuditEvent, AwardDocument, Guardianship, IssuedDocument, Nomination
-from portal.services import NotAllowed, ServiceError, issued, recognition
+from portal.models import AuditEvent, AwardDocument, Guardianship, IssuedDocument, MentorshipMember, Nomination
+from portal.services import NotAllowed, ServiceError, issued, recognition, representation
 from portal.services.staff import scope_for
 from tests.querycount import count_queries
 
@@ -62,6 +62,24 @@ def test_the_mentees_side_nominates_the_mentor_of_their_own_pair(world):
             _nominate(world, person, role, world["son"])
 
 
+@pytest.mark.clause("s6")
+@pytest.mark.clause("s8")
+def test_the_parent_nominates_for_a_minor_child_only_as_in_every_other_action(world, make_person):
+    """representation.py: a child acts themself at any age (the mentee under 14 nominates their mentor), a parent
+    for a minor child only; the day the child turns 18 the parent's link gives no nomination any more."""
+    assert world["mentee"].age_on(world["today"]) < 14
+    assert _nominate(world, world["mentee"], "mentee", world["daughter"]).nominator_role == "mentee"
+    Nomination.delete().execute()
+    grown = make_person(kind="student", birth_date=world["today"].replace(year=world["today"].year - 19, day=1))
+    Guardianship.update(child=grown).where(Guardianship.parent == world["mentee_mother"].id).execute()
+    MentorshipMember.update(mentee=grown).where(MentorshipMember.mentee == world["mentee"].id).execute()
+    assert recognition.candidates(world["mentee_mother"], "parent") == []
+    with pytest.raises(ServiceError, match="Выберите наставника из списка"):
+        _nominate(world, world["mentee_mother"], "parent", world["daughter"])
+    assert _nominate(world, grown, "mentee", world["daughter"]).nominated_by_id == grown.id
+    assert representation.refusal(grown, "nominate") and representation.acts_for(world["mentee"], "nominate")
+
+
 @pytest.mark.clause("s9")
 def test_nominations_are_refused_to_others_and_without_a_reason(world):
     with pytest.raises(NotAllowed):
@@ -72,8 +90,25 @@ def test_nominations_are_refused_to_others_and_without_a_reason(world):
     with pytest.raises(ServiceError, match="за что вы выдвигаете"):
         _nominate(world, scope.person, "coordinator", world["son"], scope, reason="   ")
     _nominate(world, scope.person, "coordinator", world["son"], scope)
-    with pytest.raises(ServiceError, match="уже в числе выдвинутых"):
+    with pytest.raises(ServiceError, match="Вы уже выдвинули"):
         _nominate(world, scope.person, "coordinator", world["son"], scope)
+    assert Nomination.select().count() == 1
+
+
+@pytest.mark.clause("s9")
+@pytest.mark.quality("privacy")
+def test_a_second_nomination_of_the_same_mentor_does_not_say_who_made_the_first(world):
+    """The mother nominated her child's mentor; the child trying too learns it is done, not by whom (only the
+    coordinator reads the nominators); the mother trying again is told it was she."""
+    _nominate(world, world["mentee_mother"], "parent", world["daughter"])
+    with pytest.raises(ServiceError) as refused:
+        _nominate(world, world["mentee"], "mentee", world["daughter"])
+    message = refused.value.message
+    assert "Соколова Мария Андреевна уже выдвинута на этот конкурс" in message and "Вы уже" not in message
+    for telling in ("Зайцева", "Ирина", "родител", "мам", "куратор", "координатор"):
+        assert telling not in message
+    with pytest.raises(ServiceError, match="Вы уже выдвинули"):
+        _nominate(world, world["mentee_mother"], "parent", world["daughter"])
     assert Nomination.select().count() == 1
 
 

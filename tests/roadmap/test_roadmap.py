@@ -1,6 +1,7 @@
 """The roadmap of introducing the target model (3.2, s10): the typical roadmap, the coordinator's changes, the
 overdue rule, who reads it, the dashboard's attention list and the roadmap as PDF and XLSX."""
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -74,6 +75,18 @@ def test_the_typical_roadmap_covers_the_school_year_from_the_regulations_tasks(c
     # A second click (a double submit) adds nothing.
     client.post("/staff/roadmap/fill")
     assert RoadmapEvent.select().where(RoadmapEvent.school == school).count() == len(rows)
+
+
+@pytest.mark.quality("accessibility")
+def test_the_roadmaps_buttons_one_a_row_repeat_no_element_id(client, school, login_as):
+    """«Выполнено» and «Начато» are a form each, on every row (the post_button macro): each carries the CSRF token,
+    none under a repeated id."""
+    login_as("coordinator")
+    client.post("/staff/roadmap/fill")
+    page = client.get("/staff/roadmap").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert page.count("Выполнено</button>") > 10 and page.count('name="csrf_token"') > 20
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 @pytest.mark.clause("3.2")

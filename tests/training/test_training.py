@@ -136,6 +136,31 @@ def test_attendance_is_marked_by_the_trainer_not_by_a_mentor_of_the_group(client
 
 
 @pytest.mark.clause("s10")
+def test_a_trainer_with_no_training_role_marks_attendance_of_their_own_group_only(client, school, login_as,
+                                                                                  make_person, make_account):
+    """The group's trainer is a class teacher, neither mentor, curator nor coordinator: their group's page and its
+    attendance are theirs; another group, the programme and the coordinator's steps are not."""
+    trainer_account = login_as("class_teacher", person=make_person(kind="staff", birth_date=date(1980, 1, 1)))
+    made = group(school.id, sessions=2, trainer_person=trainer_account.person)
+    other = group(school.id, sessions=1)
+    boss = coordinator_of(school.id)
+    enrolment = training.enrol(boss, made.id, make_account("mentor").person_id)
+    session = training.sessions([made.id])[0]
+    page = client.get(f"/training/groups/{made.id}")
+    assert page.status_code == 200 and "Отметить посещаемость" in page.get_data(as_text=True)
+    assert client.get(f"/training/sessions/{session.id}/attendance").status_code == 200
+    response = client.post(f"/training/sessions/{session.id}/attendance", {"present": str(enrolment.id)})
+    assert response.status_code == 303
+    assert training.roster(made)[0].present == 1
+    assert "Группа 1" in client.get("/training/").get_data(as_text=True)
+    assert client.get(f"/training/groups/{other.id}").status_code == 404
+    other_session = training.sessions([other.id])[0]
+    assert client.get(f"/training/sessions/{other_session.id}/attendance").status_code == 404
+    assert client.get(f"/training/programmes/{made.programme_id}").status_code == 403
+    assert client.post(f"/training/groups/{made.id}/complete").status_code == 403
+
+
+@pytest.mark.clause("s10")
 @pytest.mark.clause("3.2")
 def test_the_certificate_names_the_person_in_the_dative_and_verifies(app, client, school, login_as, make_person,
                                                                      engine):

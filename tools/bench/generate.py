@@ -3,7 +3,9 @@
 One school at full size is 1,500 students, 120 staff, 2,000 parents (each a confirmed guardian), 400 active
 pairs with a programme, consents, base memberships and a registered order, 10,000 meetings (25 a pair) and
 answered questionnaires (entry by mentor and mentee, exit by the mentee of every other pair, process
-quality and satisfaction with the mentor in an intermediate round). Rows go in with insert_many in chunks
+quality and satisfaction with the mentor in an intermediate round), and what the public pages show: 60
+teacher-mentors with a consent to dissemination and a short text, 15 of them on the honour board, 40 published
+materials of the methodical bank, 20 of them public (issue 17). Rows go in with insert_many in chunks
 and every account shares one precomputed argon2 hash, so a school costs seconds, not the hours the services
 would take one row at a time.
 
@@ -29,8 +31,8 @@ from portal.db import database_from_url, db  # noqa: E402
 from portal.models import (  # noqa: E402
     Account, Acknowledgement, Answer, BaseMembership, Consent, ConsentDocument, Guardianship, Meeting,
     MeetingConfirmation, MembershipCategory, MentoringFormat, Mentorship, MentorshipMember, MonitoringRound,
-    Notification, Order, OrderItem, Person, Plan, Programme, Proposal, Question, Questionnaire, Response, RoleGrant,
-    SchoolClass,
+    BankMaterial, HonourEntry, Notification, Order, OrderItem, Person, Plan, Programme, Proposal, PublicProfile,
+    Question, Questionnaire, Response, RoleGrant, SchoolClass, StoredFile,
 )
 from portal.models.mentorship import order_number_key  # noqa: E402
 from portal.services import passwords  # noqa: E402
@@ -54,10 +56,18 @@ class Size:
     pairs: int
     meetings_per_pair: int
     waiting_mentees: int
+    # The public pages (issue 17): mentors who consented to dissemination, honour-board entries among them,
+    # published materials of the methodical bank and how many of those are public.
+    public_mentors: int = 0
+    honour_entries: int = 0
+    bank_materials: int = 0
+    public_materials: int = 0
 
 
-SCHOOL = Size(students=1500, staff=120, parents=2000, pairs=400, meetings_per_pair=25, waiting_mentees=100)
-SMALL = Size(students=60, staff=12, parents=80, pairs=10, meetings_per_pair=25, waiting_mentees=5)
+SCHOOL = Size(students=1500, staff=120, parents=2000, pairs=400, meetings_per_pair=25, waiting_mentees=100,
+              public_mentors=60, honour_entries=15, bank_materials=40, public_materials=20)
+SMALL = Size(students=60, staff=12, parents=80, pairs=10, meetings_per_pair=25, waiting_mentees=5,
+             public_mentors=6, honour_entries=3, bank_materials=8, public_materials=4)
 SIZES = {"school": SCHOOL, "small": SMALL}
 
 
@@ -256,7 +266,55 @@ def generate_school(n: int, size: Size, password_hash: str, today: date) -> int:
     bulk(Notification, [{"school": sid, "person": person, "kind": kind, "title": NOTIFICATION_TITLES[kind],
                          "created_at": now - timedelta(days=i * 30), "read_at": None if i % 3 == 0 else now}
                         for person in accounts for i, kind in enumerate(kinds * 3)])
+
+    public_data(sid, size, rng, [mentor for fid, mentor, _ in pairs if fid == tu], formats, docs, now)
     return sid
+
+
+PROFILE_TEXTS = ("Веду пары «учитель – ученик» третий год: помогаю освоиться в новом классе и спланировать учёбу.",
+                 "Люблю проектную работу. Со мной наставляемые готовят исследования к школьной конференции.",
+                 "Учитель-предметник. Помогаю подтянуть предмет и не бояться олимпиад.",
+                 "Занимаюсь с ребятами, которым трудно втянуться в учёбу после перехода в нашу школу.")
+HONOUR_TITLES = ("Наставник года", "Лучший наставник-педагог", "За вклад в развитие наставничества")
+BANK_TOPICS = ("адаптация", "проектная деятельность", "олимпиады", "профориентация", "первая встреча",
+               "индивидуальный план", "рефлексия", "работа с родителями")
+
+
+def public_data(sid, size, rng, teacher_mentors, formats, docs, now) -> None:
+    """What the public pages show (issue 17): the first `public_mentors` teacher-mentors signed a consent to
+    dissemination naming all but the photo and wrote a short text; `honour_entries` of them are on the honour
+    board; `bank_materials` materials are published, the first `public_materials` also for everyone.
+    The materials' files are rows only (the benchmark lists them, it downloads none)."""
+    shown = list(dict.fromkeys(teacher_mentors))[:size.public_mentors]
+    if not shown:
+        return
+    document = docs["dissemination"]
+    signed = now - timedelta(days=100)
+    bulk(Consent, [{"document": document.id, "subject": person, "signer": person, "text_sha256": document.sha256,
+                    "signed_at": signed, "public_fields": "name,role,format,text,achievements"}
+                   for person in shown])
+    bulk(PublicProfile, [{"person": person, "text": PROFILE_TEXTS[i % len(PROFILE_TEXTS)], "updated_at": signed}
+                         for i, person in enumerate(shown)])
+    bulk(HonourEntry, [{"school": sid, "person": person, "year": now.year - i % 2,
+                        "title": HONOUR_TITLES[i % len(HONOUR_TITLES)],
+                        "text": "За пары, которые дошли до цели, и за помощь молодым коллегам.",
+                        "created_at": signed} for i, person in enumerate(shown[:size.honour_entries])])
+    names = [f"bench-bank-{rng.getrandbits(64):016x}-{i}" for i in range(size.bank_materials)]
+    bulk(StoredFile, [{"school": sid, "kind": "docx", "name": f"материал-{i + 1}.docx",
+                       "stored_as": stored_as, "size": 20000 + i, "sha256": "0" * 64,
+                       "uploaded_by": shown[i % len(shown)], "uploaded_at": signed}
+                      for i, stored_as in enumerate(names)])
+    files = ids(StoredFile.select(StoredFile.id).where(StoredFile.stored_as.in_(names)).order_by(StoredFile.id))
+    format_ids = sorted(formats.values())
+    bulk(BankMaterial, [{"school": sid, "author": shown[i % len(shown)], "file": file_id,
+                         "title": f"Материал для наставника № {i + 1}: {BANK_TOPICS[i % len(BANK_TOPICS)]}",
+                         "mentoring_format": format_ids[i % len(format_ids)],
+                         "topic": BANK_TOPICS[i % len(BANK_TOPICS)],
+                         "description": "Сценарий встречи, вопросы для беседы и памятка для наставляемого.",
+                         "publish_agreed": True, "public_agreed": i < size.public_materials,
+                         "status": "published", "published_at": signed + timedelta(hours=i),
+                         "public_token": f"b{sid}-{i}-{rng.getrandbits(64):016x}", "created_at": signed,
+                         "updated_at": signed} for i, file_id in enumerate(files)])
 
 
 def generate(url: str, schools: int = 1, size: Size = SCHOOL, first: int = 1, log=print) -> list[int]:

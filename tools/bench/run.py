@@ -9,6 +9,9 @@ the budgets as PASS/FAIL. It is a benchmark, not a test: a FAIL is reported, the
 
 With --postgres URL the municipality (--schools schools of the same size) is generated there in a
 background process after the SQLite load, and the same pages are loaded again against it.
+
+--only TITLE… loads just those pages (by their titles in `pages`), still with the floor and hello-world to
+judge them by: `run.py --only "публичные: наставники" "публичные: доска почёта" "публичные: копилка"`.
 """
 import argparse
 import http.client
@@ -50,7 +53,11 @@ def free_port() -> int:
 # The login of a page asked without one (the public pages): no session, served by the portal itself.
 ANONYMOUS = ""
 # Pages that need no session must do at least as well as the floor, which does (issue 17).
-AT_LEAST_THE_FLOOR = ("публичные: наставники", "публичные: доска почёта")
+AT_LEAST_THE_FLOOR = ("публичные: наставники", "публичные: доска почёта", "публичные: копилка")
+# Always measured, whatever --only picks: the figures every page is judged against.
+BASELINE = ("hello-world", "пол (floor)")
+# --only TITLE…: measure only these pages (and BASELINE); empty is every page.
+ONLY: tuple[str, ...] = ()
 
 
 def pages(school: int, pair_id: int) -> list[tuple[str, str, str, dict]]:
@@ -67,7 +74,13 @@ def pages(school: int, pair_id: int) -> list[tuple[str, str, str, dict]]:
          {"HX-Request": "true"}),
         ("публичные: наставники", ANONYMOUS, "/public/mentors", {}),
         ("публичные: доска почёта", ANONYMOUS, "/public/honour", {}),
+        ("публичные: копилка", ANONYMOUS, "/public/bank", {}),
     ]
+
+
+def chosen(school: int, pair_id: int) -> list[tuple[str, str, str, dict]]:
+    """The pages of this run: all of them, or BASELINE and those --only names."""
+    return [page for page in pages(school, pair_id) if not ONLY or page[0] in BASELINE or page[0] in ONLY]
 
 
 def first_pair(url: str, school: int) -> int:
@@ -99,7 +112,7 @@ def query_counts(url: str, school: int, pair_id: int) -> dict[str, object]:
     clients = {}
     database = db.obj
     original = database.execute_sql
-    for title, login, path, headers in pages(school, pair_id):
+    for title, login, path, headers in chosen(school, pair_id):
         if login is None:
             continue
         if login not in clients:
@@ -248,7 +261,7 @@ def measure(label: str, url: str, school: int, env: dict, workdir: Path) -> dict
         app_server = serve("bench_app:make_app()", app_port, env, workdir / f"gunicorn-{label}.log")
         hello_server = serve("hello:app", hello_port, env, workdir / f"gunicorn-hello-{label}.log")
         cookies = {}
-        for title, login, path, headers in pages(school, pair_id):
+        for title, login, path, headers in chosen(school, pair_id):
             port = hello_port if login is None else app_port
             if login and login not in cookies:
                 cookies[login] = session_cookie(app_port, login)
@@ -301,20 +314,29 @@ def report(label: str, results: dict, counts: dict, cold: dict | None = None) ->
 
 
 def main(argv=None) -> None:
-    global DURATION
+    global DURATION, ONLY
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=DURATION, help="seconds of load per page")
     parser.add_argument("--postgres", help="postgresql://… of a throwaway database for the municipality")
     parser.add_argument("--schools", type=int, default=10, help="schools in the municipality (issue: 100)")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the municipality already generated in --postgres (generate.py … --fresh)")
+    parser.add_argument("--only", nargs="+", metavar="TITLE", default=[],
+                        help="measure only these pages (by title, e.g. «публичные: копилка»), always with the floor "
+                             "and hello-world")
     args = parser.parse_args(argv)
+    known = [title for title, *_ in pages(1, 0)]
+    unknown = [title for title in args.only if title not in known]
+    if unknown:
+        parser.error("нет таких страниц: " + ", ".join(unknown) + ". Есть: " + "; ".join(known))
+    ONLY = tuple(args.only)
     DURATION = max(1, min(args.duration, 60))
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="nastavnik-bench-"))
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": SECRET_KEY, "PORTAL_INSTANCE": str(workdir)}
     print(f"bench: рабочая папка {workdir}; нагрузка {'wrk' if shutil.which('wrk') else 'Python (wrk нет)'}, "
-          f"{DURATION} с на страницу, {CONNECTIONS} соединений, gunicorn {WORKERS} воркера", flush=True)
+          f"{DURATION} с на страницу, {CONNECTIONS} соединений, gunicorn {WORKERS} воркера"
+          + (f"; только: {', '.join(ONLY)}" if ONLY else ""), flush=True)
     background = None
     try:
         counts = {}

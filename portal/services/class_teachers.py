@@ -103,12 +103,8 @@ def categories_for_pupils(base: str) -> tuple[tuple[str, str], ...]:
 
 
 def _clean(value, field_name: str, limit: int) -> str:
-    value = (value if isinstance(value, str) else "").strip()
-    if base_rules.CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field_name)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field_name)
-    return value
+    """A note keeps its lines (services.bases.checked_text)."""
+    return base_rules.checked_text(value, field_name, limit, lines=True)
 
 
 def _curators_of(fmt: MentoringFormat) -> list[int]:

@@ -20,7 +20,7 @@ from portal.models import Account, Guardianship, ImprovementProposal, MentoringF
 from portal.models.base import utcnow
 from portal.models.voice import AUTHOR_ROLES, PROPOSAL_STATES, PROPOSAL_TOPICS
 from portal.services import NotAllowed, ServiceError, audit, notifications, representation, uploads, years
-from portal.services.bases import CONTROL_CHARS
+from portal.services.bases import checked_text
 from portal.services.staff import StaffScope
 
 TOPIC_TITLES = dict(PROPOSAL_TOPICS)
@@ -84,14 +84,8 @@ class ProposalData:
 
 
 def _text(value, field: str, limit: int, required: str) -> str:
-    value = (value if isinstance(value, str) else "").strip()
-    if CONTROL_CHARS.search(value):
-        raise ServiceError("Текст содержит недопустимые символы.", field=field)
-    if not value:
-        raise ServiceError(required, field=field)
-    if len(value) > limit:
-        raise ServiceError(f"Не длиннее {limit} символов.", field=field)
-    return value
+    """A proposal and its answer keep their lines (services.bases.checked_text)."""
+    return checked_text(value, field, limit, required, lines=True)
 
 
 def _checked(person: Person, role: str, data: ProposalData) -> dict:

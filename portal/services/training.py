@@ -7,6 +7,9 @@ marks attendance, one form per session. Completion follows the programme's rule 
 cent of the group's sessions attended): the coordinator sums up a group, and everyone who met the rule gets a
 certificate, an issued document (services/issued.py) with its /verify code. A mentor or curator records the
 courses they took elsewhere (federal programmes) with the scan of the certificate (services/uploads.py).
+The coordinator corrects a programme, a group or a session (each through the same checks as its creation) and
+deletes what nothing hangs on yet: a session with no attendance marked in a group not summed up, a group nobody is
+enrolled in, a programme with no groups; the share of sessions to attend stays once a certificate is issued under it.
 
 Every change is one function here that checks who acts, writes the audit record and any notification in the
 same transaction. `actor` is an `Actor`: the person and the roles their account holds.
@@ -172,7 +175,8 @@ def update_programme(actor: Actor, programme_id, data: ProgrammeData, ip: str = 
     found = programme(actor, programme_id)
     fields = _programme_fields(data)
     with atomic_write():
-        for group_id in [g.id for g in TrainingGroup.select(TrainingGroup.id).where(TrainingGroup.programme == found.id)]:
+        group_ids = [g.id for g in TrainingGroup.select(TrainingGroup.id).where(TrainingGroup.programme == found.id)]
+        for group_id in group_ids:
             lock_row(TrainingGroup, group_id)  # a summing-up of a group (complete) waits, or has finished
         if fields["min_attendance"] != found.min_attendance and certified(found.id):
             raise ServiceError(MIN_ATTENDANCE_FIXED, field="min_attendance")

@@ -3,6 +3,7 @@ deletes a session, a group or a programme with a confirmation step. Refused are:
 once certificates were issued under it, deleting a session whose attendance is marked or of a group summed up, a
 group with people enrolled, a programme with groups; and anyone but the coordinator. A refusal changes nothing."""
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,9 +11,8 @@ import pytest
 from portal.models import (AuditEvent, TrainingAttendance, TrainingEnrolment, TrainingGroup, TrainingMaterial,
                            TrainingProgramme, TrainingSession)
 from portal.services import training
-from portal.services.uploads import store
 from tests.conftest import field_errors
-from tests.training.helpers import PDF, attend, certified, coordinator_of, group, trainer
+from tests.training.helpers import PDF, certified, coordinator_of, group, trainer
 
 pytestmark = pytest.mark.clause("s10")
 
@@ -59,7 +59,8 @@ def test_the_coordinator_edits_a_programme_and_sees_it_on_its_page(client, schoo
     assert "Обратная связь" in page and "Планирование встреч" not in page and "не меньше 80 %" in page
     record = _last("training.programme_updated")
     assert record["_object"] == ("TrainingProgramme", made.programme_id)
-    assert record["changed"]["title"] == ["Наставник: роль и инструменты", "Наставник: роль, инструменты, обратная связь"]
+    assert record["changed"]["title"] == ["Наставник: роль и инструменты",
+                                          "Наставник: роль, инструменты, обратная связь"]
     assert record["changed"]["hours"] == [36, 40] and record["changed"]["min_attendance"] == [75, 80]
 
 
@@ -107,10 +108,15 @@ def test_the_coordinator_edits_a_group_and_sees_it_on_its_page(client, school, l
     login_as("coordinator")
     page = client.get(f"/training/groups/{made.id}").get_data(as_text=True)
     assert "Изменить группу" in page and "Удалить группу…" in page
+    form = client.get(f"/training/groups/{made.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{made.trainer_id}">', form) and 'value="Группа 1"' in form
+    assert re.search(r'<input checked id="is_open"', form)
     response = client.post(f"/training/groups/{made.id}/edit", {"title": "Группа «Весна»", "trainer": str(other.id)})
     assert response.status_code == 303
     page = client.get(f"/training/groups/{made.id}").get_data(as_text=True)
     assert "Группа «Весна»" in page and "Ведущий — Смирнова Ольга" in page and "Запись через координатора" in page
+    form = client.get(f"/training/groups/{made.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input id="is_open" name="is_open" type="checkbox"', form)  # closed: left unticked
     record = _last("training.group_updated")
     assert record["_object"] == ("TrainingGroup", made.id)
     assert record["changed"] == {"title": ["Группа 1", "Группа «Весна»"], "trainer": [made.trainer_id, other.id],

@@ -993,6 +993,15 @@ def training_session(samples, elsewhere=False) -> int:
     return TrainingSession.select().where(TrainingSession.group == training_group(samples, elsewhere)).first().id
 
 
+def training_bare_programme(samples, elsewhere=False) -> int:
+    """A programme with no group yet: the one a coordinator may delete."""
+    from portal.services import training
+    from tests.training.helpers import coordinator_of
+    school = _school(samples, elsewhere)
+    return training.create_programme(coordinator_of(school.id), training.ProgrammeData(
+        "Черновик программы", 8, "", 75)).id
+
+
 def _trainee(samples, elsewhere) -> Person:
     """Whose training the actor asks about: their own (a mentor, a curator); for the coordinator, a mentor's."""
     if elsewhere:
@@ -1199,6 +1208,19 @@ EXPECTED: dict[str, Route] = {
                                     post=lambda s: {}, post_status=422),
     "training.add_group": _route({"POST"}, {"coordinator"}, args={"programme_id": training_programme},
                                  post=lambda s: {}, post_status=422),
+    # Corrections and deletions (each deletion asks first: GET «are you sure?», POST deletes): the coordinator's.
+    "training.edit_programme": _route({"GET", "POST"}, {"coordinator"}, args={"programme_id": training_programme},
+                                      post=lambda s: {"title": ""}, post_status=422),
+    "training.delete_programme": _route({"GET", "POST"}, {"coordinator"},
+                                        args={"programme_id": training_bare_programme}, post=lambda s: {}),
+    "training.edit_group": _route({"GET", "POST"}, {"coordinator"}, args={"group_id": training_group},
+                                  post=lambda s: {"title": ""}, post_status=422),
+    "training.delete_group": _route({"GET", "POST"}, {"coordinator"}, args={"group_id": training_group},
+                                    post=lambda s: {}),
+    "training.edit_session": _route({"GET", "POST"}, {"coordinator"}, args={"session_id": training_session},
+                                    post=lambda s: {"held_on": ""}, post_status=422),
+    "training.delete_session": _route({"GET", "POST"}, {"coordinator"}, args={"session_id": training_session},
+                                      post=lambda s: {}),
     "training.material": _route({"GET"}, TRAINING, args={"material_id": training_material},
                                 mimetype="application/pdf"),
     "training.group": _route({"GET"}, TRAINING, args={"group_id": training_group}),

@@ -1263,6 +1263,50 @@ def _training_complete(k) -> Case:
                 lambda: TrainingEnrolment.get_by_id(enrolment.id).certificate_id)
 
 
+def _training_programme_edited(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/programmes/{made.programme_id}/edit",
+                {"title": "Школа молодого наставника", "hours": "24", "min_attendance": "75"},
+                lambda: TrainingProgramme.get_by_id(made.programme_id).title)
+
+
+def _training_programme_deleted(k) -> Case:
+    from tests.training.helpers import coordinator_of
+    bare = training.create_programme(coordinator_of(k.school.id), training.ProgrammeData("Черновик", 8, "", 75))
+    k.login_as("coordinator")
+    return Case(f"/training/programmes/{bare.id}/delete", {}, lambda: TrainingProgramme.select().count())
+
+
+def _training_group_edited(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/groups/{made.id}/edit", {"title": "Группа «Весна»", "trainer": str(made.trainer_id)},
+                lambda: TrainingGroup.get_by_id(made.id).title)
+
+
+def _training_group_deleted(k) -> Case:
+    made = _training_group(k)
+    k.login_as("coordinator")
+    return Case(f"/training/groups/{made.id}/delete", {}, lambda: TrainingGroup.select().count())
+
+
+def _training_session_edited(k) -> Case:
+    made = _training_group(k, sessions=1)
+    session = TrainingSession.get(TrainingSession.group == made.id)
+    k.login_as("coordinator")
+    return Case(f"/training/sessions/{session.id}/edit", {"held_on": "14.10.2026", "starts_at": "16:30",
+                                                          "topic": "Обратная связь"},
+                lambda: TrainingSession.get_by_id(session.id).topic)
+
+
+def _training_session_deleted(k) -> Case:
+    made = _training_group(k, sessions=1)
+    session = TrainingSession.get(TrainingSession.group == made.id)
+    k.login_as("coordinator")
+    return Case(f"/training/sessions/{session.id}/delete", {}, lambda: TrainingSession.select().count())
+
+
 def _external_course(k) -> Case:
     k.login_as("mentor")
     return Case("/training/courses/new", Upload(SCAN_PDF, "удостоверение.pdf", title="Наставничество в образовании",
@@ -1404,6 +1448,12 @@ CASES: dict[str, Callable] = {
     "training.join": _training_join,
     "training.attendance": _training_attendance,
     "training.complete": _training_complete,
+    "training.edit_programme": _training_programme_edited,
+    "training.delete_programme": _training_programme_deleted,
+    "training.edit_group": _training_group_edited,
+    "training.delete_group": _training_group_deleted,
+    "training.edit_session": _training_session_edited,
+    "training.delete_session": _training_session_deleted,
     "training.new_course": _external_course,
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

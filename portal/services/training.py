@@ -7,6 +7,9 @@ marks attendance, one form per session. Completion follows the programme's rule 
 cent of the group's sessions attended): the coordinator sums up a group, and everyone who met the rule gets a
 certificate, an issued document (services/issued.py) with its /verify code. A mentor or curator records the
 courses they took elsewhere (federal programmes) with the scan of the certificate (services/uploads.py).
+The coordinator corrects a programme, a group or a session (each through the same checks as its creation) and
+deletes what nothing hangs on yet: a session with no attendance marked in a group not summed up, a group nobody is
+enrolled in, a programme with no groups; the share of sessions to attend stays once a certificate is issued under it.
 
 Every change is one function here that checks who acts, writes the audit record and any notification in the
 same transaction. `actor` is an `Actor`: the person and the roles their account holds.
@@ -130,19 +133,95 @@ class ProgrammeData:
     min_attendance: str | int | None = DEFAULT_MIN_ATTENDANCE
 
 
-def create_programme(actor: Actor, data: ProgrammeData, ip: str = "") -> TrainingProgramme:
-    require_coordinator(actor)
-    fields = dict(
+def _programme_fields(data: ProgrammeData) -> dict:
+    """A programme's fields as the coordinator typed them, checked: one rule for creating and editing."""
+    return dict(
         title=_line(data.title, "title", MAX_TITLE, "Укажите название программы."),
         hours=_number(data.hours, "hours", 1, MAX_HOURS, f"Укажите число часов от 1 до {MAX_HOURS}."),
         topics=_lines(data.topics, "topics"),
         min_attendance=_number(data.min_attendance, "min_attendance", 1, 100,
                                "Укажите долю посещённых занятий от 1 до 100 %."))
+
+
+def _changes(found, fields: dict) -> dict:
+    """{field: [before, after]} for the fields whose value changes (the audit record of an edit)."""
+    return {name: [getattr(found, name), value] for name, value in fields.items() if getattr(found, name) != value}
+
+
+def create_programme(actor: Actor, data: ProgrammeData, ip: str = "") -> TrainingProgramme:
+    require_coordinator(actor)
+    fields = _programme_fields(data)
     with atomic_write():
         programme = TrainingProgramme.create(school=actor.school_id, created_by=actor.person, **fields)
         audit.record("training.programme_created", actor=actor.person, obj=programme, school=actor.school_id, ip=ip,
                      **fields)
     return programme
+
+
+MIN_ATTENDANCE_FIXED = ("Долю посещённых занятий уже не изменить: по этой программе выданы сертификаты, "
+                        "и они выданы по этому условию.")
+
+
+def certified(programme_id: int) -> bool:
+    """Has any certificate been issued in a group of the programme? Then its rule of completion stays. One query."""
+    return (TrainingEnrolment.select().join(TrainingGroup)
+            .where((TrainingGroup.programme == programme_id) & TrainingEnrolment.certificate.is_null(False)).exists())
+
+
+def update_programme(actor: Actor, programme_id, data: ProgrammeData, ip: str = "") -> TrainingProgramme:
+    """Title, hours and topics; the share of sessions to attend only while no certificate has been issued under it
+    (MIN_ATTENDANCE_FIXED beside the field). Nothing changed, nothing recorded."""
+    require_coordinator(actor)
+    found = programme(actor, programme_id)
+    fields = _programme_fields(data)
+    with atomic_write():
+        group_ids = [g.id for g in TrainingGroup.select(TrainingGroup.id).where(TrainingGroup.programme == found.id)]
+        for group_id in group_ids:
+            lock_row(TrainingGroup, group_id)  # a summing-up of a group (complete) waits, or has finished
+        if fields["min_attendance"] != found.min_attendance and certified(found.id):
+            raise ServiceError(MIN_ATTENDANCE_FIXED, field="min_attendance")
+        changed = _changes(found, fields)
+        if changed:
+            TrainingProgramme.update(**fields).where(TrainingProgramme.id == found.id).execute()
+            audit.record("training.programme_updated", actor=actor.person, obj=found, school=actor.school_id, ip=ip,
+                         changed=changed)
+    return programme(actor, found.id)
+
+
+def programme_summary(actor: Actor, programme_id) -> dict:
+    """What deleting a programme takes with it (its materials), and why it may not be deleted (its groups)."""
+    require_coordinator(actor)
+    found = programme(actor, programme_id)
+    return {"programme": found, "refusal": programme_refusal(found),
+            "materials": TrainingMaterial.select().where(TrainingMaterial.programme == found.id).count()}
+
+
+def programme_refusal(found: TrainingProgramme) -> str | None:
+    """Why the programme may not be deleted (it has groups), or None."""
+    groups = TrainingGroup.select().where(TrainingGroup.programme == found.id).count()
+    if groups:
+        return (f"Программу нельзя удалить: в ней {plural(groups, 'группа', 'группы', 'групп')}. "
+                "Удалить можно программу без групп: сначала удалите группы, в которые никто не записан.")
+    return None
+
+
+def delete_programme(actor: Actor, programme_id, ip: str = "") -> TrainingProgramme:
+    """A programme with no groups goes with its materials (their files stay stored, as evidence); one with groups
+    is refused — delete its groups first."""
+    require_coordinator(actor)
+    found = programme(actor, programme_id)
+    with atomic_write():
+        lock_row(TrainingProgramme, found.id)
+        refusal = programme_refusal(found)
+        if refusal:
+            raise ServiceError(refusal)
+        files = [m.file_id for m in TrainingMaterial.select().where(TrainingMaterial.programme == found.id)]
+        TrainingMaterial.delete().where(TrainingMaterial.programme == found.id).execute()
+        TrainingProgramme.delete().where(TrainingProgramme.id == found.id).execute()
+        audit.record("training.programme_deleted", actor=actor.person, obj=found, school=actor.school_id, ip=ip,
+                     title=found.title, hours=found.hours, topics=found.topics,
+                     min_attendance=found.min_attendance, material_files=files)
+    return found
 
 
 def programme(actor: Actor, programme_id) -> TrainingProgramme:
@@ -217,19 +296,79 @@ def trainees(school_id: int) -> list[Person]:
                 .order_by(Person.surname, Person.first_name, Person.patronymic, Person.id))
 
 
+def _group_fields(school_id: int, title: str, trainer_id, is_open: bool, keep: Person | None = None) -> dict:
+    """A group's fields, checked: one rule for creating and editing. `keep`: the group's present trainer, who stays
+    acceptable even if no longer among `trainers` (a partner whose agreement ended)."""
+    title = _line(title, "title", MAX_TITLE, "Укажите название группы, например «Группа 1».")
+    trainer_id = parse_id(trainer_id)
+    trainer = (keep if keep is not None and keep.id == trainer_id
+               else next((p for p in trainers(school_id) if p.id == trainer_id), None))
+    if trainer is None:
+        raise ServiceError("Выберите ведущего занятий из сотрудников школы.", field="trainer")
+    return dict(title=title, trainer=trainer, is_open=bool(is_open))
+
+
 def create_group(actor: Actor, programme_id, title: str, trainer_id, is_open: bool, ip: str = "") -> TrainingGroup:
     require_coordinator(actor)
     found = programme(actor, programme_id)
-    title = _line(title, "title", MAX_TITLE, "Укажите название группы, например «Группа 1».")
-    trainer_id = parse_id(trainer_id)
-    trainer = next((p for p in trainers(actor.school_id) if p.id == trainer_id), None)
-    if trainer is None:
-        raise ServiceError("Выберите ведущего занятий из сотрудников школы.", field="trainer")
+    fields = _group_fields(actor.school_id, title, trainer_id, is_open)
     with atomic_write():
-        group = TrainingGroup.create(programme=found, title=title, trainer=trainer, is_open=bool(is_open))
+        group = TrainingGroup.create(programme=found, **fields)
         audit.record("training.group_created", actor=actor.person, obj=group, school=actor.school_id, ip=ip,
-                     programme=found.id, title=title, trainer=trainer.id, is_open=bool(is_open))
+                     programme=found.id, title=fields["title"], trainer=fields["trainer"].id,
+                     is_open=fields["is_open"])
     return group
+
+
+def update_group(actor: Actor, group_id, title: str, trainer_id, is_open: bool, ip: str = "") -> TrainingGroup:
+    """Title, trainer, open or closed enrolment. Nothing changed, nothing recorded."""
+    require_coordinator(actor)
+    found = group(actor, group_id)
+    fields = _group_fields(actor.school_id, title, trainer_id, is_open, keep=found.trainer)
+    changed = {name: [before, after] for name, (before, after) in {
+        "title": (found.title, fields["title"]), "trainer": (found.trainer_id, fields["trainer"].id),
+        "is_open": (found.is_open, fields["is_open"])}.items() if before != after}
+    if changed:
+        with atomic_write():
+            TrainingGroup.update(**fields).where(TrainingGroup.id == found.id).execute()
+            audit.record("training.group_updated", actor=actor.person, obj=found, school=actor.school_id, ip=ip,
+                         programme=found.programme_id, changed=changed)
+    return group(actor, found.id)
+
+
+def group_summary(actor: Actor, group_id) -> dict:
+    """What deleting a group takes with it (its sessions), and why it may not be deleted (people enrolled)."""
+    require_coordinator(actor)
+    found = group(actor, group_id)
+    return {"group": found, "sessions": TrainingSession.select().where(TrainingSession.group == found.id).count(),
+            "refusal": group_refusal(found)}
+
+
+def group_refusal(found: TrainingGroup) -> str | None:
+    """Why the group may not be deleted (people are enrolled: their attendance and certificates hang on it)."""
+    enrolled = TrainingEnrolment.select().where(TrainingEnrolment.group == found.id).count()
+    if enrolled:
+        return (f"Группу нельзя удалить: в ней {plural(enrolled, 'участник', 'участника', 'участников')}, "
+                "их посещаемость и сертификаты связаны с ней. Удалить можно группу, в которую никто не записан.")
+    return None
+
+
+def delete_group(actor: Actor, group_id, ip: str = "") -> TrainingGroup:
+    """A group nobody is enrolled in goes with its schedule; one with people enrolled is refused."""
+    require_coordinator(actor)
+    found = group(actor, group_id)
+    with atomic_write():
+        lock_row(TrainingGroup, found.id)  # an enrolment at this moment either lands first (refused) or fails
+        refusal = group_refusal(found)
+        if refusal:
+            raise ServiceError(refusal)
+        schedule = [s.held_on for s in sessions([found.id])]
+        TrainingSession.delete().where(TrainingSession.group == found.id).execute()
+        TrainingGroup.delete().where(TrainingGroup.id == found.id).execute()
+        audit.record("training.group_deleted", actor=actor.person, obj=found, school=actor.school_id, ip=ip,
+                     programme=found.programme_id, title=found.title, trainer=found.trainer_id,
+                     is_open=found.is_open, sessions=schedule)
+    return found
 
 
 def group(actor: Actor, group_id) -> TrainingGroup:
@@ -260,12 +399,17 @@ def may_mark(actor: Actor, found: TrainingGroup) -> bool:
     return actor.is_staff or found.trainer_id == actor.person.id
 
 
+def _session_fields(held_on, starts_at: str, place: str, topic: str) -> dict:
+    """A session's fields, checked: one rule for adding and editing."""
+    return dict(held_on=_day(held_on, "held_on", "Укажите дату занятия."), starts_at=_time(starts_at, "starts_at"),
+                place=_line(place, "place", 200), topic=_line(topic, "topic", 300, "Укажите тему занятия."))
+
+
 def add_session(actor: Actor, group_id, held_on, starts_at: str, place: str, topic: str,
                 ip: str = "") -> TrainingSession:
     require_coordinator(actor)
     found = group(actor, group_id)
-    fields = dict(held_on=_day(held_on, "held_on", "Укажите дату занятия."), starts_at=_time(starts_at, "starts_at"),
-                  place=_line(place, "place", 200), topic=_line(topic, "topic", 300, "Укажите тему занятия."))
+    fields = _session_fields(held_on, starts_at, place, topic)
     with atomic_write():
         session = TrainingSession.create(group=found, **fields)
         audit.record("training.session_added", actor=actor.person, obj=found, school=actor.school_id, ip=ip,
@@ -367,6 +511,62 @@ def session(actor: Actor, session_id) -> TrainingSession:
              if session_id is not None else None)
     if found is None:
         raise NotAllowed("Нет такого занятия.")
+    return found
+
+
+def marked(session_id: int) -> bool:
+    """Has attendance been marked for the session? One query."""
+    return TrainingAttendance.select().where(TrainingAttendance.session == session_id).exists()
+
+
+def group_certified(group_id: int) -> bool:
+    """Has the group been summed up with certificates issued? One query."""
+    return (TrainingEnrolment.select().where((TrainingEnrolment.group == group_id)
+                                             & TrainingEnrolment.certificate.is_null(False)).exists())
+
+
+def update_session(actor: Actor, session_id, held_on, starts_at: str, place: str, topic: str, ip: str = "",
+                   today: date | None = None) -> TrainingSession:
+    """Date, time, place and topic of a session. A session whose attendance is marked is not moved to a day still
+    ahead (nobody can have attended it). Nothing changed, nothing recorded."""
+    require_coordinator(actor)
+    found = session(actor, session_id)
+    fields = _session_fields(held_on, starts_at, place, topic)
+    changed = _changes(found, fields)
+    if changed:
+        with atomic_write():
+            if fields["held_on"] > (today or date.today()) and marked(found.id):
+                raise ServiceError("Посещаемость этого занятия уже отмечена: его нельзя перенести на день, который "
+                                   "ещё не наступил.", field="held_on")
+            TrainingSession.update(**fields).where(TrainingSession.id == found.id).execute()
+            audit.record("training.session_updated", actor=actor.person, obj=found.group, school=actor.school_id,
+                         ip=ip, session=found.id, changed=changed)
+    return session(actor, found.id)
+
+
+def session_refusal(found: TrainingSession) -> str | None:
+    """Why the session may not be deleted, or None: its attendance is marked, or the group has been summed up."""
+    if marked(found.id):
+        return ("Занятие нельзя удалить: его посещаемость уже отмечена, и она входит в итоги участников. "
+                "Исправьте дату, время, место или тему.")
+    if group_certified(found.group_id):
+        return ("Занятие нельзя удалить: итоги группы подведены, сертификаты выданы по её расписанию.")
+    return None
+
+
+def delete_session(actor: Actor, session_id, ip: str = "") -> TrainingSession:
+    """A session with no attendance marked, of a group not yet summed up, leaves the schedule."""
+    require_coordinator(actor)
+    found = session(actor, session_id)
+    with atomic_write():
+        lock_row(TrainingGroup, found.group_id)  # the same lock as the summing-up (complete)
+        refusal = session_refusal(found)
+        if refusal:
+            raise ServiceError(refusal)
+        TrainingSession.delete().where(TrainingSession.id == found.id).execute()
+        audit.record("training.session_deleted", actor=actor.person, obj=found.group, school=actor.school_id, ip=ip,
+                     session=found.id, held_on=found.held_on, starts_at=found.starts_at, place=found.place,
+                     topic=found.topic)
     return found
 
 

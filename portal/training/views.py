@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from portal.formatting import ru_date
 from portal.services import training as rules
 from portal.services import uploads
 from portal.training import bp
@@ -48,9 +49,13 @@ class GroupForm(TextForm):
     trainer = SelectField("Ведущий занятий", choices=[], validate_choice=False)
     is_open = BooleanField("Наставники и кураторы могут записаться сами", default=True)
 
-    def with_choices(self, school_id):
+    def with_choices(self, school_id, keep=None):
+        """`keep`: the group's present trainer, offered even if no longer among the school's staff and partners."""
+        people = rules.trainers(school_id)
+        if keep is not None and all(p.id != keep.id for p in people):
+            people.append(keep)
         self.trainer.choices = [SelectChoice("", "— выберите сотрудника —")] + [
-            SelectChoice(str(p.id), p.full_name) for p in rules.trainers(school_id)]
+            SelectChoice(str(p.id), p.full_name) for p in people]
         return self
 
 
@@ -101,7 +106,43 @@ def new_programme():
         if made is not None:
             flash("Программа создана. Добавьте материалы и группы.", "success")
             return redirect(url_for("training.programme", programme_id=made.id), code=303)
-    return render_template("training/programme_new.html", form=form), form_status(form)
+    return render_template("training/programme_new.html", form=form, programme=None), form_status(form)
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+def edit_programme(programme_id):
+    """Title, hours, topics; the share of sessions to attend only while no certificate has been issued."""
+    actor = _coordinator()
+    found = rules.programme(actor, programme_id)
+    fixed = rules.certified(found.id)
+    form = ProgrammeForm(data={"title": found.title, "hours": str(found.hours), "topics": found.topics,
+                               "min_attendance": str(found.min_attendance)})
+    if fixed:
+        form.min_attendance.render_kw = dict(form.min_attendance.render_kw or {}, readonly=True,
+                                             **{"aria-describedby": "min_attendance-fixed"})
+    if request.method == "POST" and form.validate():
+        data = rules.ProgrammeData(form.title.data, form.hours.data, form.topics.data, form.min_attendance.data)
+        saved = attempt(form, lambda: rules.update_programme(actor, found.id, data, ip=client_ip()))
+        if saved is not None:
+            flash(f"Программа «{saved.title}» сохранена.", "success")
+            return redirect(url_for("training.programme", programme_id=found.id), code=303)
+    return render_template("training/programme_new.html", form=form, programme=found,
+                           fixed=rules.MIN_ATTENDANCE_FIXED if fixed else None), form_status(form)
+
+
+@bp.route("/programmes/<int:programme_id>/delete", methods=["GET", "POST"])
+def delete_programme(programme_id):
+    """GET asks «are you sure?» and says what goes; POST deletes a programme with no groups."""
+    actor = _coordinator()
+    summary = rules.programme_summary(actor, programme_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        gone = attempt(form, lambda: rules.delete_programme(actor, summary["programme"].id, ip=client_ip()))
+        if gone is not None:
+            flash(f"Программа «{gone.title}» удалена.", "success")
+            return redirect(url_for("training.index"), code=303)
+        summary = rules.programme_summary(actor, programme_id)
+    return render_template("training/programme_delete.html", form=form, **summary), form_status(form)
 
 
 def _programme_page(actor, found, material_form=None, group_form=None, status=200):
@@ -144,6 +185,37 @@ def add_group(programme_id):
             flash("Группа создана. Добавьте расписание занятий.", "success")
             return redirect(url_for("training.group", group_id=made.id), code=303)
     return _programme_page(actor, found, group_form=form, status=form_status(form))
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+def edit_group(group_id):
+    actor = _coordinator()
+    found = rules.group(actor, group_id)
+    form = GroupForm(data={"title": found.title, "trainer": str(found.trainer_id), "is_open": found.is_open}
+                     ).with_choices(actor.school_id, keep=found.trainer)
+    if request.method == "POST" and form.validate():
+        saved = attempt(form, lambda: rules.update_group(actor, found.id, form.title.data, form.trainer.data,
+                                                         form.is_open.data, ip=client_ip()))
+        if saved is not None:
+            flash(f"Группа «{saved.title}» сохранена.", "success")
+            return redirect(url_for("training.group", group_id=found.id), code=303)
+    return render_template("training/group_edit.html", form=form, group=found), form_status(form)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+def delete_group(group_id):
+    """GET asks «are you sure?» and says what goes; POST deletes a group nobody is enrolled in."""
+    actor = _coordinator()
+    summary = rules.group_summary(actor, group_id)
+    found = summary["group"]
+    form = EmptyForm()
+    if form.validate_on_submit():
+        gone = attempt(form, lambda: rules.delete_group(actor, found.id, ip=client_ip()))
+        if gone is not None:
+            flash(f"Группа «{gone.title}» удалена вместе с расписанием.", "success")
+            return redirect(url_for("training.programme", programme_id=found.programme_id), code=303)
+        summary = rules.group_summary(actor, group_id)
+    return render_template("training/group_delete.html", form=form, **summary), form_status(form)
 
 
 @bp.route("/materials/<int:material_id>")
@@ -252,6 +324,38 @@ def attendance(session_id):
     marks = rules.attendance_of([found.id])
     return render_template("training/attendance.html", session=found, group=found.group, people=people,
                            marks=marks, form=form, ahead=rules.ahead(found)), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id):
+    actor = _coordinator()
+    found = rules.session(actor, session_id)
+    form = SessionForm(data={"held_on": found.held_on.isoformat(), "starts_at": found.starts_at,
+                             "place": found.place, "topic": found.topic})
+    if request.method == "POST" and form.validate():
+        saved = attempt(form, lambda: rules.update_session(actor, found.id, form.held_on.day, form.starts_at.data,
+                                                           form.place.data, form.topic.data, ip=client_ip()))
+        if saved is not None:
+            flash(f"Занятие {ru_date(saved.held_on)} сохранено.", "success")
+            return redirect(url_for("training.group", group_id=found.group_id), code=303)
+    return render_template("training/session_edit.html", form=form, session=found, group=found.group
+                           ), form_status(form)
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
+def delete_session(session_id):
+    """GET asks «are you sure?»; POST takes the session out of the schedule — refused once its attendance is marked
+    or the group has been summed up."""
+    actor = _coordinator()
+    found = rules.session(actor, session_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        gone = attempt(form, lambda: rules.delete_session(actor, found.id, ip=client_ip()))
+        if gone is not None:
+            flash(f"Занятие {ru_date(gone.held_on)} удалено из расписания.", "success")
+            return redirect(url_for("training.group", group_id=found.group_id), code=303)
+    return render_template("training/session_delete.html", form=form, session=found, group=found.group,
+                           refusal=rules.session_refusal(found)), form_status(form)
 
 
 @bp.route("/certificates/<int:enrolment_id>")

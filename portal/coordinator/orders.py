@@ -61,8 +61,7 @@ _DELETED = {"pairs": "Проект приказа удалён. Его пары 
             "appointment": "Проект приказа удалён. Его назначения отменены."}
 # What registration changed besides freezing the order, for the message after it.
 _REGISTERED = {"pairs": ". Пары приказа действуют", "changes": ". Новые пары приказа действуют",
-               "appointment": ". Назначенные получили доступ: кураторы — к своим формам, новый координатор — ко всей "
-                              "школе"}
+               "appointment": ". Назначенные по нему получили доступ"}
 
 
 def _uploaded():

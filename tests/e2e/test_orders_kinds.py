@@ -104,6 +104,6 @@ def test_a_curator_appointed_on_the_formats_page_waits_for_the_registered_order(
     page.set_viewport_size({"width": 1280, "height": 800})
 
     _register(page, "78-к")
-    expect(page.locator(".flash-success")).to_contain_text("Назначенные кураторы получили доступ")
+    expect(page.locator(".flash-success")).to_contain_text("Назначенные по нему получили доступ")
     page.goto("/coordinator/formats")
     expect(page.locator("section.card").filter(has_text="Учитель – учитель").first).to_contain_text("приказ № 78-к")

@@ -151,15 +151,20 @@ class KeptSelect:
         plans = [(source.model if isinstance(source, ModelAlias) else source, [(columns[i][1], columns[i][2], i) for i in indexes])
                  for source, indexes in groups]
         result = []
+        new = object.__new__
         for row in cursor.fetchall():
             instances = []
             for model, fields in plans:
                 if all(row[i] is None for _, _, i in fields):
                     instances.append(None)
                     continue
-                # As peewee's own reading: the columns read, no defaults for the others.
-                instances.append(model(__no_default__=True, **{name: None if row[i] is None else convert(row[i])
-                                                               for name, convert, i in fields}))
+                # As peewee's own reading leaves an instance (`Model(__no_default__=True, **values)`: the columns
+                # read, no defaults for the others, each read column marked changed), without a descriptor
+                # call per column: a journal reads ≈60 instances of up to 15 columns.
+                data = {name: None if row[i] is None else convert(row[i]) for name, convert, i in fields}
+                instance = new(model)
+                instance.__data__, instance._dirty, instance.__rel__ = data, set(data), {}
+                instances.append(instance)
             for i in extras:
                 name, convert = columns[i][1], columns[i][2]
                 if name:

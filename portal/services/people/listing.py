@@ -11,7 +11,7 @@ from portal.models import Account, Person, SchoolClass
 from portal.models.base import KeptSelect
 from portal.models.bases import BASES, MEMBER_STATUSES
 from portal.models.consent import CONSENT_KINDS
-from portal.models.people import GUARDIANSHIP_STATUSES, PERSON_KINDS
+from portal.models.people import GUARDIANSHIP_STATUSES, PERSON_KINDS, NameAndAge
 from portal.services.staff import StaffScope
 
 
@@ -43,6 +43,32 @@ class RosterPage:
     total: int
     page: int
     pages: int
+
+
+@dataclass(frozen=True)
+class RosterRow(NameAndAge):
+    """A roster row: what it shows (the name, the kind and sex for its wording, the birth date, the class, the
+    login, whether the card opens for the reader), read from a tuple — a page of 50 built as three models'
+    instances a row spent more on them than on the query."""
+    id: int
+    surname: str
+    first_name: str
+    patronymic: str
+    kind: str
+    sex: str
+    birth_date: object
+    class_name: str | None
+    login: str | None
+    reachable: bool
+
+
+def _row(values, reachable: bool) -> RosterRow:
+    """A RosterRow from the values of ROW_COLUMNS."""
+    (person_id, surname, first_name, patronymic, kind, sex, birth_date, _, class_id, class_name, account_id,
+     login) = values
+    return RosterRow(person_id, surname, first_name, patronymic, kind, sex, birth_date,
+                     class_name if class_id is not None else None, login if account_id is not None else None,
+                     reachable)
 
 
 def _spellings(text: str) -> list[str]:
@@ -105,12 +131,7 @@ def _coordinator_roster(scope, surname: str, kind: str, class_id: int | None, pa
     total = count.tuples(*values)[0][0]
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page or 1), pages)
-    rows = []
-    for person, school_class, account in select.models(*values, (page - 1) * PAGE_SIZE):
-        if school_class is not None:
-            person.school_class = school_class
-        person.account, person.reachable = account, True
-        rows.append(person)
+    rows = [_row(values, True) for values in select.tuples(*values, (page - 1) * PAGE_SIZE)]
     return RosterPage(rows=rows, total=total, page=page, pages=pages)
 
 
@@ -137,12 +158,12 @@ def roster(scope: StaffScope, *, surname: str = "", kind: str = "", class_id: in
     columns = list(ROW_COLUMNS)
     if not scope.is_coordinator:  # names stay school-wide; the card only for the curator's circle
         columns.append(Person.id.in_(scope.circle()).alias("reachable"))
-    rows = list(query.select(*columns)
-                .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
-                .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id), attr="account")
-                .order_by(*ROW_ORDER).paginate(page, PAGE_SIZE))
-    for row in rows:
-        row.reachable = scope.is_coordinator or bool(getattr(row, "reachable", False))
+    found = (query.select(*columns)
+             .join(SchoolClass, JOIN.LEFT_OUTER).switch(Person)
+             .join(Account, JOIN.LEFT_OUTER, on=(Account.person == Person.id))
+             .order_by(*ROW_ORDER).paginate(page, PAGE_SIZE).tuples())
+    rows = [_row(values[:len(ROW_COLUMNS)], scope.is_coordinator or bool(values[len(ROW_COLUMNS):] and values[-1]))
+            for values in found]
     return RosterPage(rows=rows, total=total, page=page, pages=pages)
 
 

@@ -1,7 +1,10 @@
 """The base model every table shares: one database proxy, snake_case table names."""
 from datetime import datetime, timezone
 
-from peewee import Field, FieldAlias, Model, ModelAlias
+from peewee import (
+    AutoField, BigIntegerField, CharField, Field, FieldAlias, ForeignKeyField, IntegerField, Model, ModelAlias,
+    TextField,
+)
 
 from portal.db import db
 
@@ -112,7 +115,7 @@ class KeptSelect:
         for column in query.selected_columns:
             if isinstance(column, Field):
                 source = column.source if isinstance(column, FieldAlias) else column.model  # alias: its own
-                columns.append((source, column.name, column.python_value))
+                columns.append((source, column.name, _converter(column)))
             else:  # an aliased expression: a value laid on the row's first model
                 node = getattr(column, "node", None)
                 convert = node.python_value if isinstance(node, Field) else None
@@ -131,9 +134,18 @@ class KeptSelect:
 
     def tuples(self, *values) -> list[tuple]:
         cursor, columns = self._execute(values)
-        converters = [convert for _, _, convert in columns]
-        return [tuple(value if value is None or convert is None else convert(value)
-                      for convert, value in zip(converters, row)) for row in cursor.fetchall()]
+        converting = [(i, convert) for i, (_, _, convert) in enumerate(columns) if convert is not None]
+        rows = [tuple(row) for row in cursor.fetchall()]
+        if not converting:
+            return rows
+        result = []
+        for row in rows:
+            values = list(row)
+            for i, convert in converting:
+                if values[i] is not None:
+                    values[i] = convert(values[i])
+            result.append(tuple(values))
+        return result
 
     def models(self, *values) -> list[list]:
         """Each row as its models' instances, in the order the select names them (a model whose columns are
@@ -161,7 +173,8 @@ class KeptSelect:
                 # As peewee's own reading leaves an instance (`Model(__no_default__=True, **values)`: the columns
                 # read, no defaults for the others, each read column marked changed), without a descriptor
                 # call per column: a journal reads ≈60 instances of up to 15 columns.
-                data = {name: None if row[i] is None else convert(row[i]) for name, convert, i in fields}
+                data = {name: row[i] if row[i] is None or convert is None else convert(row[i])
+                        for name, convert, i in fields}
                 instance = new(model)
                 instance.__data__, instance._dirty, instance.__rel__ = data, set(data), {}
                 instances.append(instance)
@@ -172,6 +185,18 @@ class KeptSelect:
                             row[i] if row[i] is None or convert is None else convert(row[i]))
             result.append(instances)
         return result
+
+
+# Columns the database driver already hands over as peewee would read them (an int, a str: `python_value`
+# would only call int() or str() on it): no conversion per value. Exact types only — a subclass may convert.
+_AS_READ = (AutoField, IntegerField, BigIntegerField, CharField, TextField)
+
+
+def _converter(field):
+    target = field.field if isinstance(field, FieldAlias) else field
+    while isinstance(target, ForeignKeyField):
+        target = target.rel_field
+    return None if type(target) in _AS_READ else field.python_value
 
 
 def _id_of(value):

@@ -189,10 +189,16 @@ def quoted(text: str) -> str:
     return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
+def lines(text: str | None) -> list[str]:
+    """The text's non-blank lines, each a paragraph: `{% for line in m.notes|lines %}<p>{{ line }}</p>{% endfor %}`;
+    empty when the text is blank (a filter, not `.splitlines()` and `.strip()` called per line from a template)."""
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
 # The one set of filters, for the app's templates and the documents' own environment alike.
 FILTERS = dict(ru_date=ru_date, ru_short_date=ru_short_date, ru_datetime=ru_datetime, by_sex=by_sex, name=name,
                short_name=short_name, role=role, agree=agree, full_stop=full_stop, quoted=quoted,
-               acted_for=acted_for)
+               acted_for=acted_for, lines=lines)
 
 
 def init_app(app):

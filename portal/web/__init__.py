@@ -26,7 +26,8 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
 
 class UrlPattern:
     """A row's link written without a `url_for` per row: the URL is built once with a stand-in id and split
-    there, and each row puts its own id in (`{{ correct_url(m.id) }}`) — the same text url_for gives."""
+    there, and each row puts its own id in (`{{ correct_url|with_id(m.id) }}`, formatting.with_id) — the same
+    text url_for gives."""
 
     STAND_IN = 7_300_000_001
 

@@ -10,7 +10,7 @@ from portal.formatting import ru_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
-from portal.web import actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
+from portal.web import UrlPattern, actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
 from portal.web.forms import EmptyForm
 from portal.web.pages.end_request import end_request_page
 
@@ -33,31 +33,52 @@ def closed_reason(mentorship) -> str | None:
     return CLOSED.get(mentorship.status, NOT_YET)
 
 
-def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False, **extra) -> dict:
+# Below a journal this long the meeting forms are off the first screen on any display: they are built when
+# the mentor scrolls to them (htmx `revealed`, the same URL with `?form=meeting` or `?form=schedule`).
+FORMS_BELOW_FOLD = 10
+
+
+def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False,
+             forms_open=True, **extra) -> dict:
     """The page's context. The plan's form is built only when it shows with the page — no plan yet, or opened
     (`plan_open`: after an error, or `?form=plan`); otherwise it waits in a closed «Изменить план», fetched
-    when opened (it is 24 fields, the page's largest single cost)."""
+    when opened (it is 24 fields, the page's largest single cost). The meeting forms likewise wait below a
+    long journal (`forms_open` False): a slot in their place fetches each when it comes into view."""
     if plan_form is None and (plan_open or not data["plan"]) and data["mentorship"].status == "active":
         plan_form = PlanForm().fill(data["plan"], data["tasks"]) if data["plan"] else PlanForm()
-    return dict(data, log_form=log_form or meeting_form(data["next_stages"], planned=False),
-                schedule_form=schedule_form or meeting_form(data["plannable_stages"], planned=True),
+    if forms_open:
+        log_form = log_form or meeting_form(data["next_stages"], planned=False)
+        schedule_form = schedule_form or meeting_form(data["plannable_stages"], planned=True)
+    return dict(data, log_form=log_form, schedule_form=schedule_form,
                 plan_form=plan_form, button=EmptyForm(), closed=closed_reason(data["mentorship"]),
                 mentee_ids={p.id for p in data["mentees"]}, stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
-                format_titles=cycle.FORMAT_TITLES, **extra)
+                format_titles=cycle.FORMAT_TITLES, correct_url=UrlPattern("mentor.correct_meeting", "meeting_id"),
+                history_url=UrlPattern("mentor.meeting_history", "meeting_id"), **extra)
 
 
 def _page(data: dict, status: int = 200, **forms):
     return render("mentor/pair.html", status=status, **_context(data, **forms))
 
 
+MEETING_FORMS = {"meeting": False, "schedule": True}  # `?form=` → scheduling
+
+
 @bp.route("/pairs/<int:mentorship_id>")
 def pair(mentorship_id):
-    """The pair's page; `?form=plan` opens the form of a new plan version (the fragment, when htmx asks)."""
+    """The pair's page; `?form=plan` opens the form of a new plan version, `?form=meeting` or `?form=schedule`
+    a meeting form below a long journal (the form alone, when htmx asks)."""
     data = cycle.mentor_pair(actor(), mentorship_id)
-    plan_open = request.args.get("form") == "plan"
+    which = request.args.get("form")
+    plan_open = which == "plan"
     if plan_open and wants_fragment() and data["mentorship"].status == "active":
         return render("mentor/_plan_form.html", **_context(data, plan_open=True))
-    return _page(data, plan_open=plan_open)
+    if which in MEETING_FORMS and wants_fragment():
+        context = _context(data)
+        scheduling = MEETING_FORMS[which]
+        return render("mentor/_meeting_form.html", **context, scheduling=scheduling,
+                      form=context["schedule_form" if scheduling else "log_form"])
+    return _page(data, plan_open=plan_open,
+                 forms_open=which in MEETING_FORMS or len(data["held"]) < FORMS_BELOW_FOLD)
 
 
 @bp.route("/pairs/<int:mentorship_id>/meetings", methods=["POST"])

@@ -289,12 +289,17 @@ def chosen_by_parents(mentorship_ids) -> dict[int, Person]:
     actor is not the mentee: one query, however many pairs."""
     ids = list(mentorship_ids)  # queried even when empty: a page's query count does not depend on the data
     found = {}
-    for event in (AuditEvent.select(AuditEvent, Person).join(Person, on=(AuditEvent.actor == Person.id))
-                  .where((AuditEvent.action == "mentorship.chosen") & (AuditEvent.object_type == "Mentorship")
-                         & AuditEvent.object_id.in_(ids))):
+    for event, actor in _CHOICES.models(ids):
+        event.actor = actor
         if event.actor_id != event.details_dict.get("mentee"):
-            found[event.object_id] = event.actor
+            found[event.object_id] = actor
     return found
+
+
+# The choice screen asks it on every load (models.base.KeptSelect: the text kept per number of pairs).
+_CHOICES = KeptSelect(lambda ids: AuditEvent.select(AuditEvent, Person).join(Person, on=(AuditEvent.actor == Person.id))
+                      .where((AuditEvent.action == "mentorship.chosen") & (AuditEvent.object_type == "Mentorship")
+                             & AuditEvent.object_id.in_(ids)))
 
 
 

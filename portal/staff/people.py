@@ -13,7 +13,7 @@ from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import people as records
 from portal.services import recognition, resets, training
 from portal.staff import bp
-from portal.web import attempt, client_ip, render, staff_scope, wants_fragment
+from portal.web import UrlPattern, attempt, client_ip, render, staff_scope, wants_fragment
 from portal.web.forms import EmptyForm, printable, too_long
 
 
@@ -63,7 +63,8 @@ def roster():
     filters = _roster_filters()
     page = records.roster(staff, surname=filters.get("q", ""), kind=filters.get("kind", ""),
                           class_id=filters.get("class"), page=request.args.get("page", type=id_arg) or 1)
-    context = {"roster": page, "filters": filters, "kind_titles": records.KIND_TITLES}
+    context = {"roster": page, "filters": filters, "kind_titles": records.KIND_TITLES,
+               "person_url": UrlPattern("staff.person", "person_id")}
     if wants_fragment():
         return render("staff/people.html", "staff/_people_rows.html", **context)
     return render("staff/people.html", classes=records.classes_of(staff.school_id), kinds=PERSON_KINDS, **context)

@@ -4,7 +4,7 @@ A layer between the blueprints and the services (.importlinter): shared forms ar
 view bodies several role blueprints serve on URLs of their own in portal.web.pages."""
 from urllib.parse import quote
 
-from flask import Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user, user_logged_in
 
 from portal.formatting import agree, ru_datetime
@@ -22,6 +22,23 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
     """One URL serves the page and its fragment; both render the same fragment template."""
     template = fragment if fragment and wants_fragment() else page
     return render_template(template, **context), status, {"Vary": "HX-Request, HX-History-Restore-Request"}
+
+
+class UrlPattern:
+    """A row's link written without a `url_for` per row: the URL is built once with a stand-in id and split
+    there, and each row puts its own id in (`{{ correct_url|with_id(m.id) }}`, formatting.with_id) — the same
+    text url_for gives."""
+
+    STAND_IN = 7_300_000_001
+
+    def __init__(self, endpoint: str, key: str, **values):
+        url = url_for(endpoint, **{key: self.STAND_IN}, **values)
+        self.head, found, self.tail = url.partition(str(self.STAND_IN))
+        if not found:
+            raise ValueError(f"UrlPattern: {endpoint} does not write {key} into its path")
+
+    def __call__(self, row_id: int) -> str:
+        return f"{self.head}{int(row_id)}{self.tail}"
 
 
 def client_ip() -> str:

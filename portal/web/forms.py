@@ -69,7 +69,19 @@ class TextForm(FlaskForm):
 
 
 class EmptyForm(FlaskForm):
-    """Button-only POSTs still carry the CSRF token."""
+    """Button-only POSTs still carry the CSRF token.
+
+    One instance serves every button of a page (a row each, in long lists): its hidden field is written once
+    and the same markup — the request's one token — reused, not rendered through WTForms per button."""
+
+    _hidden = None
+
+    def hidden_tag(self, *fields):
+        if fields:
+            return super().hidden_tag(*fields)
+        if self._hidden is None:
+            self._hidden = super().hidden_tag()
+        return self._hidden
 
 
 MAX_VERDICT_COMMENT = 1000

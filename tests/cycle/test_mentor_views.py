@@ -432,3 +432,39 @@ def test_the_pair_page_costs_the_same_for_3_and_30_meetings(client, pair, mentor
         large = client.get(mentor)
     assert text(small).count('<tr id="meeting-') == 4 and text(large).count('<tr id="meeting-') == 30
     assert len(few) == len(many), "\n".join(many)
+
+
+@pytest.mark.clause("5.3")
+def test_below_a_long_journal_the_meeting_forms_come_when_scrolled_to(client, pair, mentor):
+    """Under ten meetings and more the forms are off the first screen: in their place a slot that fetches
+    each form from the same URL when it comes into view (htmx), or, without JS, opens the page with it."""
+    mid = pair["mentorship"].id
+    for i, stage in enumerate(("first", "trial", "planning")):
+        held(pair, stage, 50 - i)
+    plan = cycle.propose_plan(pair["mentor"].person, mid, PlanData(goals="Цели", planned_meetings=30, tasks=[]))
+    cycle.confirm_plan(pair["mentee"].person, plan.id)
+    grow(pair, 5, 45)
+    short = text(client.get(mentor))
+    assert '<form id="meeting-form"' in short and '<form id="schedule-form"' in short  # 8 meetings: with the page
+    grow(pair, 2, 39)
+    page = text(client.get(mentor))
+    assert page.count('<tr id="meeting-') == 10 and 'name="topic"' not in page
+    assert f'hx-get="/mentor/pairs/{mid}?form=meeting" hx-trigger="revealed"' in page
+    assert f'hx-get="/mentor/pairs/{mid}?form=schedule" hx-trigger="revealed"' in page
+    assert f'href="/mentor/pairs/{mid}?form=meeting#meeting-form"' in page
+    log = text(client.get(f"{mentor}?form=meeting", headers={"HX-Request": "true"}))
+    assert log.lstrip().startswith('<form id="meeting-form"') and "<html" not in log
+    assert offered_text(log) == ["regular", "final"]
+    schedule = text(client.get(f"{mentor}?form=schedule", headers={"HX-Request": "true"}))
+    assert schedule.lstrip().startswith('<form id="schedule-form"') and 'name="planned" value="1"' in schedule
+    no_js = text(client.get(f"{mentor}?form=meeting"))
+    assert '<form id="meeting-form"' in no_js and '<form id="schedule-form"' in no_js
+    # The fetched form logs as the one that came with the page did.
+    response = client.post(f"{mentor}/meetings", form("regular", days_ago(1), topic="Одиннадцатая"),
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Одиннадцатая" in text(response)
+
+
+def offered_text(body: str, select_id="stage") -> list[str]:
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', body, re.S)
+    return OPTION.findall(found.group(1)) if found else []

@@ -10,6 +10,9 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import consent as consents
+from portal.services import people as records
+from portal.services.people.listing import surname_matches
+from portal.services.staff import scope_for
 from tests.conftest import PortalClient, field_errors
 from tests.factories import PASSWORD
 from tests.querycount import count_queries
@@ -116,6 +119,20 @@ def test_roster_filters_by_class_and_says_when_nobody_matches(client, login_as, 
     assert "Никого не нашлось" in text(nobody)
     garbage = client.get("/staff/people?q=%00x&page=abc&class=zz&kind=hacker")
     assert garbage.status_code == 200
+
+
+@pytest.mark.clause("3.2")
+def test_roster_search_finds_the_same_people_as_a_plain_prefix_match(login_as, school, make_person):
+    """The coordinator's search narrows SQLite's LIKE by surname ranges (an index instead of the whole school):
+    whatever is typed — lowercase, capitals, a hyphen, Latin letters, «ё» — it finds exactly whom the prefix
+    match alone finds."""
+    for surname in ("Ивлев", "ивлева", "Ив", "Иванов-Петров", "Ивушкин", "Ия", "Их", "Ёлкин", "Елкин", "Ivanov",
+                    "ivanova", "IVANOV", "Ив-Иванов"):
+        make_person(kind="student", surname=surname)
+    scope = scope_for(login_as("coordinator"))
+    for typed in ("Ив", "ив", "ИВ", "иванов-п", "Ё", "ё", "Е", "iv", "IV", "Iv", "Их", "Я", "ив-и"):
+        plain = {p.id for p in Person.select().where((Person.school == school.id) & surname_matches(typed))}
+        assert {row.id for row in records.roster(scope, surname=typed).rows} == plain, typed
 
 
 @pytest.mark.quality("query count")

@@ -6,7 +6,7 @@ logged inline with htmx: the answer is the fresh form plus the new row appended 
 or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.formatting import ru_date
+from portal.formatting import acted_for, ru_date, ru_short_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
@@ -38,6 +38,29 @@ def closed_reason(mentorship) -> str | None:
 FORMS_BELOW_FOLD = 10
 
 
+def verdict_lines(held, verdicts: dict, mentee_ids: set) -> dict:
+    """Each held meeting's verdicts as the journal's cell words them, (verdict, text) a line: «подтверждена
+    (Иванова О. Н.) 05.03.2026: «комментарий»». The author is named when the pair has several mentees or
+    someone else gave it (a parent, named with the child they acted for, s8). Worked out here, not in the
+    row's template: the cell repeats for every meeting."""
+    several = len(mentee_ids) > 1
+    lines = {}
+    for meeting in held:
+        cell = []
+        for v in verdicts.get(meeting.id, ()):
+            text = "подтверждена" if v.verdict == "confirmed" else "оспорена"
+            if v.for_child:
+                text += f" ({acted_for(v.person, v.for_child, named=several)})"
+            elif several or v.person_id not in mentee_ids:
+                text += f" ({v.person.short_name})"
+            text += f" {ru_short_date(v.created_at)}"
+            if v.comment:
+                text += f": «{v.comment}»"
+            cell.append((v.verdict, text))
+        lines[meeting.id] = cell
+    return lines
+
+
 def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False,
              forms_open=True, **extra) -> dict:
     """The page's context. The plan's form is built only when it shows with the page — no plan yet, or opened
@@ -49,9 +72,10 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, p
     if forms_open:
         log_form = log_form or meeting_form(data["next_stages"], planned=False)
         schedule_form = schedule_form or meeting_form(data["plannable_stages"], planned=True)
+    mentee_ids = {p.id for p in data["mentees"]}
     return dict(data, log_form=log_form, schedule_form=schedule_form,
                 plan_form=plan_form, button=EmptyForm(), closed=closed_reason(data["mentorship"]),
-                mentee_ids={p.id for p in data["mentees"]}, stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
+                mentee_ids=mentee_ids, verdict_lines=verdict_lines(data["held"], data["verdicts"], mentee_ids), stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
                 format_titles=cycle.FORMAT_TITLES, correct_url=UrlPattern("mentor.correct_meeting", "meeting_id"),
                 history_url=UrlPattern("mentor.meeting_history", "meeting_id"), **extra)
 

@@ -11,7 +11,7 @@ from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
 from portal.web import UrlPattern, actor, attempt, client_ip, form_status, pdf_response, render, wants_fragment
-from portal.web.forms import EmptyForm
+from portal.web.forms import EmptyForm, LazyForm
 from portal.web.pages.end_request import end_request_page
 
 CLOSED = {
@@ -74,10 +74,12 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, p
         schedule_form = schedule_form or meeting_form(data["plannable_stages"], planned=True)
     mentee_ids = {p.id for p in data["mentees"]}
     return dict(data, log_form=log_form, schedule_form=schedule_form,
-                plan_form=plan_form, button=EmptyForm(), closed=closed_reason(data["mentorship"]),
+                plan_form=plan_form, button=LazyForm(), closed=closed_reason(data["mentorship"]),
                 mentee_ids=mentee_ids, verdict_lines=verdict_lines(data["held"], data["verdicts"], mentee_ids), stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
-                format_titles=cycle.FORMAT_TITLES, correct_url=UrlPattern("mentor.correct_meeting", "meeting_id"),
-                history_url=UrlPattern("mentor.meeting_history", "meeting_id"), **extra)
+                format_titles=cycle.FORMAT_TITLES, correct_url=UrlPattern.kept("mentor.correct_meeting", "meeting_id"),
+                history_url=UrlPattern.kept("mentor.meeting_history", "meeting_id"),
+                form_urls={which: UrlPattern.kept("mentor.pair", "mentorship_id", form=which)
+                           for which in ("meeting", "schedule", "plan")}, **extra)
 
 
 def _page(data: dict, status: int = 200, **forms):

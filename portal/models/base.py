@@ -1,9 +1,9 @@
 """The base model every table shares: one database proxy, snake_case table names."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from peewee import (
-    AutoField, BigIntegerField, CharField, Field, FieldAlias, ForeignKeyField, IntegerField, Model, ModelAlias,
-    TextField,
+    AutoField, BigIntegerField, CharField, DateField, DateTimeField, Field, FieldAlias, ForeignKeyField, IntegerField,
+    Model, ModelAlias, TextField,
 )
 
 from portal.db import db
@@ -217,7 +217,38 @@ def _converter(field):
     target = field.field if isinstance(field, FieldAlias) else field
     while isinstance(target, ForeignKeyField):
         target = target.rel_field
-    return None if type(target) in _AS_READ else field.python_value
+    if type(target) in _AS_READ:
+        return None
+    iso = _ISO.get(type(target))
+    return iso(field.python_value) if iso else field.python_value
+
+
+def _iso_datetime(python_value):
+    """A DateTimeField's reading: SQLite keeps «2026-03-05 10:11:12[.123456]», which `fromisoformat` reads
+    ≈5 times faster than peewee's `strptime` loop (a journal reads ≈80); anything else goes to peewee."""
+    def convert(value):
+        if type(value) is str and len(value) in (19, 26) and value[10] == " " and value[4] == "-":
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return python_value(value)
+    return convert
+
+
+def _iso_date(python_value):
+    """A DateField's reading, likewise: «2026-03-05»."""
+    def convert(value):
+        if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return python_value(value)
+    return convert
+
+
+_ISO = {DateTimeField: _iso_datetime, DateField: _iso_date}
 
 
 def _id_of(value):

@@ -84,6 +84,26 @@ class EmptyForm(FlaskForm):
         return self._hidden
 
 
+class LazyForm:
+    """A form built when a template first uses it (iterates its fields or asks for an attribute): a page
+    whose buttons may not show (the journal's «Отметить выполненной», «Подтвердить план») does not build
+    the form for nothing (≈60 µs, its CSRF field)."""
+
+    def __init__(self, form_class=EmptyForm):
+        self._form_class, self._form = form_class, None
+
+    def _built(self):
+        if self._form is None:
+            self._form = self._form_class()
+        return self._form
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __getattr__(self, name):
+        return getattr(self._built(), name)
+
+
 MAX_VERDICT_COMMENT = 1000
 
 

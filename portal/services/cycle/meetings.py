@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from portal.db import atomic_write, lock_row
 from portal.formatting import acted_for, agree, ru_date, short_name
@@ -321,46 +321,40 @@ def verdicts_of(meeting_ids) -> dict[int, list[MeetingConfirmation]]:
     """Who confirmed or disputed each meeting, with the person joined: one query.
 
     Of the person, what a verdict shows: the name (short or full, in the person's gender), the kind, and
-    whether the record was destroyed — not every column of the person for each of a journal's verdicts."""
+    whether the record was destroyed — not every column of the person for each of a journal's verdicts.
+    A parent's verdict (s8) also knows the child they acted for (`for_child`, else None): the parent's
+    confirmed ward among the meeting pair's current members, joined in the same query."""
     found: dict[int, list[MeetingConfirmation]] = {}
     ids = list(meeting_ids)
     if ids:
-        children = _children_acted_for(ids)
-        for verdict, person in _VERDICTS.models(ids):
+        for verdict, person, child in _VERDICTS.models(ids):
             verdict.person = person
-            verdict.for_child = children.get((verdict.meeting_id, verdict.person_id))  # a parent's verdict (s8)
+            verdict.for_child = child
             found.setdefault(verdict.meeting_id, []).append(verdict)
     return found
 
 
-# A journal's every page asks it (models.base.KeptSelect: the text kept per number of meetings).
-_VERDICTS = KeptSelect(lambda ids: MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON).join(Person)
-                       .where(MeetingConfirmation.meeting.in_(ids)).order_by(MeetingConfirmation.created_at))
+Child = Person.alias()
 
 
-def _children_acted_for(meeting_ids: list[int]) -> dict[tuple[int, int], Person]:
-    """(meeting, parent) → the parent's child in that meeting's pair, for the verdicts a parent gave: one query."""
-    names = [f.name for f in VERDICT_PERSON]
-    return {(meeting, parent): Person(**dict(zip(names, values)))
-            for meeting, parent, *values in _CHILDREN_ACTED_FOR.tuples(meeting_ids)}
-
-
-def _children_query(meeting_ids):
-    child = Person.alias()
-    return (MeetingConfirmation.select(MeetingConfirmation.meeting, MeetingConfirmation.person,
-                                       *[getattr(child, f.name) for f in VERDICT_PERSON])
-            .join(Meeting, on=(MeetingConfirmation.meeting == Meeting.id))
-            .join(MentorshipMember, on=((MentorshipMember.mentorship == Meeting.mentorship)
+def _verdicts_query(meeting_ids):
+    ward = (Guardianship.select(Guardianship.child)
+            .join(MentorshipMember, on=((MentorshipMember.mentee == Guardianship.child)
                                         & MentorshipMember.left_at.is_null()))
-            .join(Guardianship, on=((Guardianship.child == MentorshipMember.mentee)
-                                    & (Guardianship.parent == MeetingConfirmation.person)
-                                    & Guardianship.confirmed_at.is_null(False)))
-            .join(child, on=(Guardianship.child == child.id))
-            .where(MeetingConfirmation.meeting.in_(meeting_ids)))
+            .where((Guardianship.parent == MeetingConfirmation.person) & Guardianship.confirmed_at.is_null(False)
+                   & (MentorshipMember.mentorship == Meeting.mentorship))
+            .limit(1))
+    return (MeetingConfirmation.select(MeetingConfirmation, *VERDICT_PERSON,
+                                       *[getattr(Child, f.name) for f in VERDICT_PERSON])
+            .join(Person, on=(MeetingConfirmation.person == Person.id))
+            .switch(MeetingConfirmation)
+            .join(Meeting, on=(MeetingConfirmation.meeting == Meeting.id))
+            .join(Child, JOIN.LEFT_OUTER, on=(Child.id == ward))
+            .where(MeetingConfirmation.meeting.in_(meeting_ids)).order_by(MeetingConfirmation.created_at))
 
 
-# With the verdicts, on every journal page: a five-table join whose text peewee would write anew each time.
-_CHILDREN_ACTED_FOR = KeptSelect(_children_query)
+# A journal's every page asks it (models.base.KeptSelect: the text kept per number of meetings).
+_VERDICTS = KeptSelect(_verdicts_query)
 
 
 def journal(mentorship_id: int) -> dict:

@@ -25,13 +25,24 @@ Previous = Meeting.alias()
 # The pair page's own queries, their text kept (models.base.KeptSelect): the page is the mentor's busiest.
 _MEETINGS = KeptSelect(lambda pair_id: current_meetings([pair_id]).select_extend(Previous.status.alias("previous_status"))
                        .join(Previous, JOIN.LEFT_OUTER, on=(Meeting.supersedes == Previous.id)))
-_PLAN = KeptSelect(lambda pair_id: Plan.select().where(Plan.mentorship == pair_id).order_by(Plan.version.desc()).limit(1))
-_TASKS = KeptSelect(lambda plan_id: PlanTask.select().where(PlanTask.plan == plan_id).order_by(PlanTask.id))
-_REPORT = KeptSelect(lambda pair_id: FinalReport.select().where(FinalReport.mentorship == pair_id).limit(1))
+NewestPlan = Plan.alias()
 
 
-def _first(rows):
-    return rows[0][0] if rows else None
+def _plan_and_report(pair_id):
+    """The pair's newest plan (cycle.current_plan) with its tasks, and its final report: one query, a row a
+    task (one row when there are none), outer joins from the pair so that each may be missing."""
+    newest = (NewestPlan.select(NewestPlan.id).where(NewestPlan.mentorship == Mentorship.id)
+              .order_by(NewestPlan.version.desc()).limit(1))
+    return (Mentorship.select(Plan, PlanTask, FinalReport)
+            .join(Plan, JOIN.LEFT_OUTER, on=(Plan.id == newest))
+            .join(PlanTask, JOIN.LEFT_OUTER, on=(PlanTask.plan == Plan.id))
+            .switch(Mentorship)
+            .join(FinalReport, JOIN.LEFT_OUTER, on=(FinalReport.mentorship == Mentorship.id))
+            .where(Mentorship.id == pair_id)
+            .order_by(PlanTask.id))
+
+
+_PLAN_AND_REPORT = KeptSelect(_plan_and_report)
 
 
 def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
@@ -41,14 +52,17 @@ def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
 
 
 def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
-    """Everything the mentor's pair page shows, in at most nine queries whatever the number of meetings: with the
-    mentees' entry → exit growth (6.3), which their own mentor sees (DECISIONS «Who sees answers»)."""
+    """Everything the mentor's pair page shows, in at most seven queries whatever the number of meetings (the
+    pair, its mentees, the meetings, the plan with its tasks and the final report, the agreed plan when the
+    newest is not, the growth, the verdicts): with the mentees' entry → exit growth (6.3), which their own
+    mentor sees (DECISIONS «Who sees answers»)."""
     mentorship = mentorship_of_mentor(mentor, mentorship_id)
     mentees = mentees_of(mentorship.id)
     meetings = _meetings_with_previous(mentorship.id)
     held = [m for m in meetings if m.status == "held"]
-    plan = _first(_PLAN.models(mentorship.id))  # cycle.current_plan
-    tasks = [task for task, in _TASKS.models(plan.id)] if plan else []
+    rows = _PLAN_AND_REPORT.models(mentorship.id)
+    plan, _, report = rows[0] if rows else (None, None, None)
+    tasks = [task for _, task, _ in rows if task is not None]
     # The number of meetings is the agreed plan's (5.5): a newer version waiting for a confirmation does
     # not change it yet; before any agreement it is the proposal's, shown as not agreed.
     agreed = plan if is_agreed(plan) else agreed_plan(mentorship.id) if plan else None
@@ -64,7 +78,7 @@ def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
         "plan": plan, "tasks": tasks, "agreed": is_agreed(plan),
         "progress": {"held": len(held), "planned": (agreed or plan).planned_meetings if plan else None,
                      "tasks_done": sum(1 for t in tasks if t.done_at), "tasks": len(tasks)},
-        "report": _first(_REPORT.models(mentorship.id)),
+        "report": report,
     }
 
 

@@ -4,9 +4,11 @@ and, after the final meeting, the report.
 The journal's forms only ever offer the next legal stages (the cycle service decides them). A meeting is
 logged inline with htmx: the answer is the fresh form plus the new row appended to the journal out of band,
 or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
+from typing import NamedTuple
+
 from flask import flash, redirect, render_template, request, url_for
 
-from portal.formatting import acted_for, ru_date, ru_short_date
+from portal.formatting import acted_for, lines, ru_date, ru_short_date
 from portal.mentor import bp
 from portal.mentor.forms import MeetingForm, PlanForm, ReportForm, meeting_form
 from portal.services import cycle
@@ -38,16 +40,33 @@ def closed_reason(mentorship) -> str | None:
 FORMS_BELOW_FOLD = 10
 
 
-def verdict_lines(held, verdicts: dict, mentee_ids: set) -> dict:
-    """Each held meeting's verdicts as the journal's cell words them, (verdict, text) a line: «подтверждена
-    (Иванова О. Н.) 05.03.2026: «комментарий»». The author is named when the pair has several mentees or
-    someone else gave it (a parent, named with the child they acted for, s8). Worked out here, not in the
-    row's template: the cell repeats for every meeting."""
+class JournalRow(NamedTuple):
+    """A journal row as the page writes it: worked out in Python once, not through Jinja's attribute lookups
+    and filters per cell (the row repeats for every meeting)."""
+    id: int
+    stage: str
+    day: str
+    minutes: int
+    format: str
+    topic: str
+    history_link: str | None  # the earlier versions' page, when the meeting was corrected
+    correct_link: str
+    notes: list[str]
+    steps: list[str]
+    verdicts: list[tuple[str, str]]  # (verdict, how the cell words it)
+
+
+def journal_rows(held, verdicts: dict, mentee_ids: set, corrected: set) -> list[JournalRow]:
+    """The held meetings as rows, each with its verdicts as the cell words them: «подтверждена (Иванова О. Н.)
+    05.03.2026: «комментарий»». A verdict names its author when the pair has several mentees or someone else
+    gave it (a parent, named with the child they acted for, s8)."""
     several = len(mentee_ids) > 1
-    lines = {}
-    for meeting in held:
+    correct_url = UrlPattern.kept("mentor.correct_meeting", "meeting_id")
+    history_url = UrlPattern.kept("mentor.meeting_history", "meeting_id")
+    rows = []
+    for m in held:
         cell = []
-        for v in verdicts.get(meeting.id, ()):
+        for v in verdicts.get(m.id, ()):
             text = "подтверждена" if v.verdict == "confirmed" else "оспорена"
             if v.for_child:
                 text += f" ({acted_for(v.person, v.for_child, named=several)})"
@@ -57,8 +76,11 @@ def verdict_lines(held, verdicts: dict, mentee_ids: set) -> dict:
             if v.comment:
                 text += f": «{v.comment}»"
             cell.append((v.verdict, text))
-        lines[meeting.id] = cell
-    return lines
+        rows.append(JournalRow(m.id, cycle.STAGE_TITLES[m.stage], ru_date(m.held_on), m.duration_minutes,
+                               cycle.FORMAT_TITLES[m.format], m.topic,
+                               history_url(m.id) if m.id in corrected else None, correct_url(m.id),
+                               lines(m.notes), lines(m.next_steps), cell))
+    return rows
 
 
 def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False,
@@ -75,7 +97,8 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, p
     mentee_ids = {p.id for p in data["mentees"]}
     return dict(data, log_form=log_form, schedule_form=schedule_form,
                 plan_form=plan_form, button=LazyForm(), closed=closed_reason(data["mentorship"]),
-                mentee_ids=mentee_ids, verdict_lines=verdict_lines(data["held"], data["verdicts"], mentee_ids), stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
+                mentee_ids=mentee_ids, journal=journal_rows(data["held"], data["verdicts"], mentee_ids, data["corrected"]),
+                stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST,
                 format_titles=cycle.FORMAT_TITLES, correct_url=UrlPattern.kept("mentor.correct_meeting", "meeting_id"),
                 history_url=UrlPattern.kept("mentor.meeting_history", "meeting_id"),
                 form_urls={which: UrlPattern.kept("mentor.pair", "mentorship_id", form=which)

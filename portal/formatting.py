@@ -42,8 +42,15 @@ def ru_short_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = _local(value).date()
+        return _short_moment(value)
     return _short_day(value)
+
+
+@lru_cache(maxsize=4096)
+def _short_moment(value: datetime) -> str:
+    """A moment's short date in Moscow time, kept like `_short_day`: a journal writes one per verdict, and the
+    time-zone conversion costs more than the lookup."""
+    return _short_day(_local(value).date())
 
 
 @lru_cache(maxsize=4096)

@@ -40,19 +40,6 @@ class UrlPattern:
     def __call__(self, row_id: int) -> str:
         return f"{self.head}{int(row_id)}{self.tail}"
 
-    _kept: dict = {}
-
-    @classmethod
-    def kept(cls, endpoint: str, key: str, **values) -> "UrlPattern":
-        """The pattern built once per process: a rule's path does not change while the app runs, only the
-        script root it is mounted under (part of the key). For pages that write the same links on every
-        request (the mentor's journal): `url_for` costs ≈10 µs a call."""
-        found = (endpoint, key, tuple(sorted(values.items())), request.script_root)
-        pattern = cls._kept.get(found)
-        if pattern is None:
-            pattern = cls._kept[found] = cls(endpoint, key, **values)
-        return pattern
-
 
 def client_ip() -> str:
     return (request.remote_addr or "")[:45]

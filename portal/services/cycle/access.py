@@ -110,6 +110,26 @@ def mentees_of(mentorship_id: int) -> list[Person]:
     return [person for person, in _MENTEES.models(mentorship_id)]
 
 
+# The pair page asks for its pair and the pair's mentees together: one query, a row a current mentee (one
+# row with none when it has none yet).
+_MENTOR_PAIR_WITH_MENTEES = KeptSelect(lambda pair_id, mentor_id: _pairs_with_people().select_extend(Person)
+                                       .join(MentorshipMember, JOIN.LEFT_OUTER,
+                                             on=((MentorshipMember.mentorship == Mentorship.id)
+                                                 & MentorshipMember.left_at.is_null()))
+                                       .join(Person, JOIN.LEFT_OUTER, on=(MentorshipMember.mentee == Person.id))
+                                       .where((Mentorship.id == pair_id) & (Mentorship.mentor == mentor_id))
+                                       .order_by(Person.surname, Person.first_name))
+
+
+def mentorship_of_mentor_with_mentees(mentor: Person, mentorship_id: int) -> tuple[Mentorship, list[Person]]:
+    """`mentorship_of_mentor` and `mentees_of` in one query: the mentor's own pair (anyone else's is «not
+    found»), with its format, mentor and programme joined, and its current mentees by name."""
+    found = _MENTOR_PAIR_WITH_MENTEES.models(mentorship_id, mentor.id)
+    if not found:
+        raise NotAllowed("Нет такой пары.")
+    return _pair_graph(*found[0][:4]), [row[4] for row in found if row[4] is not None]
+
+
 def meeting_of_mentor(mentor: Person, meeting_id: int) -> tuple[Meeting, int | None]:
     """A meeting of the mentor's own pair, and the id of the version that replaced it (None if current)."""
     Later = Meeting.alias()

@@ -5,7 +5,9 @@ from peewee import JOIN, fn
 
 from portal.models import FinalReport, Meeting, Mentorship, MentorshipMember, Person, Plan, PlanTask
 from portal.models.base import KeptSelect
-from portal.services.cycle.access import meeting_of_mentor, mentees_of, Mentor, mentorship_of_mentor, _pairs_with_people
+from portal.services.cycle.access import (
+    meeting_of_mentor, Mentor, mentorship_of_mentor_with_mentees, _pairs_with_people,
+)
 from portal.services.cycle.meetings import (
     current_meetings, next_stages, plannable_stages, quiet_pairs, waits_for_plan, STAGE_TITLES, verdict_state,
     verdicts_of,
@@ -52,12 +54,11 @@ def _meetings_with_previous(mentorship_id: int) -> list[Meeting]:
 
 
 def mentor_pair(mentor: Person, mentorship_id: int) -> dict:
-    """Everything the mentor's pair page shows, in at most seven queries whatever the number of meetings (the
-    pair, its mentees, the meetings, the plan with its tasks and the final report, the agreed plan when the
+    """Everything the mentor's pair page shows, in at most six queries whatever the number of meetings (the
+    pair with its mentees, the meetings, the plan with its tasks and the final report, the agreed plan when the
     newest is not, the growth, the verdicts): with the mentees' entry → exit growth (6.3), which their own
     mentor sees (DECISIONS «Who sees answers»)."""
-    mentorship = mentorship_of_mentor(mentor, mentorship_id)
-    mentees = mentees_of(mentorship.id)
+    mentorship, mentees = mentorship_of_mentor_with_mentees(mentor, mentorship_id)
     meetings = _meetings_with_previous(mentorship.id)
     held = [m for m in meetings if m.status == "held"]
     rows = _PLAN_AND_REPORT.models(mentorship.id)

@@ -41,8 +41,11 @@ def test_a_mentor_enrols_attendance_is_marked_and_the_certificate_verifies(page:
     follow_menu(page, "Школа наставников")
     on_a_phone(page, "training-index-coordinator")
     page.get_by_role("link", name=PROGRAMME, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PROGRAMME)  # the new page, laid out, is measured
     on_a_phone(page, "training-programme-coordinator")
     page.get_by_role("link", name="Группа 2", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Группа 2")
+    page.wait_for_load_state("load")
     on_a_phone(page, "training-group-coordinator")
     group_url = page.url
     for n in range(2):

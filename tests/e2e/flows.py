@@ -102,3 +102,15 @@ def follow_menu(page: Page, name: str) -> None:
     if not link.is_visible():
         nav.locator("details.menu-group").filter(has=page.locator(f'a:text-is("{name}")')).locator("summary").click()
     link.click()
+
+
+def demo_active_pair():
+    """The demo `mentor` and their active pair with the demo `mentee`, read inside the caller's connection."""
+    from portal.models import Account, Mentorship, MentorshipMember, Person
+
+    mentor = Person.get_by_id(Account.get(Account.login == "mentor").person_id)
+    mentee = Account.get(Account.login == "mentee").person_id
+    pair = (Mentorship.select().join(MentorshipMember, on=(MentorshipMember.mentorship == Mentorship.id))
+            .where((Mentorship.mentor == mentor) & (MentorshipMember.mentee == mentee)
+                   & (Mentorship.status == "active")).get())
+    return mentor, pair

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import db
-from portal.models import Account, Meeting, Mentorship, MentorshipMember, Person, Plan
+from portal.models import Meeting, Plan
 from portal.models.base import utcnow
-from tests.e2e.flows import log_in, wait_for_htmx
+from tests.e2e.flows import demo_active_pair, log_in, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("5.3")]
 
@@ -19,11 +19,7 @@ STAGES = ["first", "trial", "planning"] + ["regular"] * 8
 def demo_pair_with_a_long_journal() -> int:
     """The demo mentee's pair, given an agreed plan and eleven held meetings."""
     with db.connection_context():
-        mentor = Person.get_by_id(Account.get(Account.login == "mentor").person_id)
-        mentee = Account.get(Account.login == "mentee").person_id
-        pair = (Mentorship.select().join(MentorshipMember, on=(MentorshipMember.mentorship == Mentorship.id))
-                .where((Mentorship.mentor == mentor) & (MentorshipMember.mentee == mentee)
-                       & (Mentorship.status == "active")).get())
+        mentor, pair = demo_active_pair()
         today = date.today()
         start = max(pair.programme.starts_on, today - timedelta(days=60))
         for n, stage in enumerate(STAGES):

@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import db
-from portal.models import Account, Mentorship, MentorshipMember, Person
 from portal.services import cycle
 from portal.services.cycle import PlanData
-from tests.e2e.flows import log_in, on_a_phone, wait_for_htmx
+from tests.e2e.flows import demo_active_pair, log_in, on_a_phone, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clause("5.5", "s5")]
 
@@ -22,11 +21,7 @@ TASK = "Выбрать тему проекта"
 def demo_pair_with_plan() -> int:
     """The demo mentor's active pair with the demo mentee, given a first plan version by the mentor."""
     with db.connection_context():
-        mentor = Person.get_by_id(Account.get(Account.login == "mentor").person_id)
-        mentee = Account.get(Account.login == "mentee").person_id
-        pair = (Mentorship.select().join(MentorshipMember, on=(MentorshipMember.mentorship == Mentorship.id))
-                .where((Mentorship.mentor == mentor) & (MentorshipMember.mentee == mentee)
-                       & (Mentorship.status == "active")).get())
+        mentor, pair = demo_active_pair()
         cycle.propose_plan(mentor, pair.id, PlanData(goals=GOALS, planned_meetings=8,
                                                      tasks=[(TASK, date.today() + timedelta(days=20))]))
         return pair.id

@@ -3,6 +3,7 @@ import re
 from datetime import date
 
 from flask import request
+from markupsafe import Markup
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -69,19 +70,18 @@ class TextForm(FlaskForm):
 
 
 class EmptyForm(FlaskForm):
-    """Button-only POSTs still carry the CSRF token.
+    """Button-only POSTs still carry the CSRF token (`hidden_fields`, one instance for every button of a page)."""
 
-    One instance serves every button of a page (a row each, in long lists): its hidden field is written once
-    and the same markup — the request's one token — reused, not rendered through WTForms per button."""
 
-    _hidden = None
-
-    def hidden_tag(self, *fields):
-        if fields:
-            return super().hidden_tag(*fields)
-        if self._hidden is None:
-            self._hidden = super().hidden_tag()
-        return self._hidden
+def hidden_fields(form) -> Markup:
+    """The form's hidden fields (its CSRF token) with no element id, for a form repeated once a row: an id must not
+    repeat on a page. Written once per form instance and reused — the request's one token — rather than rendered
+    through WTForms for every button of a long list (the `_macros.html` macro of the same name calls this)."""
+    kept = getattr(form, "_hidden_fields", None)
+    if kept is None:
+        kept = Markup("".join(str(f(id=False)) for f in form if f.type in ("HiddenField", "CSRFTokenField")))
+        form._hidden_fields = kept
+    return kept
 
 
 class LazyForm:

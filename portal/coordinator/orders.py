@@ -306,7 +306,7 @@ def order_register(order_id):
                                                           ip=client_ip(), scan_name=scan_name, scan=scan))
         if done is not None:
             flash(f"Приказ № {done.number} зарегистрирован{_REGISTERED.get(done.kind, '')}.", "success")
-            current_user._roles = None  # the order may have relieved this very coordinator: read the grants again
+            current_user.forget_roles()  # the order may have relieved this very coordinator
             if not current_user.has_role("coordinator"):
                 flash("По этому приказу вы больше не координатор: страницы координатора вам больше не доступны.",
                       "success")

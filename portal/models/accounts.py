@@ -65,6 +65,11 @@ class Account(BaseModel):
     def has_role(self, role: str) -> bool:
         return role in self.role_names()
 
+    def forget_roles(self) -> None:
+        """The grants are read again on the next question: a step of this request changed them (an order that
+        relieves the coordinator who registers it)."""
+        self._roles = None
+
 
 class RoleGrant(BaseModel):
     account = ForeignKeyField(Account, backref="grants", on_delete="CASCADE")

@@ -42,7 +42,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["INSTANCE_PATH"])
 
-    from portal.services import dashboard, notifications, passwords, public_pages, throttle, uploads
+    from portal.services import dashboard, kept, notifications, passwords, public_pages, throttle, uploads
     notifications.configure(mail_enabled=bool(app.config["SMTP_HOST"]))
     uploads.configure(Path(app.config["INSTANCE_PATH"]) / "files")
     passwords.use_fast_hasher(app.config["PASSWORD_HASHER"] == "fast")
@@ -54,6 +54,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.extensions["dashboard_cache"] = dashboard.OverviewCache()
     if app.config["PUBLIC_CACHE"]:
         app.extensions["public_cache"] = public_pages.PageCache()
+    if app.config["JOURNAL_CACHE"]:
+        app.extensions["journal_cache"] = kept.KeptUntilChange(size=64)
 
     database.init_app(app, connects_itself=lambda: request.endpoint == "public.healthz")
     _allow_uploads(app)  # before CSRFProtect, which reads the form first

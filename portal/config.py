@@ -49,6 +49,8 @@ class Config:
     # Keep the rendered public pages («Наши наставники», the honour board) until the next audited change
     # (services/public_pages.PageCache): a withdrawn consent is an audited change, so it is gone at once.
     PUBLIC_CACHE = True
+    # Keep a mentor's pair page data (the journal) until the next audited change (services/kept.py).
+    JOURNAL_CACHE = True
     # Who may put the embeddable public pages in a frame (CSP frame-ancestors): the school's own site, e.g.
     # "https://school62.ru". They carry no form or button, so framing them cannot trick anyone into a click.
     PUBLIC_EMBED_ANCESTORS = os.environ.get("PUBLIC_EMBED_ANCESTORS", "*")
@@ -79,6 +81,7 @@ class TestConfig(Config):
     # Fixtures write rows directly, without the audit events that renew the cache; its own tests turn it on.
     DASHBOARD_CACHE = False
     PUBLIC_CACHE = False
+    JOURNAL_CACHE = False
     RATELIMIT_STORAGE_URI = "memory://"
     TRUSTED_PROXIES = []
     PRODUCTION = False

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 from wtforms import BooleanField, PasswordField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -9,12 +9,12 @@ from portal.models.consent import PUBLIC_FIELDS
 REQUIRED = "Заполните это поле."
 
 
-class EsignAgreementForm(FlaskForm):
+class EsignAgreementForm(Form):
     agree = BooleanField("Я прочитал(а) соглашение и принимаю его условия")
     password = PasswordField("Пароль от портала (для подтверждения)", validators=[DataRequired(REQUIRED)])
 
 
-class SignConsentForm(FlaskForm):
+class SignConsentForm(Form):
     identity_document = TextAreaField("Ваш документ, удостоверяющий личность (вид, серия, номер, кем и когда выдан)",
                                       validators=[Length(max=500)])
     address = TextAreaField("Ваш адрес проживания", validators=[Length(max=500)])

@@ -2,17 +2,16 @@
 a withdrawal has made due for destruction (DECISIONS.md, «Retention after withdrawal»)."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.coordinator import bp
 from portal.services import consent as consents
 from portal.web import actor, attempt, client_ip, form_status
-from portal.web.forms import REQUIRED, EmptyForm, too_long
+from portal.web.forms import EmptyForm, Form, REQUIRED, too_long
 
 
-class ConsentTextForm(FlaskForm):
+class ConsentTextForm(Form):
     title = StringField("Заголовок документа",
                         validators=[DataRequired(REQUIRED), Length(max=300, message=too_long(300))])
     body = TextAreaField("Текст", validators=[DataRequired(REQUIRED), Length(max=20000, message=too_long(20000))],

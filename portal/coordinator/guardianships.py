@@ -2,23 +2,22 @@
 whom"): the coordinator confirms one naming the document seen, or rejects it saying why. The same
 forms sit on the child's card; both come here, and the rules live in services.people."""
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
 from portal.coordinator import bp
 from portal.services import people as records
 from portal.web import attempt, client_ip, staff_scope
-from portal.web.forms import EmptyForm, printable, too_long
+from portal.web.forms import EmptyForm, Form, printable, too_long
 
 
-class ConfirmLinkForm(FlaskForm):
+class ConfirmLinkForm(Form):
     document = StringField("Документ, который вы видели: вид, серия и номер, дата", validators=[
         Length(max=records.DOCUMENT_LIMIT, message=too_long(records.DOCUMENT_LIMIT)), printable])
     back = HiddenField(validators=[Optional(), AnyOf(("card",))])
 
 
-class RejectLinkForm(FlaskForm):
+class RejectLinkForm(Form):
     reason = StringField("Почему связь не подтверждена", validators=[
         Length(max=records.REASON_LIMIT, message=too_long(records.REASON_LIMIT)), printable])
     back = HiddenField(validators=[Optional(), AnyOf(("card",))])

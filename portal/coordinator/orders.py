@@ -6,7 +6,6 @@ the scan of the signed paper), one PDF and DOCX. A registered order is never edi
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -21,11 +20,11 @@ from portal.services import uploads
 from portal.web import (
     attempt, client_ip, file_response, outcome, pdf_response, send_download, staff_scope, takes_upload,
 )
-from portal.web.forms import REQUIRED, DayField, EmptyForm, printable, too_long
+from portal.web.forms import DayField, EmptyForm, Form, REQUIRED, printable, too_long
 
 
 
-class OrderForm(FlaskForm):
+class OrderForm(Form):
     """Filled from the posted text parts only (see TextForm); `fresh=True` gives an empty form on any request,
     for the page's other forms when one of them was posted."""
 

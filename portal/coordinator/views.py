@@ -1,7 +1,6 @@
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
@@ -11,10 +10,10 @@ from portal.models import RoleGrant
 from portal.models.accounts import ROLE_TITLES
 from portal.services import overview, resets, totp
 from portal.web import attempt, client_ip, form_status, serving, staff_scope
-from portal.web.forms import EmptyForm, printable, too_long
+from portal.web.forms import EmptyForm, Form, printable, too_long
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     """A new code; the reason counts only when the account has a password (a reset)."""
 
     reason = StringField("Причина сброса пароля", validators=[

@@ -7,14 +7,13 @@ import re
 from datetime import date
 
 from flask import flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from portal.mentee import bp
 from portal.services import cycle
 from portal.web import actor, attempt, client_ip, outcome, render, wants_fragment
-from portal.web.forms import EmptyForm, MeetingVerdictForm, too_long
+from portal.web.forms import EmptyForm, Form, MeetingVerdictForm, too_long
 from portal.web.pages.end_request import end_request_page
 
 MAX_TASKS = 50
@@ -23,7 +22,7 @@ TASK_DUE = re.compile(r"^(?P<title>.*?)[\s,;—–-]*(?:до\s+)?(?P<d>\d{1,2})\
                       re.ASCII | re.IGNORECASE)
 
 
-class RowForm(FlaskForm):
+class RowForm(Form):
     """Text fields filled from the posted text parts only (as TextForm), and only for the form that was posted:
     a page re-rendered after a POST shows its other forms blank."""
 

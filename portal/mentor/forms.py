@@ -6,7 +6,6 @@ Dates and minutes travel as text and are read here, so a bad value gets a messag
 from datetime import date
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
@@ -14,7 +13,7 @@ from wtforms.validators import Length, ValidationError
 from portal.services import ServiceError
 from portal.services.cycle import FORMAT_TITLES, STAGE_TITLES, MeetingData, PlanData
 from portal.services.programmes import parse_date
-from portal.web.forms import too_long
+from portal.web.forms import Form, too_long
 
 DATE = {"type": "date"}
 TASK_ROWS = 5
@@ -31,7 +30,7 @@ def text(limit: int):
     return [Length(max=limit, message=too_long(limit)), no_control_characters]
 
 
-class CycleForm(FlaskForm):
+class CycleForm(Form):
     """Filled from the posted text parts only (as TextForm), and only when `posted`: a page re-rendered
     after one form's POST shows its other forms fresh."""
 

@@ -6,7 +6,7 @@ logged inline with htmx: the answer is the fresh form plus the new row appended 
 or the form with the message beside the field (422); without JS the same form posts and redirects (303)."""
 from typing import NamedTuple
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from portal.formatting import acted_for, lines, ru_date, ru_short_date
 from portal.mentor import bp
@@ -103,6 +103,26 @@ def journal_rows(held, verdicts: dict, mentee_ids: set, corrected: set, links: d
     return rows
 
 
+def pair_data(person, mentorship_id: int) -> dict:
+    """What the pair's page shows (`cycle.mentor_pair`) with its journal rows worked out."""
+    data = cycle.mentor_pair(person, mentorship_id)
+    mentee_ids = {p.id for p in data["mentees"]}
+    return dict(data, mentee_ids=mentee_ids,
+                journal=journal_rows(data["held"], data["verdicts"], mentee_ids, data["corrected"], _links()))
+
+
+def kept_pair_data(person, mentorship_id: int) -> dict:
+    """`pair_data`, kept until the next audited change when the app keeps it (JOURNAL_CACHE, services/kept.py):
+    the journal read again — a reload, a form fetched below it, the way back from a correction — costs the
+    stamp's query instead of the pair's five and ≈100 rows made into objects. The key holds the mentor, so
+    the access check is part of what is kept: a mentor who may not see the pair gets the 404 every time."""
+    kept = current_app.extensions.get("journal_cache")
+    if kept is None:
+        return pair_data(person, mentorship_id)
+    return kept.get(("mentor pair", person.id, mentorship_id, request.script_root),
+                    lambda: pair_data(person, mentorship_id))
+
+
 def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, plan_open=False,
              forms_open=True, **extra) -> dict:
     """The page's context. The plan's form is built only when it shows with the page — no plan yet, or opened
@@ -114,12 +134,8 @@ def _context(data: dict, *, log_form=None, schedule_form=None, plan_form=None, p
     if forms_open:
         log_form = log_form or meeting_form(data["next_stages"], planned=False)
         schedule_form = schedule_form or meeting_form(data["plannable_stages"], planned=True)
-    mentee_ids = {p.id for p in data["mentees"]}
-    links = _links()
-    return dict(data, **links, log_form=log_form, schedule_form=schedule_form,
+    return dict(data, **_links(), log_form=log_form, schedule_form=schedule_form,
                 plan_form=plan_form, button=LazyForm(), closed=closed_reason(data["mentorship"]),
-                mentee_ids=mentee_ids,
-                journal=journal_rows(data["held"], data["verdicts"], mentee_ids, data["corrected"], links),
                 stage_titles=cycle.STAGE_TITLES, plan_first=cycle.PLAN_FIRST, format_titles=cycle.FORMAT_TITLES,
                 **extra)
 
@@ -135,7 +151,7 @@ MEETING_FORMS = {"meeting": False, "schedule": True}  # `?form=` → scheduling
 def pair(mentorship_id):
     """The pair's page; `?form=plan` opens the form of a new plan version, `?form=meeting` or `?form=schedule`
     a meeting form below a long journal (the form alone, when htmx asks)."""
-    data = cycle.mentor_pair(actor(), mentorship_id)
+    data = kept_pair_data(actor(), mentorship_id)
     which = request.args.get("form")
     plan_open = which == "plan"
     if plan_open and wants_fragment() and data["mentorship"].status == "active":
@@ -154,7 +170,7 @@ def log_meeting(mentorship_id):
     """A held meeting for the journal, or (with `planned=1`, the small form) one scheduled ahead."""
     person = actor()
     planned = request.form.get("planned") == "1"
-    data = cycle.mentor_pair(person, mentorship_id)
+    data = pair_data(person, mentorship_id)
     form = meeting_form(data["plannable_stages" if planned else "next_stages"], planned=planned, posted=True)
     meeting = repeated = None
     if form.validate_on_submit():
@@ -175,7 +191,7 @@ def log_meeting(mentorship_id):
         flash(message, "success")
         anchor = "#planned-meetings" if planned else f"#meeting-{meeting.id}"
         return redirect(url_for("mentor.pair", mentorship_id=mentorship_id) + anchor, code=303)
-    context = _context(cycle.mentor_pair(person, mentorship_id))
+    context = _context(pair_data(person, mentorship_id))
     return render("mentor/_meeting_logged.html", **context, meeting=meeting, scheduling=planned,
                   repeated=repeated, message=message)
 
@@ -212,7 +228,7 @@ def meeting_history(meeting_id):
 def propose_plan(mentorship_id):
     """A new version of the plan, confirmed by the mentor; the mentee confirms it on their page."""
     person = actor()
-    data = cycle.mentor_pair(person, mentorship_id)
+    data = pair_data(person, mentorship_id)
     form = PlanForm(posted=True)
     plan = None
     if form.validate_on_submit():
@@ -237,7 +253,7 @@ def confirm_plan(plan_id):
             flash("План согласован." if cycle.is_agreed(confirmed)
                   else "Вы подтвердили план. Нужно подтверждение наставляемого.", "success")
             return redirect(url_for("mentor.pair", mentorship_id=plan.mentorship_id) + "#plan", code=303)
-    return _page(cycle.mentor_pair(person, plan.mentorship_id), 422, plan_errors=form.form_errors)
+    return _page(pair_data(person, plan.mentorship_id), 422, plan_errors=form.form_errors)
 
 
 @bp.route("/tasks/<int:task_id>/done", methods=["POST"])
@@ -249,7 +265,7 @@ def task_done(task_id):
         if attempt(form, lambda: cycle.mark_task_done(person, task.id, ip=client_ip())) is not None:
             flash(f"Задача «{task.title}» выполнена.", "success")
             return redirect(url_for("mentor.pair", mentorship_id=task.plan.mentorship_id) + "#plan", code=303)
-    return _page(cycle.mentor_pair(person, task.plan.mentorship_id), 422, plan_errors=form.form_errors)
+    return _page(pair_data(person, task.plan.mentorship_id), 422, plan_errors=form.form_errors)
 
 
 # --- the final report (s5) ------------------------------------------------------------------------

@@ -3,7 +3,6 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +11,7 @@ from portal.ids import parse_id
 from portal.motivation import bp
 from portal.services import bank, honour, public_pages, uploads
 from portal.web import actor, attempt, client_ip, form_status, render, send_download, takes_upload
-from portal.web.forms import EmptyForm, TextForm
+from portal.web.forms import EmptyForm, Form, TextForm
 
 
 def _holds(*roles) -> bool:
@@ -31,7 +30,7 @@ def _upload(field) -> tuple[str, bytes | None]:
 
 # --- a mentor's own page for «Наши наставники» ----------------------------------------------------------------
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     text = TextAreaField("О себе: несколько предложений для страницы «Наши наставники»")
     photo = FileField("Фотография (JPEG или PNG, до 20 МБ)")
     remove_photo = BooleanField("Убрать фотографию")
@@ -60,7 +59,7 @@ def profile():
 
 # --- the honour board, kept by the coordinator ---------------------------------------------------------------
 
-class HonourForm(FlaskForm):
+class HonourForm(Form):
     person = SelectField("Кого отметить", choices=[], validate_choice=False)
     year = StringField("Год", render_kw={"inputmode": "numeric"})
     title = StringField("Звание или награда", render_kw={"placeholder": "Наставник года"})
@@ -106,7 +105,7 @@ def honour_remove(entry_id):
 
 # --- the methodical bank --------------------------------------------------------------------------------------
 
-class MaterialForm(FlaskForm):
+class MaterialForm(Form):
     title = StringField("Название")
     mentoring_format = SelectField("Форма наставничества", choices=[], validate_choice=False)
     topic = StringField("Тема", render_kw={"placeholder": "Например: адаптация, проектная работа"})

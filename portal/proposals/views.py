@@ -1,7 +1,6 @@
 """Thin views over services.voice: every rule and its Russian message lives there."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +10,7 @@ from portal.proposals import bp
 from portal.services import uploads
 from portal.services import voice as rules
 from portal.web import actor, attempt, client_ip, form_status, render, send_download, staff_scope, takes_upload
-from portal.web.forms import TextForm
+from portal.web.forms import Form, TextForm
 
 
 def _is_coordinator() -> bool:
@@ -22,7 +21,7 @@ def _role() -> str | None:
     return rules.role_to_write_as(current_user.role_names(), current_role())
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     child = SelectField("За кого из детей вы пишете", choices=[], validate_choice=False)
     topic = SelectField("О чём предложение", validate_choice=False, choices=[SelectChoice("", "— выберите —")] + [
         SelectChoice(code, title[:1].upper() + title[1:]) for code, title in rules.PROPOSAL_TOPICS])

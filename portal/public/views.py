@@ -1,6 +1,5 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from portal.auth.access import home_url, safe_next
@@ -9,7 +8,7 @@ from portal.models import School
 from portal.public import bp
 from portal.services import bank, issued, mail, public_pages
 from portal.web import attempt, client_ip, form_status, send_download, serving
-from portal.web.forms import EmptyForm
+from portal.web.forms import EmptyForm, Form
 from portal.web.menu import LOW_VISION_COOKIE, LOW_VISION_YEAR
 
 
@@ -22,7 +21,7 @@ def index():
 
 # --- checking an issued document by its code (DECISIONS.md «What a signed document is») -----------
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     file = FileField("Файл PDF, который нужно проверить",
                      validators=[FileRequired("Выберите файл PDF, полученный из портала.")])
 

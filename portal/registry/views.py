@@ -1,7 +1,7 @@
 """The registry page and its downloads; every rule (who reads what, who uploads) is services/registry.py's."""
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
@@ -10,7 +10,7 @@ from portal.services import registry, uploads
 from portal.web import attempt, client_ip, form_status, pdf_response, render, send_download, takes_upload
 
 
-class TargetModelForm(FlaskForm):
+class TargetModelForm(Form):
     file = FileField("Файл целевой модели (PDF или документ Word, до 20 МБ)")
     note = TextAreaField("Что изменилось в этой редакции (необязательно)")
 

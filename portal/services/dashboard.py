@@ -12,8 +12,6 @@ programmes, their meetings, plans and answers, and the monitoring rounds opened 
 The bases and consents carry over between years (DECISIONS «The school year»), so they, the mentees
 waiting for a mentor, withdrawn consents and the data due for destruction stand as today whatever the year.
 """
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,9 +24,9 @@ from portal.models import (
 )
 from portal.models.mentorship import MENTORSHIP_STATES, STATE_TITLES
 from portal.models.voice import PROPOSAL_STATES
-from portal.services import audit
 from portal.services import consent as consents
 from portal.services import cycle, monitoring, pairing, results, roadmap, voice, years
+from portal.services.kept import KeptUntilChange
 from portal.services.results import since_moment
 
 PERIODS = (("all", "за всё время"), ("30", "за последние 30 дней"), ("90", "за последние 90 дней"),
@@ -310,33 +308,19 @@ def overview(scope, filters: Filters, today: date | None = None) -> dict:
             "school": _figures(lists, None), "by_format": {f.id: _figures(lists, f.id) for f in formats}}
 
 
-class OverviewCache:
-    """The dashboard's figures kept until the data change — one per app, so per worker process.
+class OverviewCache(KeptUntilChange):
+    """The dashboard's figures kept until the data change (services/kept.py).
 
     Aggregating a whole school is tens of milliseconds and the coordinator reloads, filters and opens
-    lists behind numbers that have not changed in between. The key holds the newest audit event (every
-    state change writes one, so any change starts a new key) and the date (quiet pairs, overdue rounds,
-    minority and destruction dates move with the calendar). The stamp is read before the figures: a
-    change committed while they are computed lands under the old key, never the new one."""
+    lists behind numbers that have not changed in between. Beside the scope and the filters, the key holds
+    the date: quiet pairs, overdue rounds, minority and destruction dates move with the calendar."""
 
     def __init__(self, size: int = 32):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
     def overview(self, scope, filters: Filters, today: date | None = None) -> dict:
         today = today or date.today()
-        key = (scope.school_id, scope.format_ids, filters, today, audit.last_event_id())
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        data = overview(scope, filters, today)
-        with self._lock:
-            self._entries[key] = data
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return data
+        return self.get((scope.school_id, scope.format_ids, filters, today), lambda: overview(scope, filters, today))
 
 
 def _figures(lists: dict, format_id: int | None) -> dict:

@@ -8,8 +8,6 @@ finds its page costs one query, and a withdrawal starts a new key before the nex
 
 Nothing here names a person in a URL: photos go by a random token (`photo_token`)."""
 import secrets
-import threading
-from collections import OrderedDict
 
 from peewee import JOIN
 
@@ -24,6 +22,7 @@ from portal.names import full_name
 from portal.services import NotAllowed, audit, uploads
 from portal.services.bases import checked_text
 from portal.services.consent.texts import public_fields_of
+from portal.services.kept import KeptUntilChange
 
 # The roles a public page may name (a consent's «role» field); the rest are nobody's business.
 PUBLIC_ROLES = (("mentor", "наставник"), ("curator", "куратор"))
@@ -139,30 +138,16 @@ def photo(token: str) -> uploads.Download:
     return uploads.Download(uploads.read(found.photo), found.photo.name, uploads.MIME_TYPES[found.photo.kind])
 
 
-class PageCache:
-    """Rendered public pages, one per app (so per worker), kept until the data change.
-
-    The key holds the newest audit event: signing or withdrawing a consent, editing a profile or the honour
-    board all write one in their transaction, so after a withdrawal the next request builds the page anew.
-    The stamp is read before the page is built: a change committed meanwhile lands under the old key."""
+class PageCache(KeptUntilChange):
+    """Rendered public pages kept until the data change (services/kept.py): signing or withdrawing a consent,
+    editing a profile or the honour board all write an audit event, so after a withdrawal the next request
+    builds the page anew."""
 
     def __init__(self, size: int = 16):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
     def page(self, name: str, build) -> str:
-        key = (name, audit.last_event_id())
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        html = build()
-        with self._lock:
-            self._entries[key] = html
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return html
+        return self.get(name, build)
 
 
 # --- the mentor's own public profile: the short text and the photo «Наши наставники» may show ---------------

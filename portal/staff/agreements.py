@@ -1,17 +1,16 @@
 """The external mentor's cooperation agreement (4.14): issued (frozen, with a verification code), printed,
 and recorded once it comes back signed — its number, date and scan — which pairing the mentor waits for."""
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
 
 from portal.services import agreements, uploads
 from portal.staff import bp
 from portal.web import actor, attempt, client_ip, pdf_response, send_download, staff_scope, takes_upload
-from portal.web.forms import DayField, EmptyForm
+from portal.web.forms import DayField, EmptyForm, Form
 
 
-class SignedForm(FlaskForm):
+class SignedForm(Form):
     number = StringField("Номер договора")
     signed_on = DayField("Дата подписания")
     scan = FileField("Скан подписанного договора (PDF, JPEG или PNG, до 20 МБ)")

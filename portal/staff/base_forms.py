@@ -1,6 +1,6 @@
 """Forms of the bases pages. Choices come from the closed lists of 4.6–4.8; the service re-checks them,
 so a forged value gets the same Russian refusal as a wrong tick."""
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -10,7 +10,7 @@ from portal.ids import parse_id
 from portal.services.bases import MAX_CAPACITY, MAX_OTHER_TEXT, MAX_TEXT, categories_of_base
 
 
-class RussianForm(FlaskForm):
+class RussianForm(Form):
     """WTForms' own messages (a number that is not a number) in Russian as well."""
 
     class Meta:

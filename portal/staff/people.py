@@ -3,7 +3,6 @@ agreement (4.14)."""
 import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp
@@ -14,10 +13,10 @@ from portal.services import people as records
 from portal.services import recognition, resets, training
 from portal.staff import bp
 from portal.web import UrlPattern, attempt, client_ip, render, staff_scope, wants_fragment
-from portal.web.forms import EmptyForm, printable, too_long
+from portal.web.forms import EmptyForm, Form, printable, too_long
 
 
-class GuardianForm(FlaskForm):
+class GuardianForm(Form):
     """A parent chosen from the roster (parent_id) or typed by hand; ids are re-checked by the service."""
 
     parent_id = StringField("Родитель из списка школы", validators=[
@@ -34,14 +33,14 @@ class GuardianForm(FlaskForm):
         Length(max=records.DOCUMENT_LIMIT, message=too_long(records.DOCUMENT_LIMIT)), printable])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """The invitation button; the reason matters only for a reset (an account that has a password)."""
 
     reason = StringField("Причина сброса пароля", validators=[
         Length(max=resets.REASON_LIMIT, message=too_long(resets.REASON_LIMIT)), printable])
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     """The address on the card; the service checks it and says why in Russian."""
 
     email = StringField("Электронная почта (для уведомлений, если в школе настроена почта)",

@@ -1,17 +1,16 @@
 """Proposing mentors to a mentee (s8, 4.12, 4.13): the queue of mentees without a pair, the ranked
 candidates with the reasons of each rank, and withdrawing a proposal after a confirmation."""
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 
 from portal.names import full_name
 from portal.services import matching
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, staff_scope
-from portal.web.forms import EmptyForm
+from portal.web.forms import EmptyForm, Form
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     # The ticked mentors' ids; the service re-checks each against the ranked list it builds itself.
     mentors = SelectMultipleField("Кандидаты в наставники", choices=[], validate_choice=False)
 

@@ -5,7 +5,6 @@ those pages, as on any area their role lacks). Every rule and its Russian messag
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +17,7 @@ from portal.web import (
     attempt, client_ip, file_response, form_status, outcome, pdf_response, render, send_download, staff_scope,
     takes_upload,
 )
-from portal.web.forms import DayField, EmptyForm, TextForm
+from portal.web.forms import DayField, EmptyForm, Form, TextForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,7 +68,7 @@ class StatusForm(TextForm):
     status = StringField()
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     section = SelectField("Задача (п. 3.2 Положения)", choices=[], validate_choice=False)
     title = StringField("Мероприятие")
     responsible = SelectField("Ответственный сотрудник", choices=[], validate_choice=False)

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +24,7 @@ from portal.models.people import PERSON_KINDS, SEX_CHOICES
 from portal.services import roster
 from portal.staff import bp
 from portal.web import attempt, client_ip, form_status, staff_scope
-from portal.web.forms import EmptyForm
+from portal.web.forms import EmptyForm, Form
 
 PENDING = "roster_import"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -34,7 +33,7 @@ SHOWN_PROBLEMS = 200
 SHOWN_ROWS = 10
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Only the fields a person has; the rules (and their Russian messages) live in roster.add_person."""
     kind = SelectField("Кто это", choices=[SelectChoice(k, t) for k, t in PERSON_KINDS], default="student",
                        validate_choice=False)
@@ -64,7 +63,7 @@ def _format_id(value):
         return -1
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Файл CSV со списком", validators=[FileRequired("Выберите файл со списком.")])
     mentoring_format = SelectField("Включить всех из списка в базу формы", coerce=_format_id, validate_choice=False)
     base = SelectField("База", choices=[SelectChoice(code, title) for code, title in reversed(BASES)],

@@ -1,7 +1,6 @@
 """Thin views over services.training: every rule and its Russian message lives there."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +10,7 @@ from portal.services import training as rules
 from portal.services import uploads
 from portal.training import bp
 from portal.web import attempt, client_ip, form_status, outcome, pdf_response, send_download, takes_upload
-from portal.web.forms import DayField, EmptyForm, TextForm
+from portal.web.forms import DayField, EmptyForm, Form, TextForm
 
 
 def _actor() -> rules.Actor:
@@ -40,7 +39,7 @@ class ProgrammeForm(TextForm):
                                  render_kw={"inputmode": "numeric"})
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(Form):
     file = FileField("Материал (PDF, Word, Excel, PowerPoint, JPEG или PNG, до 20 МБ)")
 
 
@@ -75,7 +74,7 @@ class EnrolForm(TextForm):
         return self
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     title = StringField("Название курса")
     provider = StringField("Кто проводил (организация)")
     hours = StringField("Объём, часов", render_kw={"inputmode": "numeric"})

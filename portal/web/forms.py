@@ -2,12 +2,13 @@
 import re
 from datetime import date
 
-from flask import request
-from markupsafe import Markup
+from flask import g, request
+from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.models.mentorship import END_REASONS
 
@@ -56,7 +57,16 @@ def printable(form, field):
         raise ValidationError("Поле содержит недопустимые символы.")
 
 
-class TextForm(FlaskForm):
+class Form(FlaskForm):
+    """Every portal form. Its hidden fields (the CSRF token) are written without element ids — a page with a
+    form a row would otherwise repeat id="csrf_token" — and once per form, the token's input once per request
+    (`hidden_fields`), not through WTForms for every form of a long page."""
+
+    def hidden_tag(self, *fields):
+        return super().hidden_tag(*fields) if fields else hidden_fields(self)
+
+
+class TextForm(Form):
     """A form of text fields, filled from the posted text parts only.
 
     Flask-WTF would also hand a field an uploaded file or a JSON value (a number, a list), which the
@@ -69,19 +79,29 @@ class TextForm(FlaskForm):
         super().__init__(formdata=request.form if submitted and request.form else None, **kwargs)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """Button-only POSTs still carry the CSRF token (`hidden_fields`, one instance for every button of a page)."""
 
 
 def hidden_fields(form) -> Markup:
-    """The form's hidden fields (its CSRF token) with no element id, for a form repeated once a row: an id must not
-    repeat on a page. Written once per form instance and reused — the request's one token — rather than rendered
-    through WTForms for every button of a long list (the `_macros.html` macro of the same name calls this)."""
+    """The form's hidden fields (its CSRF token) with no element id: an id must not repeat on a page. Written
+    once per form instance and reused (`form.hidden_tag()` of a `Form` and the `_macros.html` macro of the same
+    name both call this)."""
     kept = getattr(form, "_hidden_fields", None)
     if kept is None:
-        kept = Markup("".join(str(f(id=False)) for f in form if f.type in ("HiddenField", "CSRFTokenField")))
+        kept = Markup("".join(_csrf_input(f) if f.type == "CSRFTokenField" else str(f(id=False))
+                              for f in form if isinstance(f.widget, HiddenInput)))
         form._hidden_fields = kept
     return kept
+
+
+def _csrf_input(field) -> str:
+    """The request's CSRF token as a hidden input, the same for every form of the page (WTForms' own markup)."""
+    kept = g.get("_csrf_input")
+    if kept is None or kept[0] != field.name:
+        kept = (field.name, f'<input name="{escape(field.name)}" type="hidden" value="{escape(field.current_token)}">')
+        g._csrf_input = kept
+    return kept[1]
 
 
 class LazyForm:
@@ -107,7 +127,7 @@ class LazyForm:
 MAX_VERDICT_COMMENT = 1000
 
 
-class MeetingVerdictForm(FlaskForm):
+class MeetingVerdictForm(Form):
     """«Встреча состоялась» or «оспорить» for one row of a journal (mentee and parent pages share it).
 
     Filled from the posted text parts only, and only for the row that was posted; the comment's id names

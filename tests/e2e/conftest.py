@@ -92,6 +92,7 @@ def live_server(database_url, tmp_path):
         # renew the dashboard's kept figures — the monitoring flow proves it.
         DASHBOARD_CACHE = True
         PUBLIC_CACHE = True  # the public pages kept between requests, renewed by any audited change
+        JOURNAL_CACHE = True  # likewise the mentor's pair page data
 
     app = create_app(Config)
     with db.connection_context():

@@ -218,6 +218,23 @@ def test_the_choice_screen_costs_the_same_for_three_and_nine_proposals(client, w
     assert counts[0] == counts[1], counts
 
 
+@pytest.mark.clause("s8")
+@pytest.mark.quality("accessibility")
+def test_the_choice_screen_repeats_no_element_id_and_each_card_still_posts(client, world):
+    """A «Выбрать» form in every card: each carries the CSRF token, none repeats an element id (a repeated id
+    breaks labels and assistive technology), and choosing from the second card still works."""
+    mentee, account = world["mentee_with_account"]()
+    proposals = world["propose"](mentee, world["mentors"](3))
+    world["log_in"](account)
+    page = text(client.get("/mentee/choice"))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    forms = re.findall(r'<form method="post" action="/mentee/choice/\d+".*?</form>', page, re.S)
+    assert len(forms) == 3 and all('name="csrf_token"' in form for form in forms)
+    assert client.post(f"/mentee/choice/{proposals[1].id}").status_code == 303
+    assert Proposal.get_by_id(proposals[1].id).status == "chosen"
+
+
 # --- the programme first (4.12) -----------------------------------------------------------------------
 
 @pytest.mark.clause("4.12")

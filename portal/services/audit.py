@@ -1,9 +1,9 @@
 """Audit records are written by the service that changes state, inside its transaction."""
 import json
 
-from peewee import fn
 
 from portal.models import AuditEvent
+from portal.models.base import ConstantSql
 
 # What the history pages say for each action, in Russian; an action missing here shows its code.
 ACTION_TITLES = {
@@ -128,10 +128,14 @@ ACTION_TITLES = {
 }
 
 
+# Asked by every page served from a kept copy (services/kept.py): its text written once, not per request.
+_LAST_EVENT = ConstantSql(lambda database: f'SELECT MAX("id") FROM "{AuditEvent._meta.table_name}"')
+
+
 def last_event_id() -> int:
     """The newest audit event: every state change writes one in its own transaction, so this number
     moves whenever the data do — a version stamp for figures worth keeping between requests."""
-    return AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
+    return _LAST_EVENT.execute(()).fetchone()[0] or 0
 
 
 def title_of(action: str) -> str:

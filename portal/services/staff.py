@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from portal.models import (
     Account, BaseMembership, Guardianship, MentoringFormat, Mentorship, MentorshipMember, Person, RoleGrant,
 )
+from portal.models.base import KeptSelect
 from portal.services import NotAllowed
 
 
@@ -63,6 +64,13 @@ class StaffScope:
         return format_id in self.format_ids
 
 
+# Every staff page asks one of these (models.base.KeptSelect: the text written once, not per request).
+_SCHOOL_FORMATS = KeptSelect(lambda school_id: MentoringFormat.select(MentoringFormat.id)
+                             .where(MentoringFormat.school == school_id))
+_CURATED_FORMATS = KeptSelect(lambda account_id: RoleGrant.select(RoleGrant.mentoring_format).where(
+    (RoleGrant.account == account_id) & (RoleGrant.role == "curator") & RoleGrant.mentoring_format.is_null(False)))
+
+
 def scope_for(account: Account, acting_as: str | None = None) -> StaffScope:
     """The account's reach: a coordinator's whole school, else the forms they curate. `acting_as="curator"` asks
     for the curator's reach of someone who is the coordinator too (a step they take in the curator's name)."""
@@ -70,11 +78,10 @@ def scope_for(account: Account, acting_as: str | None = None) -> StaffScope:
     if acting_as == "curator" and "curator" in roles:
         roles.discard("coordinator")
     if "coordinator" in roles:
-        ids = MentoringFormat.select(MentoringFormat.id).where(MentoringFormat.school == account.school_id)
+        ids = _SCHOOL_FORMATS.tuples(account.school_id)
     elif "curator" in roles:
-        ids = RoleGrant.select(RoleGrant.mentoring_format).where(
-            (RoleGrant.account == account) & (RoleGrant.role == "curator") & RoleGrant.mentoring_format.is_null(False))
+        ids = _CURATED_FORMATS.tuples(account.id)
     else:
         raise NotAllowed("Раздел для координатора и кураторов.")
     return StaffScope(person=account.person, school_id=account.school_id, is_coordinator="coordinator" in roles,
-                      format_ids=frozenset(row[0] for row in ids.tuples()))
+                      format_ids=frozenset(row[0] for row in ids))

@@ -101,9 +101,9 @@ def first_pair(url: str, school: int) -> int:
 def query_counts(url: str, school: int, pair_id: int) -> dict[str, object]:
     """Statements each page runs, through the test client and a counting wrapper on execute_sql.
 
-    The app keeps no dashboard figures and no journal data (DASHBOARD_CACHE, JOURNAL_CACHE off), so these are
-    the figures of the computation, not of its kept copy; each page is asked once first (templates compiled), then counted, and COLD_MS
-    keeps that second request's in-process time."""
+    The app keeps no dashboard figures and no journal data (DASHBOARD_CACHE, JOURNAL_CACHE off), so these
+    are the figures of the computation, not of its kept copy; each page is asked once first (templates
+    compiled), then counted, and COLD_MS keeps that second request's in-process time."""
     from bench_app import make_app
     from portal.db import db
     app = make_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "INSTANCE_PATH": Path(tempfile.mkdtemp()),

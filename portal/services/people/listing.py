@@ -46,7 +46,7 @@ class RosterPage:
     pages: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class RosterRow(NameAndAge):
     """A roster row: what it shows (the name, the kind and sex for its wording, the birth date, the class, the
     login, whether the card opens for the reader), read from a tuple — a page of 50 built as three models'

@@ -12,7 +12,6 @@ from portal.documents import pdf
 from portal.config import ROOT, Config, _secret_key
 from portal.extensions import csrf, htmx, limiter, login_manager
 from portal.ids import MAX_ID
-from portal.web.forms import hidden_fields
 
 # Endpoints a logged-in person may reach before acknowledging the regulation.
 BEFORE_ACKNOWLEDGEMENT = {"auth.acknowledge", "auth.regulation", "auth.logout", "public.display", "static"}
@@ -60,7 +59,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     database.init_app(app, connects_itself=lambda: request.endpoint == "public.healthz")
     _allow_uploads(app)  # before CSRFProtect, which reads the form first
     formatting.init_app(app)
-    app.jinja_env.globals["hidden_markup"] = hidden_fields  # templates/_macros.html: hidden_fields
     pdf.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -59,11 +59,18 @@ def printable(form, field):
 
 class Form(FlaskForm):
     """Every portal form. Its hidden fields (the CSRF token) are written without element ids — a page with a
-    form a row would otherwise repeat id="csrf_token" — and once per form, the token's input once per request
-    (`hidden_fields`), not through WTForms for every form of a long page."""
+    form a row (a `post_button` each) would otherwise repeat id="csrf_token" — and once per form instance, the
+    token's input once per request, not through WTForms for every form of a long page."""
+
+    _hidden = None
 
     def hidden_tag(self, *fields):
-        return super().hidden_tag(*fields) if fields else hidden_fields(self)
+        if fields:
+            return super().hidden_tag(*fields)
+        if self._hidden is None:
+            self._hidden = Markup("".join(_csrf_input(f) if f.type == "CSRFTokenField" else str(f(id=False))
+                                          for f in self if isinstance(f.widget, HiddenInput)))
+        return self._hidden
 
 
 class TextForm(Form):
@@ -80,19 +87,7 @@ class TextForm(Form):
 
 
 class EmptyForm(Form):
-    """Button-only POSTs still carry the CSRF token (`hidden_fields`, one instance for every button of a page)."""
-
-
-def hidden_fields(form) -> Markup:
-    """The form's hidden fields (its CSRF token) with no element id: an id must not repeat on a page. Written
-    once per form instance and reused (`form.hidden_tag()` of a `Form` and the `_macros.html` macro of the same
-    name both call this)."""
-    kept = getattr(form, "_hidden_fields", None)
-    if kept is None:
-        kept = Markup("".join(_csrf_input(f) if f.type == "CSRFTokenField" else str(f(id=False))
-                              for f in form if isinstance(f.widget, HiddenInput)))
-        form._hidden_fields = kept
-    return kept
+    """Button-only POSTs still carry the CSRF token (one instance for every button of a page: `Form.hidden_tag`)."""
 
 
 def _csrf_input(field) -> str:

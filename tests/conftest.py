@@ -5,7 +5,10 @@ import shutil
 from datetime import date
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from peewee import AutoField, IntegrityError, SqliteDatabase
+from werkzeug.routing import Rule
 
 from portal import create_app
 from portal.config import TestConfig
@@ -20,6 +23,46 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFTo
 HX_HEADERS_RE = re.compile(r"<body[^>]*hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'")
 ERROR_RE = re.compile(r'<p class="error[^"]*"[^>]*>(.*?)</p>', re.S)
 CYRILLIC_RE = re.compile("[А-Яа-яЁё]")
+
+
+class TemplatesCompiledOnce(BytecodeCache):
+    """Jinja's bytecode cache is keyed by the template's name and checked against its source, so every
+    app of the suite can share one in memory."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def apps_share_compiled_code():
+    """Every test makes its own app, and each app would compile its ~250 URL rules' builders (werkzeug
+    writes Python source for each) and every template it renders afresh: more than half of a short
+    test's time. A builder's code depends only on the rule's text, defaults and map settings, and takes
+    the rule as its first argument, so one compiled function serves the same rule in every app; the
+    templates' code is shared through Jinja's bytecode cache."""
+    compile_builder = Rule._compile_builder
+    compiled = {}
+
+    def once(rule, append_unknown=True):
+        key = (rule.rule, rule.subdomain, rule.host, rule.map.host_matching, rule.merge_slashes,
+               repr(sorted((rule.defaults or {}).items())), append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(rule, append_unknown)
+        return compiled[key]
+
+    jinja_options = Flask.jinja_options
+    Rule._compile_builder = once
+    Flask.jinja_options = {**jinja_options, "bytecode_cache": TemplatesCompiledOnce()}
+    yield
+    Rule._compile_builder = compile_builder
+    Flask.jinja_options = jinja_options
 
 
 def _migrate(url: str) -> None:

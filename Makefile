@@ -34,14 +34,16 @@ serve: venv system-deps
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL names a server (the suite reads it).
+# A worker per core (pytest-xdist; TEST_WORKERS=1 for one process), each on its own database.
+PYTEST := $(VENV)/bin/pytest -n $${TEST_WORKERS:-auto}
 test: venv
 	bash scripts/system-deps.sh --test
 	@if [ -f .importlinter ]; then $(VENV)/bin/lint-imports; \
 	else echo "make test: no .importlinter yet, import contracts not checked"; fi
-	env -u TEST_DATABASE_URL $(VENV)/bin/pytest
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "make test: again on PostgreSQL (TEST_DATABASE_URL)"; \
-		$(VENV)/bin/pytest; \
+		$(PYTEST); \
 	fi
 
 clauses: venv

@@ -3,6 +3,7 @@ import os
 import re
 import shutil
 from datetime import date
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from flask import Flask
@@ -19,6 +20,8 @@ from portal.models import MODELS
 pytest_plugins = ["tests.factories", "tests.clause_plugin"]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# `make test` runs the suite in parallel (pytest-xdist): each worker, gw0, gw1…, tests on its own database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 HX_HEADERS_RE = re.compile(r"<body[^>]*hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'")
 ERROR_RE = re.compile(r'<p class="error[^"]*"[^>]*>(.*?)</p>', re.S)
@@ -82,16 +85,47 @@ def migrated_sqlite(tmp_path_factory) -> str:
     return str(path)
 
 
+def pg_admin(statement: str, *identifiers: str) -> None:
+    """Run CREATE/DROP DATABASE (not allowed inside a transaction) on TEST_DATABASE_URL's server."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(PG_URL)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL(statement).format(*map(sql.Identifier, identifiers)))
+    finally:
+        connection.close()
+
+
+def pg_database_beside(name: str) -> str:
+    """The URL of a database on TEST_DATABASE_URL's server, made empty; the caller drops it."""
+    pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+    pg_admin("CREATE DATABASE {}", name)
+    return urlunparse(urlparse(PG_URL)._replace(path=f"/{name}"))
+
+
 @pytest.fixture(scope="session")
 def migrated_postgres():
+    """TEST_DATABASE_URL's database migrated afresh; a parallel worker makes its own beside it and drops
+    it at the end, since every test empties the tables of the one database it shares with its worker."""
     if not PG_URL:
-        return None
-    database = database_from_url(PG_URL)
+        yield None
+        return
+    own = f"{urlparse(PG_URL).path.lstrip('/')[:40]}_{WORKER}" if WORKER else None
+    url = pg_database_beside(own) if own else PG_URL
+    database = database_from_url(url)
     with database.connection_context():
         database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     database.close_all()
-    _migrate(PG_URL)
-    return PG_URL
+    _migrate(url)
+    yield url
+    if own:
+        if not db.is_closed():
+            db.close()
+        db.obj.close_all()
+        pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", own)
 
 
 def _truncate_postgres():

@@ -16,7 +16,7 @@ import hashlib
 import os
 from contextlib import contextmanager
 from datetime import date, datetime
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import pytest
 from peewee_migrate.router import compile_migrations
@@ -25,6 +25,7 @@ from portal import schema
 from portal.db import database_from_url, db
 from portal.models import MODELS
 from portal.models.base import BaseModel
+from tests.conftest import pg_admin, pg_database_beside
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -35,20 +36,6 @@ MODEL_TABLES = {m._meta.table_name: m for m in MODELS}
 
 
 # --- databases ---------------------------------------------------------------------------------
-
-def _pg_admin(statement, *identifiers):
-    """Run CREATE/DROP DATABASE (not allowed inside a transaction) on TEST_DATABASE_URL's server."""
-    import psycopg2
-    from psycopg2 import sql
-
-    connection = psycopg2.connect(PG_URL)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL(statement).format(*map(sql.Identifier, identifiers)))
-    finally:
-        connection.close()
-
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def new_database(request, tmp_path_factory):
@@ -62,11 +49,8 @@ def new_database(request, tmp_path_factory):
             database = database_from_url(f"sqlite:///{tmp_path / label}.db")
             created.append((database, None))
             return database
-        parsed = urlparse(PG_URL)
-        name = f"{parsed.path.lstrip('/')[:30]}_cmp_{os.getpid()}_{label}"
-        _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-        _pg_admin("CREATE DATABASE {}", name)
-        database = database_from_url(urlunparse(parsed._replace(path=f"/{name}")))
+        name = f"{urlparse(PG_URL).path.lstrip('/')[:30]}_cmp_{os.getpid()}_{label}"
+        database = database_from_url(pg_database_beside(name))
         created.append((database, name))
         return database
 
@@ -76,7 +60,7 @@ def new_database(request, tmp_path_factory):
             database.close()
         else:
             database.close_all()
-            _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg_name)
+            pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg_name)
 
 
 @contextmanager

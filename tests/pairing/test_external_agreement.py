@@ -126,7 +126,7 @@ def test_a_mentor_chosen_before_the_rule_cannot_confirm_without_the_agreement(pa
     (_office("ppt/presentation.xml"), "pptx"),
     (b"<html><script>alert(1)</script>", None), (b"PK\x03\x04 broken zip", None),
     (_office("other/part.xml"), None),
-])
+], ids=["pdf", "png", "jpeg", "docx", "xlsx", "pptx", "html", "broken-zip", "other-zip"])
 def test_a_files_kind_is_read_from_its_content(data, kind):
     assert uploads.sniff(data) == kind
 

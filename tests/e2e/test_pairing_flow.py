@@ -139,6 +139,7 @@ def mentee_chooses(page: Page, scene: Cast, logged_in: bool = False) -> None:
     area = page.locator(f"#choice-{scene.format_id}")
     cards = area.locator("article.mentor-card")
     expect(cards).to_have_count(3)
+    page.wait_for_load_state("load")  # the cards' places are the stylesheet's: measured once it has come
     boxes = [cards.nth(i).bounding_box() for i in range(3)]
     assert len({round(b["y"]) for b in boxes}) == 1 and len({round(b["x"]) for b in boxes}) == 3, \
         f"the three candidates are not side by side: {boxes}"

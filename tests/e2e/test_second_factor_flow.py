@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import PASSWORD, follow_menu, log_in, log_out, path_is, screenshot, submit_login
+from tests.e2e.flows import PASSWORD, follow_menu, log_in, log_out, on_a_phone, path_is, submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.quality("security", "accessibility")]
 
@@ -23,12 +23,6 @@ def _next_code(totp: pyotp.TOTP, after: int | None) -> tuple[str, int]:
     return totp.generate_otp(step), step
 
 
-def _fits_a_phone(page, name: str) -> None:
-    """At 360 px the page scrolls only downwards: nothing sticks out to the right."""
-    screenshot(page, name)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
-
-
 def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page):
     page.set_viewport_size({"width": 360, "height": 740})  # a coordinator may well set it up on the phone
     log_in(page, "coordinator")
@@ -38,7 +32,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     page.get_by_role("link", name="Включить").click()
     expect(page).to_have_url(path_is("/account/second-factor/enable"))
     expect(page.locator("figure.qr-code svg")).to_be_visible()
-    _fits_a_phone(page, "second-factor-enable")
+    on_a_phone(page, "second-factor-enable")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     phone = pyotp.TOTP(secret)
 
@@ -54,7 +48,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     expect(page.get_by_role("heading", name="Второй фактор включён")).to_be_visible()
     recovery = page.locator("#recovery-codes code").all_inner_texts()
     assert len(recovery) == 10 and all(re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", c) for c in recovery)
-    _fits_a_phone(page, "second-factor-recovery-codes")
+    on_a_phone(page, "second-factor-recovery-codes")
     page.get_by_role("link", name="Я сохранила коды").click()  # the demo coordinator is Смирнова Елена Викторовна
     expect(page.locator("#codes-left")).to_have_text("10")
 
@@ -62,7 +56,7 @@ def test_the_coordinator_turns_on_the_second_factor_and_logs_in_with_a_code(page
     submit_login(page, "coordinator")
     expect(page).to_have_url(path_is("/login/code"))
     expect(page.get_by_role("heading", name="Подтверждение входа")).to_be_visible()
-    _fits_a_phone(page, "login-code")
+    on_a_phone(page, "login-code")
     code, used = _next_code(phone, used)
     page.get_by_label("Код из приложения или резервный код").fill(code)
     page.get_by_role("button", name="Войти").click()

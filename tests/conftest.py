@@ -99,11 +99,13 @@ def pg_admin(statement: str, *identifiers: str) -> None:
         connection.close()
 
 
-def pg_database_beside(name: str) -> str:
-    """The URL of a database on TEST_DATABASE_URL's server, made empty; the caller drops it."""
+def pg_database_beside(suffix: str) -> tuple[str, str]:
+    """A new, empty database on TEST_DATABASE_URL's server, named after its database (`.ci/run` drops what a
+    cut-short run leaves of `<name>_…`): its name and URL; the caller drops it."""
+    name = f"{urlparse(PG_URL).path.lstrip('/')[:30]}_{suffix}"
     pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
     pg_admin("CREATE DATABASE {}", name)
-    return urlunparse(urlparse(PG_URL)._replace(path=f"/{name}"))
+    return name, urlunparse(urlparse(PG_URL)._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")
@@ -113,12 +115,14 @@ def migrated_postgres():
     if not PG_URL:
         yield None
         return
-    own = f"{urlparse(PG_URL).path.lstrip('/')[:40]}_{WORKER}" if WORKER else None
-    url = pg_database_beside(own) if own else PG_URL
-    database = database_from_url(url)
-    with database.connection_context():
-        database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    database.close_all()
+    if WORKER:
+        own, url = pg_database_beside(WORKER)
+    else:
+        own, url = None, PG_URL
+        database = database_from_url(url)
+        with database.connection_context():
+            database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        database.close_all()
     _migrate(url)
     yield url
     if own:

@@ -16,7 +16,6 @@ import hashlib
 import os
 from contextlib import contextmanager
 from datetime import date, datetime
-from urllib.parse import urlparse
 
 import pytest
 from peewee_migrate.router import compile_migrations
@@ -25,9 +24,8 @@ from portal import schema
 from portal.db import database_from_url, db
 from portal.models import MODELS
 from portal.models.base import BaseModel
-from tests.conftest import pg_admin, pg_database_beside
+from tests.conftest import PG_URL, pg_admin, pg_database_beside
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 HISTORY_TABLE = "migratehistory"
 
@@ -49,8 +47,8 @@ def new_database(request, tmp_path_factory):
             database = database_from_url(f"sqlite:///{tmp_path / label}.db")
             created.append((database, None))
             return database
-        name = f"{urlparse(PG_URL).path.lstrip('/')[:30]}_cmp_{os.getpid()}_{label}"
-        database = database_from_url(pg_database_beside(name))
+        name, url = pg_database_beside(f"cmp_{os.getpid()}_{label}")
+        database = database_from_url(url)
         created.append((database, name))
         return database
 
